@@ -1,0 +1,3 @@
+from budgetwatch.cli import main
+
+raise SystemExit(main())

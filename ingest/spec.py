@@ -1,0 +1,185 @@
+"""The six feeds, declared once: columns, aliases, types, keys and checks.
+
+Everything that reads, validates or loads a feed works from these declarations, so adding
+a column or an alias is a change here and nowhere else. Names follow ../shared/FEEDS.md;
+aliases come from the column titles real finance, asset and audit systems export
+(../shared/reference/format_field_lists.csv).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column kinds. Each has one parser in ingest/validate.py.
+TEXT = "text"        # free text, trimmed
+CODE = "code"        # an identifier: trimmed, `2010101.0` -> `2010101`, leading zeros kept
+YEAR = "year"        # 4-digit year, `2025年` accepted
+AMOUNT = "amount"    # yuan, DECIMAL(18,2); `1,234.50`, `(1,200.00)`, scaled by the file's unit
+NUMBER = "number"    # a plain quantity, not scaled by the money unit
+DATE = "date"        # many spellings and Excel serials
+ENUM = "enum"        # one of a closed list, with synonyms mapped to the canonical value
+
+FUND_TYPES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算")
+FUND_TYPE_SYNONYMS = {
+    "一般公共预算": "一般公共预算", "一般预算": "一般公共预算", "公共预算": "一般公共预算",
+    "一般公共预算资金": "一般公共预算", "general": "一般公共预算", "general public budget": "一般公共预算",
+    "政府性基金预算": "政府性基金预算", "政府性基金": "政府性基金预算", "基金预算": "政府性基金预算",
+    "government fund": "政府性基金预算", "government funds": "政府性基金预算",
+    "国有资本经营预算": "国有资本经营预算", "国有资本经营": "国有资本经营预算",
+    "state capital": "国有资本经营预算", "state capital operation": "国有资本经营预算",
+    "社会保险基金预算": "社会保险基金预算", "社会保险基金": "社会保险基金预算", "社保基金": "社会保险基金预算",
+    "social insurance": "社会保险基金预算", "social insurance fund": "社会保险基金预算",
+}
+AUDIT_STATUS = ("已整改", "部分整改", "未整改")
+AUDIT_STATUS_SYNONYMS = {
+    "已整改": "已整改", "整改完成": "已整改", "已完成整改": "已整改", "rectified": "已整改", "done": "已整改",
+    "部分整改": "部分整改", "正在整改": "部分整改", "整改中": "部分整改", "partial": "部分整改",
+    "partially rectified": "部分整改",
+    "未整改": "未整改", "尚未整改": "未整改", "open": "未整改", "not rectified": "未整改",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str                      # English name: the column in DuckDB
+    cn: str                        # Chinese name as FEEDS.md gives it
+    kind: str = TEXT
+    required: bool = False         # the header must have it and every row must fill it
+    aliases: tuple[str, ...] = ()  # other header spellings seen in real exports
+    digits: tuple[int, ...] = ()   # CODE: allowed lengths, all digits
+    length: int | None = None      # CODE: exact length (any characters)
+    nonneg: bool = False           # AMOUNT: must be >= 0
+    nonzero: bool = False          # AMOUNT: must not be 0
+    synonyms: dict[str, str] = field(default_factory=dict)  # ENUM: spelling -> canonical
+    default_from: str | None = None  # when empty, take this column's value
+    default_zero: bool = False     # when empty, 0
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return (self.name, self.cn, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str
+    cn: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    # Columns whose value must name a row of another column of the same feed
+    # (held already or in the same file), e.g. a department's parent.
+    self_refs: tuple[tuple[str, str], ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+DEPT_CODE_ALIASES = ("预算单位编码", "单位代码", "部门编码", "部门代码", "预算单位代码", "agency_code")
+
+DEPARTMENTS = Feed(
+    name="departments", cn="预算单位",
+    columns=(
+        Column("dept_code", "单位编码", CODE, True, DEPT_CODE_ALIASES),
+        Column("dept_name", "单位名称", TEXT, True, ("预算单位名称", "部门名称", "预算单位", "agency_name")),
+        Column("parent_code", "主管部门编码", CODE, False, ("上级单位编码", "主管部门代码", "上级编码", "parent")),
+        Column("region_code", "行政区划代码", CODE, False, ("区划代码", "区划编码", "财政区划代码", "mof_div_code"),
+               digits=(6,)),
+    ),
+    key=("dept_code",),
+    self_refs=(("parent_code", "dept_code"),),
+)
+
+_FUNC = Column("func_code", "功能科目编码", CODE, True,
+               ("支出功能分类科目编码", "支出功能科目编码", "功能分类编码", "功能分类科目编码", "功能科目代码",
+                "exp_func_code"), digits=(3, 5, 7))
+_ECON = Column("econ_code", "经济科目编码", CODE, True,
+               ("部门经济分类编码", "支出经济分类科目编码", "经济分类编码", "经济分类科目编码", "部门支出经济分类编码",
+                "经济科目代码", "dep_bgt_eco_code"), digits=(3, 5))
+_FUND = Column("fund_type", "资金性质", ENUM, True, ("资金性质名称", "预算类型", "预算种类"),
+               synonyms=FUND_TYPE_SYNONYMS)
+_YEAR = Column("year", "年度", YEAR, True, ("预算年度", "财政年度", "fiscal_year"))
+
+BUDGET = Feed(
+    name="budget", cn="预算指标",
+    columns=(
+        _YEAR,
+        Column("dept_code", "单位编码", CODE, True, DEPT_CODE_ALIASES),
+        _FUNC, _ECON, _FUND,
+        Column("original_amount", "年初预算数", AMOUNT, True, ("年初预算", "年初预算批复金额", "预算数", "预算金额"),
+               nonneg=True),
+        Column("adjusted_amount", "调整预算数", AMOUNT, False, ("调整后预算数", "调整预算", "变动预算金额（当年预算金额）"),
+               nonneg=True, default_from="original_amount"),
+    ),
+    key=("year", "dept_code", "func_code", "econ_code", "fund_type"),
+)
+
+PAYMENTS = Feed(
+    name="payments", cn="国库集中支付明细",
+    columns=(
+        Column("voucher_no", "支付凭证号", CODE, True, ("凭证号", "支付凭证编号", "凭证编号", "pay_cert_no", "voucherno")),
+        Column("pay_date", "支付日期", DATE, True, ("付款日期", "凭证日期", "凭证时间", "xpay_date")),
+        Column("dept_code", "单位编码", CODE, True, DEPT_CODE_ALIASES),
+        Column("func_code", "功能科目编码", CODE, True, _FUNC.aliases, digits=(3, 5, 7)),
+        Column("econ_code", "经济科目编码", CODE, True, _ECON.aliases, digits=(3, 5)),
+        _FUND,
+        Column("payee", "收款人", TEXT, True, ("收款人全称", "收款人名称", "收款方账户名称", "收款单位", "payee_acct_name")),
+        Column("amount", "金额", AMOUNT, True, ("支付金额", "支出金额", "实付金额", "pay_app_amt"), nonzero=True),
+        Column("payee_account", "收款账号", CODE, False, ("收款人账号", "收款方账号", "payee_acct_no")),
+        Column("purpose", "用途", TEXT, False, ("资金用途", "摘要", "use_des")),
+    ),
+    key=("voucher_no",),
+)
+
+ASSETS_ENTERPRISE = Feed(
+    name="assets_enterprise", cn="国有企业资产",
+    columns=(
+        _YEAR,
+        Column("enterprise_code", "统一社会信用代码", CODE, True, ("企业代码", "信用代码", "credit_code"), length=18),
+        Column("enterprise_name", "企业名称", TEXT, True, ("企业全称", "corp_name")),
+        Column("supervisor_code", "监管单位编码", CODE, False, ("主管部门编码", "出资人编码", "履行出资人职责机构编码")),
+        Column("total_assets", "资产总额", AMOUNT, True, ("资产合计", "总资产")),
+        Column("total_liabilities", "负债总额", AMOUNT, True, ("负债合计", "总负债")),
+        Column("owner_equity", "所有者权益", AMOUNT, True, ("所有者权益合计", "净资产", "权益合计")),
+        Column("revenue", "营业收入", AMOUNT, False, ("营业总收入", "主营业务收入")),
+        Column("profit", "利润总额", AMOUNT, True, ("利润", "净利润")),
+    ),
+    key=("year", "enterprise_code"),
+)
+
+ASSETS_ADMIN = Feed(
+    name="assets_admin", cn="行政事业性国有资产",
+    columns=(
+        _YEAR,
+        Column("dept_code", "单位编码", CODE, True, DEPT_CODE_ALIASES),
+        Column("asset_category", "资产类别", TEXT, True, ("资产分类", "资产类型", "类别")),
+        Column("quantity", "数量", NUMBER, False, ("资产数量", "数量/面积")),
+        Column("book_value", "账面价值", AMOUNT, True, ("账面原值", "资产原值", "原值"), nonneg=True),
+        Column("idle_value", "闲置资产价值", AMOUNT, False, ("闲置价值", "闲置资产", "闲置资产账面价值"),
+               nonneg=True, default_zero=True),
+    ),
+    key=("year", "dept_code", "asset_category"),
+)
+
+AUDIT_FINDINGS = Feed(
+    name="audit_findings", cn="审计查出问题整改台账",
+    columns=(
+        Column("finding_id", "问题编号", CODE, True, ("问题序号", "问题代码", "编号")),
+        Column("audit_year", "审计年度", YEAR, True, ("审计年份",)),
+        Column("audit_project", "审计项目", TEXT, False, ("审计项目名称", "项目名称")),
+        Column("dept_code", "责任单位编码", CODE, True, ("被审计单位编码", "整改责任单位编码", *DEPT_CODE_ALIASES)),
+        Column("category", "问题类别", TEXT, True, ("问题类型", "问题分类")),
+        Column("description", "问题描述", TEXT, False, ("问题内容", "问题摘要")),
+        Column("amount_involved", "涉及金额", AMOUNT, False, ("问题金额", "涉及资金"), nonneg=True, default_zero=True),
+        Column("deadline", "整改期限", DATE, True, ("整改时限", "整改截止日期", "整改结束日期")),
+        Column("status", "整改状态", ENUM, True, ("整改情况", "整改进度"), synonyms=AUDIT_STATUS_SYNONYMS),
+        Column("amount_rectified", "已整改金额", AMOUNT, False, ("整改金额", "已整改资金"), nonneg=True,
+               default_zero=True),
+        Column("rectified_date", "整改完成日期", DATE, False, ("完成整改日期", "整改完成时间")),
+    ),
+    key=("finding_id",),
+)
+
+FEEDS: dict[str, Feed] = {f.name: f for f in (DEPARTMENTS, BUDGET, PAYMENTS, ASSETS_ENTERPRISE, ASSETS_ADMIN,
+                                              AUDIT_FINDINGS)}

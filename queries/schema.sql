@@ -1,0 +1,103 @@
+-- The data database: one table per feed, plus the record of applied loads.
+-- Every feed row carries load_id (the load it came from) and extra (columns the file had
+-- beyond the feed's own, kept aside as JSON). Amounts are yuan in DECIMAL(18,2).
+-- tests/test_schema.py checks these columns against ingest/spec.py.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS loads (
+    load_id        INTEGER PRIMARY KEY,
+    feed           VARCHAR NOT NULL,
+    file_name      VARCHAR NOT NULL,
+    sha256         VARCHAR NOT NULL,
+    file_format    VARCHAR,          -- csv/xlsx/xls, with the encoding for csv
+    sheet          VARCHAR,
+    unit           VARCHAR,          -- 元 / 万元 / 亿元: the unit the file's amounts were given in
+    rows_read      INTEGER NOT NULL,
+    rows_inserted  INTEGER NOT NULL,
+    rows_updated   INTEGER NOT NULL,
+    rows_unchanged INTEGER NOT NULL,
+    rows_rejected  INTEGER NOT NULL,
+    loaded_by      VARCHAR NOT NULL,
+    loaded_at      TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS departments (
+    dept_code   VARCHAR NOT NULL,
+    dept_name   VARCHAR NOT NULL,
+    parent_code VARCHAR,
+    region_code VARCHAR,
+    load_id     INTEGER NOT NULL,
+    extra       JSON
+);
+
+CREATE TABLE IF NOT EXISTS budget (
+    year            INTEGER NOT NULL,
+    dept_code       VARCHAR NOT NULL,
+    func_code       VARCHAR NOT NULL,
+    econ_code       VARCHAR NOT NULL,
+    fund_type       VARCHAR NOT NULL,
+    original_amount DECIMAL(18,2) NOT NULL,
+    adjusted_amount DECIMAL(18,2) NOT NULL,
+    load_id         INTEGER NOT NULL,
+    extra           JSON
+);
+
+CREATE TABLE IF NOT EXISTS payments (
+    voucher_no    VARCHAR NOT NULL,
+    pay_date      DATE NOT NULL,
+    dept_code     VARCHAR NOT NULL,
+    func_code     VARCHAR NOT NULL,
+    econ_code     VARCHAR NOT NULL,
+    fund_type     VARCHAR NOT NULL,
+    payee         VARCHAR NOT NULL,
+    amount        DECIMAL(18,2) NOT NULL,
+    payee_account VARCHAR,
+    purpose       VARCHAR,
+    load_id       INTEGER NOT NULL,
+    extra         JSON
+);
+
+CREATE TABLE IF NOT EXISTS assets_enterprise (
+    year              INTEGER NOT NULL,
+    enterprise_code   VARCHAR NOT NULL,
+    enterprise_name   VARCHAR NOT NULL,
+    supervisor_code   VARCHAR,
+    total_assets      DECIMAL(18,2) NOT NULL,
+    total_liabilities DECIMAL(18,2) NOT NULL,
+    owner_equity      DECIMAL(18,2) NOT NULL,
+    revenue           DECIMAL(18,2),
+    profit            DECIMAL(18,2) NOT NULL,
+    load_id           INTEGER NOT NULL,
+    extra             JSON
+);
+
+CREATE TABLE IF NOT EXISTS assets_admin (
+    year           INTEGER NOT NULL,
+    dept_code      VARCHAR NOT NULL,
+    asset_category VARCHAR NOT NULL,
+    quantity       DECIMAL(18,2),
+    book_value     DECIMAL(18,2) NOT NULL,
+    idle_value     DECIMAL(18,2) NOT NULL,
+    load_id        INTEGER NOT NULL,
+    extra          JSON
+);
+
+CREATE TABLE IF NOT EXISTS audit_findings (
+    finding_id       VARCHAR NOT NULL,
+    audit_year       INTEGER NOT NULL,
+    audit_project    VARCHAR,
+    dept_code        VARCHAR NOT NULL,
+    category         VARCHAR NOT NULL,
+    description      VARCHAR,
+    amount_involved  DECIMAL(18,2) NOT NULL,
+    deadline         DATE NOT NULL,
+    status           VARCHAR NOT NULL,   -- 已整改 / 部分整改 / 未整改
+    amount_rectified DECIMAL(18,2) NOT NULL,
+    rectified_date   DATE,
+    load_id          INTEGER NOT NULL,
+    extra            JSON
+);
