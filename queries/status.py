@@ -1,0 +1,40 @@
+"""What the data folder holds: per feed, rows, last load and the data's as-of date."""
+from __future__ import annotations
+
+import duckdb
+
+from queries.store import query
+
+# The date a feed's data speaks for: the newest payment, the latest budget year, ...
+_AS_OF = {
+    "departments": None,
+    "budget": "CAST(max(year) AS VARCHAR)",
+    "payments": "CAST(max(pay_date) AS VARCHAR)",
+    "assets_enterprise": "CAST(max(year) AS VARCHAR)",
+    "assets_admin": "CAST(max(year) AS VARCHAR)",
+    "audit_findings": "CAST(greatest(max(rectified_date), make_date(max(audit_year), 12, 31)) AS VARCHAR)",
+}
+FEED_NAMES = tuple(_AS_OF)
+
+
+def feed_status(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """Per feed: rows, last_loaded (ISO time or None), last_file, as_of (or None)."""
+    out: dict[str, dict] = {}
+    loads = query(con, """
+        SELECT feed, max(loaded_at) AS last_loaded, arg_max(file_name, load_id) AS last_file,
+               count(*) AS loads
+        FROM loads GROUP BY feed""")
+    by_feed = {r.feed: r for r in loads.itertuples()}
+    for feed, as_of_sql in _AS_OF.items():
+        # Table names come from the fixed list above, never from input.
+        row = con.execute(
+            f"SELECT count(*), {as_of_sql or 'NULL'} FROM {feed}").fetchone()
+        last = by_feed.get(feed)
+        out[feed] = {
+            "rows": int(row[0]),
+            "last_loaded": last.last_loaded.isoformat(timespec="seconds") if last is not None else None,
+            "last_file": last.last_file if last is not None else None,
+            "loads": int(last.loads) if last is not None else 0,
+            "as_of": row[1],
+        }
+    return out
