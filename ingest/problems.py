@@ -1,0 +1,95 @@
+"""What is wrong with a file, said so a person can fix it: file, row, column, value, why (中文/English)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# code -> (中文, English); {placeholders} filled from Problem.detail.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "empty_file": ("文件为空", "the file is empty"),
+    "no_file": ("找不到文件", "file not found"),
+    "binary": ("不是CSV或Excel文件（二进制内容）", "not a CSV or Excel file (binary content)"),
+    "text_as_excel": ("扩展名是{ext}，但内容是文本（CSV）；请改名为 .csv 后再导入",
+                      "named {ext} but the content is text (CSV); rename it to .csv and load again"),
+    "excel_as_text": ("扩展名是{ext}，但内容是Excel工作簿；请改名为 .xlsx 后再导入",
+                      "named {ext} but the content is an Excel workbook; rename it to .xlsx and load again"),
+    "html_as_excel": ("内容是网页（HTML），不是Excel文件；请用Excel打开后另存为 .xlsx",
+                      "the content is a web page (HTML), not an Excel file; open it in Excel and save as .xlsx"),
+    "bad_excel": ("无法读取Excel文件：{reason}", "cannot read the Excel file: {reason}"),
+    "no_sheet": ("找不到工作表“{sheet}”；现有：{sheets}", "no sheet named '{sheet}'; the workbook has: {sheets}"),
+    "bad_encoding": ("无法识别文件编码（不是UTF-8或GB18030），第{byte}字节附近",
+                     "cannot decode the file (neither UTF-8 nor GB18030) near byte {byte}"),
+    "no_header": ("前{n}行中找不到表头；应包含：{expected}",
+                  "no header row in the first {n} rows; expected columns such as: {expected}"),
+    "no_header_sheet": ("工作表“{sheet}”前{n}行中找不到表头；应包含：{expected}。其他工作表：{others}（可用 --sheet 指定）",
+                        "no header row in the first {n} rows of sheet '{sheet}'; expected columns such as: "
+                        "{expected}. Other sheets: {others} (choose one with --sheet)"),
+    "missing_column": ("缺少必需列“{cn}”（{name}）", "required column '{name}' ({cn}) is missing"),
+    "duplicate_column": ("列“{cn}”出现多次（第{cols}列）", "column '{name}' appears more than once (columns {cols})"),
+    "no_rows": ("表头下没有数据行", "there are no data rows under the header"),
+    "ragged": ("本行有{found}个单元格，表头只有{expected}列", "the row has {found} cells but the header has {expected}"),
+    "required": ("必填项为空", "required value is empty"),
+    "bad_amount": ("不是有效金额", "not a valid amount"),
+    "bad_number": ("不是有效数字", "not a valid number"),
+    "bad_date": ("不是有效日期", "not a valid date"),
+    "bad_year": ("不是有效年度", "not a valid year"),
+    "bad_digits": ("应为{digits}位数字", "must be {digits_en} digits"),
+    "bad_length": ("应为{length}位", "must be {length} characters long"),
+    "bad_enum": ("应为以下之一：{allowed}", "must be one of: {allowed}"),
+    "negative": ("不能为负数", "must not be negative"),
+    "zero": ("不能为0", "must not be zero"),
+    "too_large": ("金额超出范围", "amount out of range"),
+    "duplicate_key": ("与第{rows}行的关键字段（{key}）重复", "same key ({key}) as row(s) {rows}"),
+    "unknown_parent": ("上级编码{parent}在预算单位中不存在", "parent code {parent} is not a known unit"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    code: str
+    row: int | None = None       # as a person counts rows in the file (1 = first line / sheet row 1)
+    column: str | None = None    # the header as written in the file
+    value: str | None = None
+    detail: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def zh(self) -> str:
+        return MESSAGES[self.code][0].format(**dict(self.detail))
+
+    @property
+    def en(self) -> str:
+        return MESSAGES[self.code][1].format(**dict(self.detail))
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"第{self.row}行 row {self.row}")
+        if self.column:
+            parts.append(f"列 column “{self.column}”")
+        return ", ".join(parts)
+
+    def line(self) -> str:
+        value = "" if self.value is None else f" 值 value “{_clip(self.value)}”:"
+        return f"{self.where()}:{value} {self.zh} / {self.en}"
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "row": self.row, "column": self.column, "value": self.value,
+                "code": self.code, "message_zh": self.zh, "message_en": self.en}
+
+
+def problem(file: str, code: str, row: int | None = None, column: str | None = None,
+            value: str | None = None, **detail: object) -> Problem:
+    return Problem(file, code, row, column, value, tuple((k, str(v)) for k, v in detail.items()))
+
+
+class Refused(Exception):
+    """The whole file is refused; nothing of it is applied."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.line() for p in problems))
+        self.problems = problems
+
+
+def _clip(text: str, n: int = 60) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"

@@ -1,0 +1,343 @@
+"""Reading a feed file, whatever shape it came in, into a DuckDB table of text cells.
+
+The result is always a temporary table ``raw(_row BIGINT, c0 VARCHAR, c1 VARCHAR, …)`` where
+``_row`` is the row number a person sees in the file (line number in a CSV, row number in a
+sheet) and ``cN`` the N-th header column. Validation and typing happen afterwards, in SQL.
+
+CSV files go through DuckDB's own reader (GB18030 is transcoded to UTF-8 first, since DuckDB
+reads only UTF-8); if the file has blank lines, multi-line cells or ragged rows — anything
+that would make DuckDB's row order disagree with the file's line numbers — it is read again
+with Python's csv module so that every reported row number is right.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ingest.headers import SCAN_ROWS, HeaderMatch, find_header
+from ingest.problems import Problem, Refused, problem
+from ingest.spec import Feed
+
+SNIFF_BYTES = 256 * 1024
+CHUNK = 16 * 1024 * 1024
+DELIMITERS = (",", "\t", ";", "|")
+TOTAL_WORDS = ("合计", "总计")
+EXCEL_EXT = {".xlsx", ".xlsm", ".xls"}
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Source:
+    path: Path
+    name: str
+    kind: str                 # csv / xlsx / xls
+    encoding: str | None      # csv only: utf-8, utf-8-sig, gb18030, utf-16
+    sheet: str | None         # excel only
+    sha256: str
+    header: HeaderMatch
+    header_row: int           # the header's row number in the file (1-based)
+    width: int                # number of header cells
+    delimiter: str = ","
+
+    @property
+    def file_format(self) -> str:
+        return f"csv/{self.encoding}" if self.kind == "csv" else self.kind
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def open_source(path: Path, feed: Feed, sheet: str | None = None) -> Source:
+    """Look at a file: what it is, its encoding, where its header is. Refuses what cannot be read."""
+    name = path.name
+    if not path.is_file():
+        raise Refused([problem(str(path), "no_file")])
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head.strip():
+        raise Refused([problem(name, "empty_file")])
+    ext = path.suffix.lower()
+    is_zip, is_ole = head.startswith(ZIP_MAGIC), head.startswith(OLE_MAGIC)
+    if ext in EXCEL_EXT:
+        if is_zip or is_ole:
+            return _open_excel(path, feed, sheet, "xls" if is_ole else "xlsx")
+        if head.lstrip()[:1] == b"<":
+            raise Refused([problem(name, "html_as_excel")])
+        if _detect_encoding(head) is not None:
+            raise Refused([problem(name, "text_as_excel", ext=ext)])
+        raise Refused([problem(name, "binary")])
+    if is_zip or is_ole:
+        if ext in {".csv", ".txt", ".tsv"}:
+            raise Refused([problem(name, "excel_as_text", ext=ext)])
+        return _open_excel(path, feed, sheet, "xls" if is_ole else "xlsx")
+    encoding = _detect_encoding(head)
+    if encoding is None:
+        raise Refused([problem(name, "binary")])
+    return _open_csv(path, feed, head, encoding)
+
+
+def _detect_encoding(head: bytes) -> str | None:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        return None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(enc)().decode(head, final=False)
+            return enc
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+# -- CSV ----------------------------------------------------------------------------------
+
+def _sample_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    """The first rows of a text sample and the line number each ends on."""
+    rows, ends = [], []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for row in reader:
+            rows.append(row)
+            ends.append(reader.line_num)
+            if len(rows) >= SCAN_ROWS:
+                break
+    except csv.Error:
+        pass
+    return rows, ends
+
+
+def _open_csv(path: Path, feed: Feed, head: bytes, encoding: str) -> Source:
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    if len(head) == SNIFF_BYTES and "\n" in text:  # drop a line cut off by the sample's end
+        text = text[: text.rindex("\n") + 1]
+    first_error: Refused | None = None
+    for delim in DELIMITERS:
+        rows, ends = _sample_rows(text, delim)
+        if delim != "," and max((len(r) for r in rows), default=0) < 2:
+            continue
+        try:
+            match = find_header(rows, feed, path.name)
+        except Refused as exc:
+            first_error = first_error or exc
+            continue
+        return Source(path, path.name, "csv", encoding, None, "", match,
+                      header_row=ends[match.row_index], width=len(match.cells), delimiter=delim)
+    assert first_error is not None
+    raise first_error
+
+
+def _utf8_copy(src: Source, tmp_dir: Path) -> tuple[Path, str, int, bool]:
+    """One pass over the file: its sha256, a UTF-8 copy when needed, and its line count."""
+    h = hashlib.sha256()
+    newlines, last = 0, b""
+    need_copy = src.encoding not in ("utf-8", "utf-8-sig")
+    out_path = tmp_dir / f"{uuid.uuid4().hex}.csv" if need_copy else src.path
+    decoder = codecs.getincrementaldecoder(src.encoding or "utf-8")() if need_copy else None
+    out = open(out_path, "wb") if need_copy else None
+    offset = 0
+    try:
+        with open(src.path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(CHUNK), b""):
+                h.update(chunk)
+                if decoder is not None:
+                    try:
+                        chunk = decoder.decode(chunk).encode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        raise Refused([problem(src.name, "bad_encoding", byte=offset + exc.start)]) from None
+                    out.write(chunk)
+                offset += len(chunk)
+                newlines += chunk.count(b"\n")
+                if chunk:
+                    last = chunk[-2:]
+            if decoder is not None:
+                out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except BaseException:
+        if out is not None:
+            out.close()
+            out_path.unlink(missing_ok=True)
+        raise
+    if out is not None:
+        out.close()
+    lines = newlines + (0 if last.endswith(b"\n") else 1)
+    return out_path, h.hexdigest(), lines, need_copy
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, src: Source, tmp_dir: Path) -> list[Problem]:
+    """Create TEMP table ``raw`` from the source; return problems of shape (ragged rows)."""
+    con.execute("DROP TABLE IF EXISTS raw")
+    if src.kind != "csv":
+        return _load_excel(con, src)
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    utf8, src.sha256, lines, is_copy = _utf8_copy(src, tmp_dir)
+    try:
+        if _load_csv_duckdb(con, src, utf8, expected=lines - src.header_row):
+            return []
+        return _load_csv_python(con, src, utf8)
+    finally:
+        if is_copy:
+            utf8.unlink(missing_ok=True)
+
+
+def _load_csv_duckdb(con: duckdb.DuckDBPyConnection, src: Source, utf8: Path, expected: int) -> bool:
+    """The fast path. False when DuckDB's rows cannot be tied to file lines one to one."""
+    columns = {f"c{i}": "VARCHAR" for i in range(src.width)}
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        con.execute(
+            """CREATE TEMP TABLE raw_fast AS SELECT * FROM read_csv(?, header = false, skip = ?, delim = ?,
+                   quote = '"', escape = '"', auto_detect = false, columns = ?, all_varchar = true,
+                   store_rejects = true, rejects_table = 'raw_rejects', rejects_scan = 'raw_scan')""",
+            [str(utf8), src.header_row, src.delimiter, columns])
+        got = con.execute("SELECT count(*) FROM raw_fast").fetchone()[0]
+        rejects = con.execute("SELECT count(*) FROM raw_rejects").fetchone()[0]
+    except duckdb.Error:
+        got, rejects = -1, -1
+    finally:
+        con.execute("DROP TABLE IF EXISTS raw_rejects")
+        con.execute("DROP TABLE IF EXISTS raw_scan")
+    if rejects != 0 or got != expected:
+        con.execute("DROP TABLE IF EXISTS raw_fast")
+        return False
+    cols = ", ".join(f"nullif(trim(c{i}), '') AS c{i}" for i in range(src.width))
+    con.execute(f"CREATE TEMP TABLE raw AS SELECT rowid + {src.header_row + 1} AS _row, {cols} FROM raw_fast")
+    con.execute("DROP TABLE raw_fast")
+    return True
+
+
+def _load_csv_python(con: duckdb.DuckDBPyConnection, src: Source, utf8: Path) -> list[Problem]:
+    """The exact path: every record keeps the line it starts on."""
+    problems: list[Problem] = []
+    rows: list[int] = []
+    cols: list[list[str | None]] = [[] for _ in range(src.width)]
+    with open(utf8, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=src.delimiter)
+        prev = 0
+        for record in reader:
+            start, prev = prev + 1, reader.line_num
+            if start <= src.header_row or not any(c.strip() for c in record):
+                continue
+            if len(record) > src.width and any(c.strip() for c in record[src.width:]):
+                problems.append(problem(src.name, "ragged", row=start, found=len(record), expected=src.width))
+                continue
+            rows.append(start)
+            for i in range(src.width):
+                cell = record[i].strip() if i < len(record) else ""
+                cols[i].append(cell or None)
+    _register(con, rows, cols)
+    return problems
+
+
+def _register(con: duckdb.DuckDBPyConnection, rows: list[int], cols: list[list[str | None]]) -> None:
+    table = pa.table({"_row": pa.array(rows, pa.int64()),
+                      **{f"c{i}": pa.array(c, pa.string()) for i, c in enumerate(cols)}})
+    con.register("raw_arrow", table)
+    con.execute("CREATE TEMP TABLE raw AS SELECT * FROM raw_arrow")
+    con.unregister("raw_arrow")
+
+
+# -- Excel --------------------------------------------------------------------------------
+
+def _cell_text(v: object) -> str | None:
+    """Excel cells as the text a person would type: 2010101.0 -> '2010101', dates ISO."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    text = str(v).strip()
+    return text or None
+
+
+def _open_excel(path: Path, feed: Feed, sheet: str | None, kind: str) -> Source:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = list(wb.sheet_names)
+        if sheet is not None and sheet not in names:
+            raise Refused([problem(path.name, "no_sheet", sheet=sheet, sheets="、".join(names))])
+        chosen = sheet or names[0]
+        rows = wb.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except Refused:
+        raise
+    except Exception as exc:  # calamine raises its own types for broken workbooks
+        raise Refused([problem(path.name, "bad_excel", reason=str(exc)[:200])]) from None
+    texts = [[_cell_text(v) for v in row] for row in rows]
+    try:
+        match = find_header(texts, feed, path.name)
+    except Refused as exc:
+        others = [n for n in names if n != chosen]
+        if sheet is None and others and exc.problems[0].code == "no_header":
+            d = dict(exc.problems[0].detail)
+            raise Refused([problem(path.name, "no_header_sheet", sheet=chosen, n=d["n"], expected=d["expected"],
+                                   others="、".join(others))]) from None
+        raise
+    src = Source(path, path.name, kind, None, chosen, sha256_of(path), match,
+                 header_row=match.row_index + 1, width=len(match.cells))
+    src._rows = texts  # type: ignore[attr-defined]  # kept for load_raw; a workbook is read once
+    return src
+
+
+def _load_excel(con: duckdb.DuckDBPyConnection, src: Source) -> list[Problem]:
+    texts: list[list[str | None]] = src._rows  # type: ignore[attr-defined]
+    rows: list[int] = []
+    cols: list[list[str | None]] = [[] for _ in range(src.width)]
+    problems: list[Problem] = []
+    for idx in range(src.header_row, len(texts)):
+        record = texts[idx]
+        if not any(record):
+            continue
+        if len(record) > src.width and any(record[src.width:]):
+            problems.append(problem(src.name, "ragged", row=idx + 1,
+                                    found=max(i for i, c in enumerate(record) if c) + 1, expected=src.width))
+            continue
+        rows.append(idx + 1)
+        for i in range(src.width):
+            cols[i].append(record[i] if i < len(record) else None)
+    _register(con, rows, cols)
+    return problems
+
+
+def drop_total_rows(con: duckdb.DuckDBPyConnection) -> int:
+    """Remove a trailing 合计/总计 row (or two); a total is not data. Returns how many."""
+    dropped = 0
+    width = len(con.execute("SELECT * FROM raw LIMIT 0").description) - 1
+    first_cell = f"coalesce({', '.join(f'c{i}' for i in range(min(width, 3)))})"
+    for _ in range(2):
+        row = con.execute(f"SELECT _row, {first_cell} FROM raw ORDER BY _row DESC LIMIT 1").fetchone()
+        if row is None or row[1] is None or not str(row[1]).replace(" ", "").replace("\u3000", "").startswith(
+                TOTAL_WORDS):
+            break
+        con.execute("DELETE FROM raw WHERE _row = ?", [row[0]])
+        dropped += 1
+    return dropped
+
+
+def file_size(path: Path) -> int:
+    return os.path.getsize(path)

@@ -1,0 +1,223 @@
+"""Typing and checking a feed's rows in one set-based pass over the ``raw`` table.
+
+From the feed's declaration (ingest/spec.py) this module writes the SQL that turns text cells
+into typed values (`1,234.50` → 1234.50, `(1,200.00)` → -1200, `2025年3月7日` → 2025-03-07,
+`2010101.0` → '2010101', amounts × the file's unit) and gives every failing cell a reason
+code. Only fixed spellings from the spec are written into the SQL text; anything from the
+file (header texts for the kept-aside extra columns) is passed as a bound parameter.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+import duckdb
+
+from ingest.headers import HeaderMatch
+from ingest.problems import Problem, problem
+from ingest.spec import AMOUNT, CODE, DATE, ENUM, NUMBER, TEXT, YEAR, Column, Feed
+
+MAX_PROBLEMS = 1000  # rows reported in full; beyond this, only counted
+_DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S",
+                 "%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y/%m/%d %H:%M"]
+_NULLISH = "('-', '--', '—', '——', '/', 'null', 'NULL', 'None', '无')"
+
+
+def lit(text: str) -> str:
+    """A SQL string literal for a fixed spelling of our own (never for file content)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _clean(src: str) -> str:
+    return f"nullif(trim({src}, ' \t\u3000'), '')"
+
+
+def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
+    """(typed expression, error-code expression for a present value) for one column."""
+    if col.kind == CODE:
+        expr = f"ltrim({v}, '''')"
+        expr = f"CASE WHEN regexp_full_match({expr}, '[0-9]+\\.0+') THEN regexp_replace({expr}, '\\.0+$', '') ELSE {expr} END"
+        if col.digits:
+            # "2050202 小学教育" or "[2050202]小学教育": the code is the leading digits
+            expr = (f"coalesce(nullif(regexp_extract({expr}, '^\\[?([0-9]+)\\]?[\\s\\-_:：|]*[^0-9\\s].*$', 1), ''), "
+                    f"{expr})")
+            pattern = "|".join(f"[0-9]{{{d}}}" for d in col.digits)
+            return expr, f"CASE WHEN NOT regexp_full_match(p, '{pattern}') THEN 'bad_digits' END"
+        if col.length:
+            return expr, f"CASE WHEN length(p) <> {col.length} THEN 'bad_length' END"
+        return expr, "NULL"
+    if col.kind == TEXT:
+        return v, "NULL"
+    if col.kind == YEAR:
+        expr = f"TRY_CAST(regexp_replace({v}, '(年度|年|\\.0+)$', '') AS INTEGER)"
+        return expr, "CASE WHEN p IS NULL OR p NOT BETWEEN 1949 AND 2200 THEN 'bad_year' END"
+    if col.kind in (AMOUNT, NUMBER):
+        s = f"regexp_replace({v}, '[,，\\s¥￥元]', '', 'g')"
+        num = (f"TRY_CAST(CASE WHEN regexp_full_match({s}, '[(（].*[)）]') "
+               f"THEN '-' || trim({s}, '()（）') ELSE {s} END AS DECIMAL(38,8))")
+        if col.kind == NUMBER or scale == 1:
+            expr = f"TRY_CAST(round({num}, 2) AS DECIMAL(18,2))"
+        else:
+            expr = f"TRY_CAST(round({num} * {scale}, 2) AS DECIMAL(18,2))"
+        code = "bad_amount" if col.kind == AMOUNT else "bad_number"
+        checks = [f"WHEN p IS NULL THEN CASE WHEN {num} IS NULL THEN '{code}' ELSE 'too_large' END"]
+        if col.nonneg:
+            checks.append("WHEN p < 0 THEN 'negative'")
+        if col.nonzero:
+            checks.append("WHEN p = 0 THEN 'zero'")
+        return expr, f"CASE {' '.join(checks)} END"
+    if col.kind == DATE:
+        fmts = "[" + ", ".join(lit(f) for f in _DATE_FORMATS) + "]"
+        serial = (f"CASE WHEN regexp_full_match({v}, '[0-9]{{5}}(\\.[0-9]+)?') "
+                  f"THEN DATE '1899-12-30' + CAST(floor(CAST({v} AS DOUBLE)) AS INTEGER) END")
+        expr = f"coalesce(CAST(try_strptime({v}, {fmts}) AS DATE), {serial})"
+        return expr, "CASE WHEN p IS NULL OR year(p) NOT BETWEEN 1949 AND 2200 THEN 'bad_date' END"
+    if col.kind == ENUM:
+        norm = f"lower(replace({v}, ' ', ''))"
+        whens = " ".join(f"WHEN {lit(k.replace(' ', '').lower())} THEN {lit(val)}"
+                         for k, val in col.synonyms.items())
+        return f"CASE {norm} {whens} END", "CASE WHEN p IS NULL THEN 'bad_enum' END"
+    raise ValueError(f"unknown column kind {col.kind}")
+
+
+@dataclass
+class Validation:
+    rows: int                  # data rows read (after a total row was set aside)
+    bad_rows: int              # rows with at least one problem
+    problems: list[Problem]    # at most MAX_PROBLEMS, in file order
+    problem_count: int         # all of them
+    extra_columns: list[str]
+
+
+def stage(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file: str) -> Validation:
+    """Build TEMP table ``staged`` (typed columns + ``_ok``) from ``raw``; collect the problems."""
+    inner, parsed, errors, params = [], [], [], []
+    for col in feed.columns:
+        idx = header.mapping.get(col.name)
+        if idx is None:
+            inner.append(f"NULL::VARCHAR AS v_{col.name}")
+        else:
+            inner.append(f"{_clean(f'c{idx}')} AS v_{col.name}")
+    for col in feed.columns:
+        v = f"v_{col.name}"
+        expr, err = _parse(col, v, header.scale(col.name))
+        parsed.append(f"{expr} AS p_{col.name}")
+        missing = "NULL"
+        if col.required and not (col.default_from or col.default_zero):
+            missing = "'required'"
+        errors.append(f"CAST(CASE WHEN {v} IS NULL THEN {missing} ELSE {err} END AS VARCHAR) AS e_{col.name}")
+    extras = list(header.extras.items())
+    if extras:
+        pairs = ", ".join(f"?, c{i}" for i, _ in extras)
+        params = [h for _, h in extras]
+        extra_sql = f"json_object({pairs})"
+    else:
+        extra_sql = "NULL::JSON"
+    # `p` inside error templates is the typed value; re-point it per column without touching
+    # other identifiers (templates only ever say `p` as a whole word).
+    errors = [_fix_p(e, c.name) for e, c in zip(errors, feed.columns)]
+    finals = []
+    for col in feed.columns:
+        value = f"p_{col.name}"
+        if col.default_from:
+            value = f"coalesce(p_{col.name}, p_{col.default_from})"
+        elif col.default_zero:
+            value = f"coalesce(p_{col.name}, 0)"
+        finals.append(f"{value} AS {col.name}")
+    err_cols = ", ".join(f"e_{c.name}" for c in feed.columns)
+    sql = f"""
+        CREATE OR REPLACE TEMP TABLE staged AS
+        SELECT _row, {', '.join(finals)}, extra, {err_cols},
+               ({' AND '.join(f'e_{c.name} IS NULL' for c in feed.columns)}) AS _ok
+        FROM (
+            SELECT *, {', '.join(errors)}
+            FROM (
+                SELECT _row, v.*, {', '.join(parsed)}
+                FROM (SELECT _row, {', '.join(inner)}, {extra_sql} AS extra FROM raw) AS v
+            )
+        )"""
+    con.execute(sql.replace("v.*", ", ".join(f"v_{c.name}" for c in feed.columns) + ", extra"), params)
+    _check_keys(con, feed)
+    _check_self_refs(con, feed)
+    return _collect(con, feed, header, file, [h for _, h in extras])
+
+
+def _fix_p(expr: str, name: str) -> str:
+    return re.sub(r"(?<![\w'])p(?![\w'])", f"p_{name}", expr)
+
+
+def _check_keys(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    """Two rows with one key in a file: every such row is refused, each naming the others."""
+    key = ", ".join(feed.key)
+    key_ok = " AND ".join(f"e_{k} IS NULL" for k in feed.key)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE dup_keys AS
+        SELECT {key}, list(_row ORDER BY _row) AS rows FROM staged WHERE {key_ok}
+        GROUP BY {key} HAVING count(*) > 1""")
+    if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0]:
+        con.execute(f"""
+            UPDATE staged SET _ok = false, e_{feed.key[0]} = 'duplicate_key'
+            FROM dup_keys WHERE {' AND '.join(f'staged.{k} = dup_keys.{k}' for k in feed.key)}""")
+
+
+def _check_self_refs(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    for ref, target in feed.self_refs:
+        con.execute(f"""
+            UPDATE staged SET _ok = false, e_{ref} = 'unknown_parent'
+            WHERE {ref} IS NOT NULL AND e_{ref} IS NULL
+              AND {ref} NOT IN (SELECT {target} FROM staged WHERE {target} IS NOT NULL)
+              AND {ref} NOT IN (SELECT {target} FROM {feed.name})""")
+
+
+def _collect(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file: str,
+             extra_columns: list[str]) -> Validation:
+    total, bad = con.execute("SELECT count(*), count(*) FILTER (NOT _ok) FROM staged").fetchone()
+    problems: list[Problem] = []
+    count = 0
+    if bad:
+        con.execute("""CREATE OR REPLACE TEMP TABLE bad AS
+                       SELECT s.*, r.* EXCLUDE (_row) FROM staged s JOIN raw r USING (_row) WHERE NOT s._ok""")
+        unions = []
+        for col in feed.columns:
+            idx = header.mapping.get(col.name)
+            value = f"c{idx}" if idx is not None else "NULL::VARCHAR"
+            unions.append(f"SELECT _row, {lit(col.name)} AS col, e_{col.name} AS code, {value} AS value "
+                          f"FROM bad WHERE e_{col.name} IS NOT NULL")
+        union = " UNION ALL ".join(unions)
+        count = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]
+        rows = con.execute(f"SELECT * FROM ({union}) ORDER BY _row, col LIMIT {MAX_PROBLEMS}").fetchall()
+        dup_rows = _dup_lookup(con, feed)
+        for row_no, name, code, value in rows:
+            col = feed.column(name)
+            idx = header.mapping.get(name)
+            shown = header.cells[idx].strip() if idx is not None else col.cn
+            problems.append(_problem(file, feed, col, shown, row_no, code, value, dup_rows))
+    return Validation(total, bad, problems, count, extra_columns)
+
+
+def _dup_lookup(con: duckdb.DuckDBPyConnection, feed: Feed) -> dict[int, list[int]]:
+    out: dict[int, list[int]] = {}
+    for (rows,) in con.execute("SELECT rows FROM dup_keys LIMIT 10000").fetchall():
+        for r in rows:
+            out[r] = [x for x in rows if x != r]
+    return out
+
+
+def _problem(file: str, feed: Feed, col: Column, shown: str, row: int, code: str, value: str | None,
+             dup_rows: dict[int, list[int]]) -> Problem:
+    detail: dict[str, object] = {}
+    if code == "bad_digits":
+        digits = list(map(str, col.digits))
+        detail = {"digits": "、".join(digits[:-1]) + "或" + digits[-1] if len(digits) > 1 else digits[0],
+                  "digits_en": ", ".join(digits[:-1]) + " or " + digits[-1] if len(digits) > 1 else digits[0]}
+    elif code == "bad_length":
+        detail = {"length": col.length}
+    elif code == "bad_enum":
+        detail = {"allowed": "、".join(dict.fromkeys(col.synonyms.values()))}
+    elif code == "duplicate_key":
+        detail = {"key": "+".join(feed.column(k).cn for k in feed.key),
+                  "rows": "、".join(map(str, dup_rows.get(row, [])))}
+    elif code == "unknown_parent":
+        detail = {"parent": value}
+    return problem(file, code, row=row, column=shown, value=value, **detail)
