@@ -36,12 +36,16 @@ def _clean(src: str) -> str:
 def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
     """(typed expression, error-code expression for a present value) for one column."""
     if col.kind == CODE:
-        expr = f"ltrim({v}, '''')"
-        expr = f"CASE WHEN regexp_full_match({expr}, '[0-9]+\\.0+') THEN regexp_replace({expr}, '\\.0+$', '') ELSE {expr} END"
+        fixed = f"ltrim({v}, '''')"
+        fixed = (f"CASE WHEN regexp_full_match({fixed}, '[0-9]+\\.0+') "
+                 f"THEN regexp_replace({fixed}, '\\.0+$', '') ELSE {fixed} END")
         if col.digits:
             # "2050202 小学教育" or "[2050202]小学教育": the code is the leading digits
-            expr = (f"coalesce(nullif(regexp_extract({expr}, '^\\[?([0-9]+)\\]?[\\s\\-_:：|]*[^0-9\\s].*$', 1), ''), "
-                    f"{expr})")
+            fixed = (f"coalesce(nullif(regexp_extract({fixed}, '^\\[?([0-9]+)\\]?[\\s\\-_:：|]*[^0-9\\s].*$', 1), ''), "
+                     f"{fixed})")
+        # the common case first: plain digits need none of the repairs
+        expr = f"CASE WHEN regexp_full_match({v}, '[0-9]+') THEN {v} ELSE {fixed} END"
+        if col.digits:
             pattern = "|".join(f"[0-9]{{{d}}}" for d in col.digits)
             return expr, f"CASE WHEN NOT regexp_full_match(p, '{pattern}') THEN 'bad_digits' END"
         if col.length:
@@ -56,6 +60,8 @@ def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
         s = f"regexp_replace({v}, '[,，\\s¥￥元]', '', 'g')"
         num = (f"TRY_CAST(CASE WHEN regexp_full_match({s}, '[(（].*[)）]') "
                f"THEN '-' || trim({s}, '()（）') ELSE {s} END AS DECIMAL(38,8))")
+        # the common case first: a plain number casts directly
+        num = f"coalesce(TRY_CAST({v} AS DECIMAL(38,8)), {num})"
         if col.kind == NUMBER or scale == 1:
             expr = f"TRY_CAST(round({num}, 2) AS DECIMAL(18,2))"
         else:
@@ -71,7 +77,7 @@ def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
         fmts = "[" + ", ".join(lit(f) for f in _DATE_FORMATS) + "]"
         serial = (f"CASE WHEN regexp_full_match({v}, '[0-9]{{5}}(\\.[0-9]+)?') "
                   f"THEN DATE '1899-12-30' + CAST(floor(CAST({v} AS DOUBLE)) AS INTEGER) END")
-        expr = f"coalesce(CAST(try_strptime({v}, {fmts}) AS DATE), {serial})"
+        expr = f"coalesce(TRY_CAST({v} AS DATE), CAST(try_strptime({v}, {fmts}) AS DATE), {serial})"
         return expr, "CASE WHEN p IS NULL OR year(p) NOT BETWEEN 1949 AND 2200 THEN 'bad_date' END"
     if col.kind == ENUM:
         norm = f"lower(replace({v}, ' ', ''))"
