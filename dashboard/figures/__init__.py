@@ -1,0 +1,1 @@
+"""Pure figure builders: frames in, ``go.Figure`` out. No I/O, no Dash."""

@@ -1,0 +1,62 @@
+"""What every chart shares: fonts that carry Chinese, colours, the title, the download config."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dashboard.i18n import t
+
+FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
+               '"WenQuanYi Micro Hei", sans-serif')
+INK = "#1f2933"
+MUTED = "#616e7c"
+GRID = "#e4e7eb"
+BLUE = "#2f6db5"
+PALE_BLUE = "#9db4d3"
+ORANGE = "#f08c00"      # 橙色预警
+RED = "#d62828"         # 红色预警
+YELLOW = "#f2c037"      # 黄色预警
+GREY = "#9aa5b1"
+
+
+def base_layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
+    """Title top-left, white background, CJK-capable fonts; returns the same figure."""
+    fig.update_layout(
+        template="plotly_white",
+        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 17, "color": INK}},
+        font={"family": FONT_FAMILY, "size": 13, "color": INK},
+        height=height,
+        margin={"l": 16, "r": 24, "t": 64, "b": 48},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0},
+    )
+    return fig
+
+
+def empty_figure(title: str, lang: str, *, height: int = 320) -> go.Figure:
+    """A titled figure that says there is nothing to draw (instead of empty axes)."""
+    fig = go.Figure()
+    base_layout(fig, title, height=height)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.add_annotation(text=t("fig.empty", lang), x=0.5, y=0.5, xref="paper", yref="paper",
+                       showarrow=False, font={"size": 16, "color": MUTED})
+    return fig
+
+
+def image_config(filename: str) -> dict:
+    """dcc.Graph config: the modebar camera downloads a 2× PNG named ``filename``.png.
+
+    The SVG download beside each chart reads the same filename from here.
+    """
+    return {
+        "displaylogo": False,
+        "responsive": True,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+    }
+
+
+def image_filename(page: str, what: str, year: int | None) -> str:
+    """``budgetwatch_overview_departments_2025``: page, chart, year — safe in any file system."""
+    parts = ["budgetwatch", page, what] + ([str(year)] if year is not None else [])
+    return "_".join(parts)
