@@ -1,0 +1,38 @@
+"""Warning rules (预警规则): the registry.
+
+Adding a rule = one new ``Rule`` in a domain module + one line in ``RULES`` below + its table
+in ``defaults.toml`` (tests/rules/test_registry.py checks that the three agree) and its
+section in docs/rules.md.
+"""
+from __future__ import annotations
+
+from queries.rules.assets import CONSECUTIVE_LOSS, EQUITY_DECLINE, IDLE_ASSETS, LEVERAGE
+from queries.rules.audit import AUDIT_HOLLOW, AUDIT_OVERDUE, AUDIT_REPEAT
+from queries.rules.base import (FLAG_COLUMNS, Param, Rule, RuleError, compute_flags,
+                                fmt_wan)
+from queries.rules.execution import EXEC_LAG, NO_BUDGET, OVER_BUDGET, YEAR_END_RUSH
+from queries.rules.payments import DUPLICATE_PAYMENT, SANGONG_GROWTH, SPLIT_PAYMENT
+from queries.rules.statistics import AMOUNT_OUTLIER, BENFORD
+
+RULES: tuple[Rule, ...] = (
+    EXEC_LAG,
+    OVER_BUDGET,
+    NO_BUDGET,
+    YEAR_END_RUSH,
+    DUPLICATE_PAYMENT,
+    SPLIT_PAYMENT,
+    SANGONG_GROWTH,
+    AMOUNT_OUTLIER,
+    BENFORD,
+    LEVERAGE,
+    CONSECUTIVE_LOSS,
+    EQUITY_DECLINE,
+    IDLE_ASSETS,
+    AUDIT_OVERDUE,
+    AUDIT_REPEAT,
+    AUDIT_HOLLOW,
+)
+RULES_BY_ID = {r.id: r for r in RULES}
+
+__all__ = ["FLAG_COLUMNS", "Param", "RULES", "RULES_BY_ID", "Rule", "RuleError",
+           "compute_flags", "fmt_wan"]

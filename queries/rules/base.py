@@ -1,0 +1,421 @@
+"""The frame every warning rule (预警规则) plugs into, and `compute_flags` that runs them.
+
+A rule is data: an id, titles, the entity it points at, its tunable parameters, one set-based
+SQL statement run in DuckDB (or, rarely, a function returning a frame) and a message template.
+The SQL returns one row per flag with at least these columns:
+
+* ``entity_key`` (text), ``dept_code`` (the unit/department concerned, or NULL), ``amount``
+  (yuan at stake), ``evidence`` (a JSON text: the filter that reproduces the evidence),
+* optionally ``severity`` (when it depends on the numbers; else the rule's ``severity``),
+* any other column the message template uses (``name``, ``rate``, ...).
+
+Parameters are bound by name: the SQL writes ``$min_budget`` for the rule's parameter
+``min_budget`` and may use the context values below (``$year``, ``$as_of``, ...). Values are
+never pasted into SQL text. Whole numbers are bound as integers and other numbers as exact
+decimals, so a comparison on the threshold itself is decided exactly ("more than" is ``>``,
+"at least" is ``>=``), not by floating-point luck.
+
+Context values every rule may use:
+
+``$year``             the flags' year
+``$year_start``       1 January of the year
+``$year_end``         31 December of the year
+``$as_of``            the as-of date: given, else the latest pay_date of the year
+``$doy``              day of the year of the as-of date (1 January = 1)
+``$days_in_year``     365 or 366
+``$prev_year``        year - 1
+``$prev_year_start``  1 January of the year before
+``$prev_as_of``       the same day one year earlier (29 February -> 28 February)
+``$audit_as_of``      the as-of date for audit rules: as ``$as_of``, or today when the year has
+                      no payments and no date was given
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import logging
+import re
+import string
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from queries.store import query
+
+log = logging.getLogger("budgetwatch.rules")
+
+FLAG_COLUMNS = ("rule", "severity", "entity_type", "entity_key", "year", "amount", "message",
+                "dept_code", "title", "evidence", "as_of")
+SEVERITIES = ("high", "medium", "low")
+SEVERITY_CN = {"high": "红色预警", "medium": "橙色预警", "low": "黄色预警"}
+ENTITY_TYPES = {
+    "department": "部门", "budget_line": "预算指标", "payment": "支付凭证", "unit": "预算单位",
+    "enterprise": "国有企业", "asset_line": "资产类别", "finding": "审计问题",
+    "unit_category": "单位与问题类别",
+}
+# When a rule needs the as-of date of the year's payments, or not.
+SCOPES = ("payments", "audit", "year")
+CONTEXT_NAMES = ("year", "year_start", "year_end", "as_of", "doy", "days_in_year", "prev_year",
+                 "prev_year_start", "prev_as_of", "audit_as_of")
+PARAM_KINDS = ("int", "number", "bool", "codes")
+_NAMED = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class RuleError(ValueError):
+    """A rule could not run with what it was given; the message is fit to show a person."""
+
+
+# -- money and numbers in messages ------------------------------------------------------
+def fmt_wan(yuan: Any) -> str:
+    """Yuan as 万元 with two decimals, rounded half up: 1325000 -> '132.50万元'."""
+    if yuan is None or (isinstance(yuan, float) and yuan != yuan):
+        return "—"
+    value = yuan if isinstance(yuan, Decimal) else Decimal(repr(float(yuan)))
+    wan = (value / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if wan == 0:
+        wan = abs(wan)  # no "-0.00"
+    return f"{wan}万元"
+
+
+class _MessageFormatter(string.Formatter):
+    """``str.format`` with two extra specs: ``{x:wan}`` (money in 万元) and ``{x:pct}`` (a
+    share 0..1 as a percentage with one decimal). Dates print as YYYY-MM-DD."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec == "wan":
+            return fmt_wan(value)
+        if format_spec == "pct":
+            return "—" if value is None else f"{float(value) * 100:.1f}%"
+        if isinstance(value, (pd.Timestamp, dt.datetime)):
+            value = value.date()
+        if isinstance(value, dt.date) and not format_spec:
+            return value.isoformat()
+        if value is None or (isinstance(value, float) and value != value and not format_spec):
+            return "—"
+        return super().format_field(value, format_spec)
+
+
+_FMT = _MessageFormatter()
+
+
+def render(template: str | Callable[[Mapping[str, Any]], str], row: Mapping[str, Any]) -> str:
+    if callable(template):
+        return template(row)
+    return _FMT.vformat(template, (), row)
+
+
+# -- what a rule is ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Param:
+    """One tunable threshold: its name in SQL and in the TOML file, default and meaning.
+
+    ``kind``: ``int`` (a whole number: counts, days, yuan), ``number`` (may have decimals:
+    percentages, ratios), ``bool`` or ``codes`` (a list of code texts)."""
+    name: str
+    default: Any
+    help_cn: str
+    help_en: str
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            d = self.default
+            kind = ("bool" if isinstance(d, bool) else "int" if isinstance(d, int)
+                    else "number" if isinstance(d, float) else "codes")
+            object.__setattr__(self, "kind", kind)
+        if self.kind not in PARAM_KINDS:
+            raise ValueError(f"unknown parameter kind {self.kind!r}")
+
+
+ENABLED = Param("enabled", True, "是否启用本规则", "whether this rule runs")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One warning rule. ``doc`` says exactly what fires and every choice the rule makes."""
+    id: str
+    title_cn: str
+    title_en: str
+    entity_type: str
+    params: tuple[Param, ...]
+    message: str | Callable[[Mapping[str, Any]], str]
+    doc: str
+    sql: str | None = None
+    compute: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], pd.DataFrame] | None = None
+    severity: str = "medium"
+    scope: str = "payments"
+    fields: dict[str, str] = field(default_factory=dict)  # reserved for the dashboard
+
+    def __post_init__(self) -> None:
+        if (self.sql is None) == (self.compute is None):
+            raise ValueError(f"{self.id}: give exactly one of sql or compute")
+        if self.entity_type not in ENTITY_TYPES:
+            raise ValueError(f"{self.id}: unknown entity type {self.entity_type!r}")
+        if self.severity not in SEVERITIES or self.scope not in SCOPES:
+            raise ValueError(f"{self.id}: bad severity or scope")
+        names = [p.name for p in self.params]
+        if len(set(names)) != len(names) or set(names) & set(CONTEXT_NAMES) or "enabled" in names:
+            raise ValueError(f"{self.id}: parameter names must be unique and not reserved")
+
+    @property
+    def all_params(self) -> tuple[Param, ...]:
+        return (ENABLED, *self.params)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.all_params}
+
+    def param(self, name: str) -> Param:
+        for p in self.all_params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+# -- the as-of date ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Context:
+    year: int
+    as_of: dt.date | None          # None: the year has no payments and no date was given
+    audit_as_of: dt.date
+    as_of_given: bool
+
+    @property
+    def days_in_year(self) -> int:
+        return 366 if calendar.isleap(self.year) else 365
+
+    def values(self) -> dict[str, Any]:
+        as_of = self.as_of
+        prev_as_of = None
+        if as_of is not None:
+            day = min(as_of.day, calendar.monthrange(self.year - 1, as_of.month)[1])
+            prev_as_of = as_of.replace(year=self.year - 1, day=day)
+        return {
+            "year": self.year,
+            "year_start": dt.date(self.year, 1, 1),
+            "year_end": dt.date(self.year, 12, 31),
+            "as_of": as_of,
+            "doy": as_of.timetuple().tm_yday if as_of else None,
+            "days_in_year": self.days_in_year,
+            "prev_year": self.year - 1,
+            "prev_year_start": dt.date(self.year - 1, 1, 1),
+            "prev_as_of": prev_as_of,
+            "audit_as_of": self.audit_as_of,
+        }
+
+
+def parse_date(text: str | dt.date) -> dt.date:
+    if isinstance(text, dt.date):
+        return text
+    try:
+        return dt.date.fromisoformat(str(text).strip())
+    except ValueError:
+        raise RuleError(f"日期格式应为 YYYY-MM-DD：{text} / the date must be YYYY-MM-DD: {text}") from None
+
+
+def resolve_context(con: duckdb.DuckDBPyConnection, year: int,
+                    as_of: str | dt.date | None = None, today: dt.date | None = None) -> Context:
+    """The as-of date: the one given (it must lie in the year), else the latest pay_date of
+    the year. Audit rules use the same date, or today when the year has no payments."""
+    year = int(year)
+    if not 1900 <= year <= 2999:
+        raise RuleError(f"年度不合理：{year} / not a plausible year: {year}")
+    if as_of is not None:
+        day = parse_date(as_of)
+        if day.year != year:
+            raise RuleError(f"截止日期 {day} 不在 {year} 年内 / the as-of date {day} is not in {year}")
+        return Context(year, day, day, True)
+    latest = query(con, "SELECT max(pay_date) AS d FROM payments WHERE pay_date BETWEEN ? AND ?",
+                   [dt.date(year, 1, 1), dt.date(year, 12, 31)])["d"].iloc[0]
+    if latest is None or pd.isna(latest):
+        return Context(year, None, today or dt.date.today(), False)
+    latest = pd.Timestamp(latest).date()
+    return Context(year, latest, latest, False)
+
+
+# -- running rules ----------------------------------------------------------------------
+def bind_value(value: Any) -> Any:
+    """Whole numbers as integers, other numbers as exact decimals, lists as lists of text."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(repr(value))
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return value
+
+
+def bind_params(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The named parameters the SQL uses, and only those (DuckDB refuses extra ones)."""
+    names = dict.fromkeys(_NAMED.findall(sql))
+    missing = [n for n in names if n not in values]
+    if missing:
+        raise RuleError(f"SQL uses unknown parameters: {', '.join(missing)}")
+    return {n: bind_value(values[n]) for n in names}
+
+
+def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, ctx: Context,
+             params: Mapping[str, Any]) -> pd.DataFrame:
+    """One rule's flags as a frame with FLAG_COLUMNS (empty when it cannot run)."""
+    if rule.scope == "payments" and ctx.as_of is None:
+        log.info("%s: no payments in %s and no as-of date given; not run", rule.id, ctx.year)
+        return empty_flags()
+    values = {**ctx.values(), **params}
+    if rule.sql is not None:
+        raw = query(con, rule.sql, bind_params(rule.sql, values), max_rows=None)
+    else:
+        raw = rule.compute(con, values)
+    as_of = ctx.as_of if rule.scope == "payments" else ctx.audit_as_of if rule.scope == "audit" else None
+    if raw.empty:
+        return empty_flags()
+    base = {**ctx.values(), **params}
+    messages = []
+    for row in raw.to_dict("records"):
+        messages.append(render(rule.message, {**base, **row}))
+    out = pd.DataFrame({
+        "rule": rule.id,
+        "severity": raw["severity"] if "severity" in raw else rule.severity,
+        "entity_type": rule.entity_type,
+        "entity_key": raw["entity_key"].astype(str),
+        "year": ctx.year,
+        "amount": pd.to_numeric(raw["amount"], errors="coerce").astype("float64").round(2),
+        "message": messages,
+        "dept_code": raw["dept_code"] if "dept_code" in raw else None,
+        "title": rule.title_cn,
+        "evidence": raw["evidence"].astype(str) if "evidence" in raw else "{}",
+        "as_of": as_of.isoformat() if as_of else None,
+    })
+    return out[list(FLAG_COLUMNS)]
+
+
+def empty_flags() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in FLAG_COLUMNS})
+    frame["year"] = frame["year"].astype("int64")
+    frame["amount"] = frame["amount"].astype("float64")
+    return frame
+
+
+def select_rules(rules: Iterable[Rule | str] | None, registry: Sequence[Rule]) -> list[Rule]:
+    if rules is None:
+        return list(registry)
+    by_id = {r.id: r for r in registry}
+    chosen = []
+    for r in rules:
+        if isinstance(r, Rule):
+            chosen.append(r)
+            continue
+        key = str(r).strip().upper()
+        if key not in by_id:
+            raise RuleError(f"没有这条规则：{r} / no such rule: {r} "
+                            f"(known: {', '.join(by_id)})")
+        chosen.append(by_id[key])
+    return chosen
+
+
+def params_in_force(rule: Rule, thresholds: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
+    values = rule.defaults()
+    given = (thresholds or {}).get(rule.id, {})
+    unknown = set(given) - set(values)
+    if unknown:
+        raise RuleError(f"规则 {rule.id} 没有参数 {', '.join(sorted(unknown))} / "
+                        f"rule {rule.id} has no parameter {', '.join(sorted(unknown))}")
+    values.update(given)
+    return values
+
+
+def compute_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | dt.date | None = None,
+                  thresholds: Mapping[str, Mapping[str, Any]] | None = None,
+                  rules: Iterable[Rule | str] | None = None, *,
+                  timings: dict[str, float] | None = None) -> pd.DataFrame:
+    """Every flag of the year as one frame.
+
+    Columns: rule, severity, entity_type, entity_key, year, amount, message, dept_code, title,
+    evidence, as_of. ``thresholds`` maps rule id -> {parameter: value} over the defaults (see
+    ``queries.rules.config``); a rule whose ``enabled`` is false is skipped. ``rules``
+    restricts to some rules (ids or Rule objects). ``timings``, when given, receives the
+    seconds each rule took. Sorted by severity, then rule order, then amount (largest first).
+    """
+    from queries.rules import RULES  # the registry imports this module
+
+    chosen = select_rules(rules, RULES)
+    ctx = resolve_context(con, year, as_of)
+    frames = []
+    for rule in chosen:
+        params = params_in_force(rule, thresholds)
+        if not params.get("enabled", True):
+            continue
+        started = time.perf_counter()
+        frame = run_rule(con, rule, ctx, params)
+        if timings is not None:
+            timings[rule.id] = time.perf_counter() - started
+        if not frame.empty:
+            frames.append(frame)
+    if not frames:
+        return empty_flags()
+    flags = pd.concat(frames, ignore_index=True)
+    order = {r.id: i for i, r in enumerate(chosen)}
+    flags["_sev"] = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    flags["_rule"] = flags["rule"].map(order)
+    flags = flags.sort_values(["_sev", "_rule", "amount", "entity_key"],
+                              ascending=[True, True, False, True], kind="stable")
+    return flags.drop(columns=["_sev", "_rule"]).reset_index(drop=True)
+
+
+def evidence_json(**items: Any) -> str:
+    """For ``compute`` rules: the evidence filter as JSON text (UTF-8, not escaped)."""
+    return json.dumps(items, ensure_ascii=False, default=str)
+
+
+# -- SQL pieces shared by rules (fixed text, never built from input) --------------------
+# Units and their top-level department. A department is a unit with no parent_code; a unit
+# rolls up through the parent chain, however deep (at most 32 levels, which also stops a
+# cycle). A code missing from the departments table counts as its own department.
+UNIT_TREE = """
+dept AS (
+    SELECT dept_code, any_value(dept_name) AS dept_name,
+           any_value(nullif(trim(parent_code), '')) AS parent_code
+    FROM departments GROUP BY dept_code),
+walk(dept_code, top_code, parent_code, depth) AS (
+    SELECT dept_code, dept_code, parent_code, 0 FROM dept
+    UNION ALL
+    SELECT w.dept_code, d.dept_code, d.parent_code, w.depth + 1
+    FROM walk w JOIN dept d ON d.dept_code = w.parent_code
+    WHERE w.depth < 32),
+tops AS (SELECT dept_code, arg_max(top_code, depth) AS top_code FROM walk GROUP BY dept_code)
+"""
+
+# Unit names for messages (fall back to the code with coalesce at the use).
+UNIT_NAMES = """
+names AS (SELECT dept_code, any_value(dept_name) AS dept_name FROM departments GROUP BY dept_code)
+"""
+
+# Budget lines of the year, and each combination of codes paid in the year up to the as-of
+# date charged to its budget line: the most specific line of the same unit and fund type
+# whose function and economic codes equal the payment's or are a higher level of them
+# (a prefix: line 20502 covers payment 2050202). Most specific = longest function code,
+# then longest economic code.
+BUDGET_MATCH = """
+lines AS (
+    SELECT dept_code, func_code, econ_code, fund_type, sum(adjusted_amount) AS budget
+    FROM budget WHERE year = $year GROUP BY ALL),
+combos AS (
+    SELECT dept_code, func_code, econ_code, fund_type, sum(amount) AS spent, count(*) AS n
+    FROM payments WHERE pay_date BETWEEN $year_start AND $as_of GROUP BY ALL),
+matched AS (
+    SELECT c.dept_code, c.func_code, c.econ_code, c.fund_type,
+           arg_max(l.func_code, length(l.func_code) * 100 + length(l.econ_code)) AS line_func,
+           arg_max(l.econ_code, length(l.func_code) * 100 + length(l.econ_code)) AS line_econ
+    FROM combos c JOIN lines l
+      ON l.dept_code = c.dept_code AND l.fund_type = c.fund_type
+     AND starts_with(c.func_code, l.func_code) AND starts_with(c.econ_code, l.econ_code)
+    GROUP BY ALL)
+"""
