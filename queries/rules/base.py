@@ -285,16 +285,23 @@ def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, ctx: Context,
         "rule": rule.id,
         "severity": raw["severity"] if "severity" in raw else rule.severity,
         "entity_type": rule.entity_type,
-        "entity_key": raw["entity_key"].astype(str),
+        "entity_key": raw["entity_key"],
         "year": ctx.year,
         "amount": pd.to_numeric(raw["amount"], errors="coerce").astype("float64").round(2),
         "message": messages,
         "dept_code": raw["dept_code"] if "dept_code" in raw else None,
         "title": rule.title_cn,
-        "evidence": raw["evidence"].astype(str) if "evidence" in raw else "{}",
+        "evidence": raw["evidence"] if "evidence" in raw else "{}",
         "as_of": as_of.isoformat() if as_of else None,
     })
+    for column in ("entity_key", "dept_code", "evidence"):
+        out[column] = pd.Series([None if _null(v) else str(v) for v in out[column]],
+                                index=out.index, dtype="object")
     return out[list(FLAG_COLUMNS)]
+
+
+def _null(v: Any) -> bool:
+    return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
 
 def empty_flags() -> pd.DataFrame:
