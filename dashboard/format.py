@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Iterable
 
 from dashboard.i18n import t
+
+
+def missing(value: object) -> bool:
+    """None, NaN, NaT or pd.NA: nothing to show."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except TypeError:       # pd.NA refuses to be a bool
+        return True
 
 
 @dataclass(frozen=True)
@@ -26,26 +35,26 @@ def money_unit(values: float | Iterable[float]) -> MoneyUnit:
     """亿元 when the largest magnitude reaches 1亿 (100,000,000 yuan), else 万元."""
     if isinstance(values, (int, float)):
         values = [values]
-    finite = [abs(v) for v in values if v is not None and not math.isnan(v)]
+    finite = [abs(v) for v in values if not missing(v)]
     return YI if finite and max(finite) >= YI.divisor else WAN
 
 
 def money(yuan: float | None, lang: str = "zh", unit: MoneyUnit | None = None, digits: int = 2) -> str:
     """``123456789`` → ``1.23 亿元``; the unit by magnitude unless given. ``—`` for nothing."""
-    if yuan is None or (isinstance(yuan, float) and math.isnan(yuan)):
+    if missing(yuan):
         return "—"
     unit = unit or money_unit(yuan)
     return f"{yuan / unit.divisor:,.{digits}f} {unit.label(lang)}"
 
 
-def axis_title(label: str, unit_label: str) -> str:
-    """``累计支出（亿元）`` — the unit in full-width brackets, as Chinese reports write it."""
-    return f"{label}（{unit_label}）"
+def axis_title(label: str, unit_label: str, lang: str = "zh") -> str:
+    """``累计支出（亿元）`` in full-width brackets, as Chinese reports write it; ``Spending (10k yuan)``."""
+    return f"{label}（{unit_label}）" if lang == "zh" else f"{label} ({unit_label})"
 
 
 def percent(share: float | None, digits: int = 1) -> str:
     """``0.4959`` → ``49.6%``; ``—`` for nothing."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
+    if missing(share):
         return "—"
     return f"{share * 100:.{digits}f}%"
 
@@ -57,7 +66,7 @@ def points(diff: float, lang: str = "zh", digits: int = 1) -> str:
 
 def date(day: dt.date | str | None, lang: str = "zh") -> str:
     """``2025年6月30日`` in Chinese, ``2025-06-30`` in English; ``—`` for nothing."""
-    if day is None or day == "":
+    if missing(day) or day == "":
         return "—"
     if isinstance(day, str):
         day = dt.date.fromisoformat(day[:10])
@@ -68,10 +77,22 @@ def date(day: dt.date | str | None, lang: str = "zh") -> str:
 
 def datetime_(moment: dt.datetime | None, lang: str = "zh") -> str:
     """A load time to the minute."""
-    if moment is None:
+    if missing(moment):
         return "—"
     return f"{date(moment, lang)} {moment:%H:%M}"
 
 
 def count(n: int) -> str:
     return f"{n:,}"
+
+
+def text(value: object) -> str:
+    """A text cell: ``—`` for nothing."""
+    return "—" if missing(value) or value == "" else str(value)
+
+
+def as_of(value: str | None, lang: str = "zh") -> str:
+    """A feed's as-of value: a date, or a bare year (``2025`` → ``2025年``)."""
+    if isinstance(value, str) and len(value) == 4 and value.isdigit():
+        return f"{value}年" if lang == "zh" else value
+    return date(value, lang)

@@ -108,8 +108,8 @@ STRINGS: dict[str, dict[str, str]] = {
                               "so budget execution cannot be shown."},
     "empty.how": {"zh": "导入数据请运行 {ingest}（例如 {example}），或运行 {demo} 载入一座演示城市。",
                   "en": "To load data run {ingest} (for example {example}), or run {demo} to load a demo city."},
-    "error.query": {"zh": "数据查询未能完成：{detail}。请稍后再试；如仍失败，请联系系统管理员。",
-                    "en": "The data query did not complete: {detail}. Please try again; if it keeps failing, "
+    "error.query": {"zh": "数据查询未能完成，请稍后再试；如仍失败，请联系系统管理员。",
+                    "en": "The data query did not complete. Please try again; if it keeps failing, "
                           "tell the system administrator."},
     "error.unexpected": {"zh": "页面出错了，未能显示数据。请稍后再试；如仍失败，请联系系统管理员。",
                          "en": "Something went wrong and the data could not be shown. Please try again; "

@@ -11,6 +11,7 @@ class Frame:
     URL = "frame-url"
     RENDERED = "frame-rendered"          # dcc.Store: the (path, lang) the page was drawn for
     HEADER = "frame-header"
+    LANG = "frame-lang-toggle"
     PAGE = "frame-page"
 
 

@@ -52,10 +52,15 @@ class Period:
         return time_schedule(self.as_of)
 
 
+def day_of_year(as_of: dt.date) -> tuple[int, int]:
+    """(day of the year, days in the year): 30 June 2025 → (181, 365)."""
+    return as_of.timetuple().tm_yday, 366 if calendar.isleap(as_of.year) else 365
+
+
 def time_schedule(as_of: dt.date) -> float:
     """序时进度: day of the year ÷ days in the year (30 June 2025 → 181/365)."""
-    days = 366 if calendar.isleap(as_of.year) else 365
-    return as_of.timetuple().tm_yday / days
+    day, days = day_of_year(as_of)
+    return day / days
 
 
 def available_years(con: duckdb.DuckDBPyConnection) -> list[int]:

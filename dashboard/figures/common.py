@@ -22,7 +22,9 @@ def base_layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
     """Title top-left, white background, CJK-capable fonts; returns the same figure."""
     fig.update_layout(
         template="plotly_white",
-        title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 17, "color": INK}},
+        # The title's top 14 px below the figure's top, whatever the height.
+        title={"text": title, "x": 0.01, "xanchor": "left", "yref": "container", "y": 1 - 14 / height,
+               "yanchor": "top", "font": {"size": 17, "color": INK}},
         font={"family": FONT_FAMILY, "size": 13, "color": INK},
         height=height,
         margin={"l": 16, "r": 24, "t": 64, "b": 48},

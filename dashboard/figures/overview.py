@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard import format as fmt
-from dashboard.figures.common import (BLUE, GREY, MUTED, ORANGE, PALE_BLUE, RED, base_layout,
+from dashboard.figures.common import (BLUE, GREY, GRID, MUTED, ORANGE, PALE_BLUE, RED, base_layout,
                                       empty_figure)
 from dashboard.i18n import data_label, months, t
 
@@ -76,26 +76,27 @@ def department_execution_figure(frame: pd.DataFrame, schedule: float, *, year: i
         ))
     order = list(measured["label"])
     top = max(1.0, float(measured["rate"].max()), schedule) * 1.12
-    n = len(order)
-    base_layout(fig, title, height=max(340, 30 * n + 150))
-    fig.update_layout(barmode="overlay", bargap=0.3, margin={"l": 16, "r": 40, "t": 88, "b": 56},
-                      legend={"y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
-                      title={"y": 0.98, "yanchor": "top"})
-    fig.update_xaxes(title=fmt.axis_title(t("fig.departments.x", lang), "%"), tickformat=".0%",
-                     range=[0, top], gridcolor="#e4e7eb", zeroline=True)
+    missing = frame[frame["rate"].isna()]
+    bottom = 76 if len(missing) else 56
+    height = max(340, 30 * len(order) + 114 + bottom)
+    base_layout(fig, title, height=height)
+    # Title, then the legend, then the schedule label above the plot: rows fixed in pixels.
+    fig.update_layout(barmode="overlay", bargap=0.3, margin={"l": 16, "r": 40, "t": 112, "b": bottom},
+                      legend={"yref": "container", "y": 1 - 46 / height, "yanchor": "top",
+                              "x": 0, "xanchor": "left"})
+    fig.update_xaxes(title=fmt.axis_title(t("fig.departments.x", lang), "%", lang), tickformat=".0%",
+                     range=[0, top], gridcolor=GRID, zeroline=True)
     fig.update_yaxes(title=None, categoryorder="array", categoryarray=order, autorange="reversed",
                      automargin=True, ticksuffix="  ")
     fig.add_vline(x=schedule, line={"color": RED, "width": 2, "dash": "dash"},
                   annotation={"text": t("fig.departments.schedule", lang, pct=fmt.percent(schedule)),
-                              "font": {"color": RED, "size": 12}, "bgcolor": "rgba(255,255,255,0.85)"},
-                  annotation_position="bottom right")
-    missing = frame[frame["rate"].isna()]
-    if not missing.empty:
+                              "font": {"color": RED, "size": 12}, "yanchor": "bottom"},
+                  annotation_position="top")
+    if len(missing):
         names = "、".join(missing["dept_name"].head(5)) + ("…" if len(missing) > 5 else "")
         fig.add_annotation(text=t("fig.departments.no_budget", lang, n=len(missing), names=names),
                            x=0, y=0, xref="paper", yref="paper", yshift=-44, xanchor="left",
                            yanchor="top", showarrow=False, font={"size": 12, "color": MUTED})
-        fig.update_layout(margin={"b": 76}, height=fig.layout.height + 20)
     return fig
 
 
@@ -134,7 +135,7 @@ def fund_totals_figure(frame: pd.DataFrame, schedule: float, *, year: int, as_of
             },
         ), row=1, col=i)
     base_layout(fig, title, height=300)
-    fig.update_layout(margin={"l": 24, "r": 24, "t": 110, "b": 16})
+    fig.update_layout(margin={"l": 36, "r": 44, "t": 96, "b": 16})
     return fig
 
 
@@ -167,7 +168,7 @@ def monthly_cumulative_figure(frame: pd.DataFrame, *, year: int, lang: str = "zh
         ))
     base_layout(fig, title, height=400)
     fig.update_xaxes(title=t("fig.monthly.x", lang), tickmode="array", tickvals=list(range(1, 13)),
-                     ticktext=labels, range=[0.6, 12.4], gridcolor="#e4e7eb")
-    fig.update_yaxes(title=fmt.axis_title(t("fig.monthly.y", lang), unit.label(lang)),
-                     rangemode="tozero", gridcolor="#e4e7eb", tickformat=",.2~f")
+                     ticktext=labels, range=[0.6, 12.4], gridcolor=GRID)
+    fig.update_yaxes(title=fmt.axis_title(t("fig.monthly.y", lang), unit.label(lang), lang),
+                     rangemode="tozero", gridcolor=GRID, tickformat=",.2~f")
     return fig

@@ -1,0 +1,40 @@
+"""The Dash app, made on demand: ``create_app(data_dir)``.
+
+Wiring only. Nothing is read at import time and nothing is kept between requests: the
+``Store`` handed to each page's ``register_callbacks`` opens a fresh read-only connection
+per callback, so any number of apps (tests) and threads (waitress) can run side by side.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dash
+from dash import html
+
+from dashboard import frame
+from dashboard.i18n import t
+from dashboard.pages import PAGES, PLANNED
+from queries.store import Store
+
+ASSETS = Path(__file__).with_name("assets")
+
+
+def create_app(data_dir: str | os.PathLike | None = None) -> dash.Dash:
+    """A new app over the data folder (``--data-dir``, else $BUDGETWATCH_DATA_DIR, else ./data)."""
+    store = Store(data_dir)
+    app = dash.Dash(
+        __name__,
+        assets_folder=str(ASSETS),
+        title=f"{t('app.name', 'zh')} budgetwatch",
+        update_title=None,
+        serve_locally=True,
+    )
+    app.layout = frame.layout
+    # Pages are drawn by the router, so show Dash every page's components up front: callbacks
+    # stay checked against real ids instead of suppressing the check.
+    app.validation_layout = html.Div([frame.layout(), *[p.layout({}, "zh") for p in PAGES]])
+    frame.register_callbacks(app, PAGES, PLANNED)
+    for page in PAGES:
+        page.register_callbacks(app, store)
+    return app

@@ -1,0 +1,60 @@
+"""Small building blocks every page uses: a chart with its downloads, a card, a notice."""
+from __future__ import annotations
+
+import string
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.figures.common import image_config
+from dashboard.i18n import norm_lang, STRINGS, t
+
+
+def figure_card(name: str, lang: str, filename: str) -> html.Div:
+    """A chart (id ``ids.graph(name)``) with PNG in its toolbar and an SVG button below.
+
+    The frame's clientside callback serves every SVG button; callbacks that redraw the chart
+    should also set its ``config`` (``image_config``) so the files carry the year.
+    """
+    return html.Div(className="bw-figure", children=[
+        dcc.Graph(id=ids.graph(name), config=image_config(filename)),
+        html.Button(t("svg.download", lang), id=ids.svg_button(name), className="bw-svg",
+                    title=t("svg.title", lang), n_clicks=0),
+    ])
+
+
+def card(label: str, value: str, note: str = "", tone: str = "") -> html.Div:
+    """A headline number: label, value, one line of context; ``tone`` is a CSS modifier."""
+    return html.Div(className=f"bw-card {tone}".strip(), children=[
+        html.Div(label, className="bw-card-label"),
+        html.Div(value, className="bw-card-value"),
+        html.Div(note, className="bw-card-note"),
+    ])
+
+
+def with_code(key: str, lang: str, **codes: str) -> list:
+    """The string ``key`` with each ``{placeholder}`` shown as code (commands to type)."""
+    parts: list = []
+    for literal, field, _spec, _conv in string.Formatter().parse(STRINGS[key][norm_lang(lang)]):
+        if literal:
+            parts.append(literal)
+        if field:
+            parts.append(html.Code(codes[field]))
+    return parts
+
+
+def notice(sentence: str | list, *, more: list | None = None, detail: str | None = None,
+           tone: str = "") -> html.Div:
+    """A message in a sentence or two (empty state, failure); never a traceback."""
+    children = [html.P(sentence)]
+    if more:
+        children.append(html.P(more))
+    if detail:
+        children.append(html.P(detail, className="bw-detail"))
+    return html.Div(className=f"bw-notice {tone}".strip(), role="status", children=children)
+
+
+def how_to_load(lang: str) -> list:
+    """How to get data in: the ingest command and the demo."""
+    return with_code("empty.how", lang, ingest="budgetwatch ingest FEED FILE…",
+                     example="budgetwatch ingest payments 2025年支付明细.csv", demo="budgetwatch demo")

@@ -1,0 +1,25 @@
+"""The dashboard's pages, in navigation order.
+
+A page is a module with ``PATH`` (its URL path), ``NAV_KEY`` (its i18n key in the header),
+``layout(query, lang)`` (pure: the components for the URL query and language, no data) and
+``register_callbacks(app, store)`` (its callbacks, given the data store). Add a page by
+writing such a module and putting it in ``PAGES``; entries of ``PLANNED`` appear in the
+header as "coming soon" until then.
+"""
+from __future__ import annotations
+
+from types import ModuleType
+
+from dashboard.pages import overview
+
+PAGES: tuple[ModuleType, ...] = (overview,)
+
+# (nav key, path) of pages still to come, in header order after the built ones.
+PLANNED: tuple[tuple[str, str], ...] = (
+    ("nav.execution", "/execution"),
+    ("nav.departments", "/departments"),
+    ("nav.assets", "/assets"),
+    ("nav.audit", "/audit"),
+    ("nav.warnings", "/warnings"),
+    ("nav.data", "/data"),
+)

@@ -1,0 +1,216 @@
+"""总览 Overview: the year at a glance — the four budgets, every department against the time
+schedule, spending month by month against last year, and how fresh each feed is.
+
+The view is the URL query: ``?year=2025&as_of=2025-06-30&lang=zh``. ``layout`` draws the
+controls from it; ``update_overview`` resolves the defaults, queries the store, and writes the
+resolved view back into the URL so that the address bar is always a permalink.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dashboard import format as fmt
+from dashboard import ids
+from dashboard.components import card, figure_card, how_to_load, notice
+from dashboard.figures import overview as figs
+from dashboard.figures.common import image_config, image_filename
+from dashboard.i18n import data_label, t
+from dashboard.urls import date_param, int_param, lang_of, with_params
+from queries import overview as q
+from queries.store import QueryError, Store
+
+PATH = "/"
+NAV_KEY = "nav.overview"
+GRAPHS = (ids.Overview.FUNDS, ids.Overview.DEPARTMENTS, ids.Overview.MONTHLY)
+_FILE_PART = {ids.Overview.FUNDS: "funds", ids.Overview.DEPARTMENTS: "departments",
+              ids.Overview.MONTHLY: "monthly"}
+
+log = logging.getLogger("budgetwatch.dashboard")
+
+
+# -- layout -----------------------------------------------------------------------------------
+def layout(query: dict[str, str], lang: str) -> html.Div:
+    """Controls set from the URL query; everything else is filled by ``update_overview``."""
+    year = int_param(query.get("year"))
+    as_of = date_param(query.get("as_of"))
+    return html.Div(className="bw-page", children=[
+        html.Div(className="bw-toolbar", children=[
+            html.H1(t("overview.title", lang), className="bw-page-title"),
+            html.Label(className="bw-field", children=[
+                html.Span(t("overview.year", lang)),
+                dcc.Dropdown(id=ids.Overview.YEAR, value=year, clearable=False, searchable=False,
+                             options=[{"label": str(year), "value": year}] if year else [],
+                             className="bw-year"),
+            ]),
+            html.Label(className="bw-field", children=[
+                html.Span(t("overview.as_of", lang)),
+                dcc.DatePickerSingle(id=ids.Overview.AS_OF, date=as_of.isoformat() if as_of else None,
+                                     display_format="YYYY-MM-DD", first_day_of_week=1,
+                                     placeholder=t("overview.as_of", lang)),
+            ]),
+            html.Div(id=ids.Overview.SCHEDULE, className="bw-schedule"),
+        ]),
+        html.Div(id=ids.Overview.MESSAGE),
+        dcc.Loading(type="dot", delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6},
+                    children=html.Div(id=ids.Overview.BODY, children=[
+                        html.Section(id=ids.Overview.HEADLINE, className="bw-cards"),
+                        *[figure_card(name, lang, image_filename("overview", _FILE_PART[name], year))
+                          for name in GRAPHS],
+                    ])),
+        html.Section(id=ids.Overview.FRESHNESS, className="bw-freshness"),
+    ])
+
+
+# -- pieces of the view (pure) ----------------------------------------------------------------
+def headline(depts: pd.DataFrame, funds: pd.DataFrame, period: q.Period, lang: str) -> list:
+    """Four cards: adjusted budget, spent, execution rate against schedule, lagging departments."""
+    adjusted, original, spent = funds["adjusted"].sum(), funds["original"].sum(), funds["spent"].sum()
+    unit = fmt.money_unit([adjusted, original, spent])
+    rate = spent / adjusted if adjusted > 0 else None
+    schedule = period.schedule
+    measured = depts[depts["rate"].notna()]
+    lagging = int((schedule - measured["rate"] > figs.LAG_MEDIUM).sum())
+    tone = f"is-{figs.lag_band(rate, schedule)}" if rate is not None else ""
+    return [
+        card(t("headline.adjusted", lang), fmt.money(adjusted, lang, unit),
+             t("headline.original", lang, amount=fmt.money(original, lang, unit))),
+        card(t("headline.spent", lang), fmt.money(spent, lang, unit),
+             t("headline.spent_note", lang, date=fmt.date(period.as_of, lang))),
+        card(t("headline.rate", lang), fmt.percent(rate),
+             t("headline.rate_note", lang, diff=fmt.points(rate - schedule, lang)) if rate is not None else "",
+             tone),
+        card(t("headline.lagging", lang), t("headline.lagging_value", lang, n=lagging, total=len(measured)),
+             t("headline.lagging_note", lang), "is-high" if lagging else ""),
+    ]
+
+
+def schedule_text(period: q.Period, lang: str) -> str:
+    day, days = q.day_of_year(period.as_of)
+    return t("overview.schedule", lang, pct=fmt.percent(period.schedule), date=fmt.date(period.as_of, lang),
+             day=day, days=days)
+
+
+def freshness(frame: pd.DataFrame, lang: str) -> list:
+    """数据截至 …: one row per feed with rows, the date its data speaks for, last load, state."""
+    head = html.Tr([html.Th(t(k, lang), className="num" if k == "fresh.rows" else None) for k in
+                    ("fresh.feed", "fresh.rows", "fresh.as_of", "fresh.loaded", "fresh.file", "fresh.state")])
+    body = []
+    for r in frame.itertuples():
+        if r.rows == 0:
+            state, tone = t("fresh.empty", lang), "is-empty"
+        elif r.stale:
+            state, tone = t("fresh.stale", lang, days=q.STALE_AFTER_DAYS), "is-stale"
+        else:
+            state, tone = t("fresh.ok", lang), "is-ok"
+        body.append(html.Tr(className=tone, children=[
+            html.Td(data_label("feed", r.feed, lang)), html.Td(fmt.count(r.rows), className="num"),
+            html.Td(fmt.as_of(r.as_of, lang)), html.Td(fmt.datetime_(r.last_loaded, lang)),
+            html.Td(fmt.text(r.last_file)),
+            html.Td(html.Span(state, className=f"bw-tag {tone}")),
+        ]))
+    return [html.H2(t("fresh.title", lang)),
+            html.Table(className="bw-table", children=[html.Thead(head), html.Tbody(body)])]
+
+
+# -- the callback, as a plain function --------------------------------------------------------
+def update_overview(store: Store, year: int | str | None, as_of: str | None, search: str | None,
+                    *, now: dt.datetime | None = None) -> dict:
+    """Everything the page shows for a year and as-of date (None: the defaults).
+
+    Returns the value of every output by name; a failing query yields a sentence in
+    ``message``, never a traceback.
+    """
+    lang = lang_of(search)
+    out = _blank(lang)
+    try:
+        with store.reader() as con:
+            fresh = q.feed_freshness(con, now=now)
+            out["freshness"] = freshness(fresh, lang)
+            period = q.resolve_period(con, int_param(str(year)) if year is not None else None, date_param(as_of))
+            if period is None:
+                key = "empty.none" if fresh["rows"].sum() == 0 else "empty.no_budget"
+                out["message"] = notice(t(key, lang), more=how_to_load(lang))
+                return out
+            depts = q.department_execution(con, period.year, period.as_of)
+            funds = q.fund_totals(con, period.year, period.as_of)
+            monthly = q.monthly_cumulative(con, period.year, period.as_of)
+    except QueryError as exc:
+        log.warning("overview query failed: %s", exc)
+        out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
+        return out
+    except Exception:  # the page's last guard: a person sees a sentence, the log the traceback
+        log.exception("overview failed")
+        out["message"] = notice(t("error.unexpected", lang), tone="is-error")
+        return out
+
+    y, day, schedule = period.year, period.as_of, period.schedule
+    out.update(
+        year_options=[{"label": str(v), "value": v} for v in period.years],
+        year=y,
+        as_of=day.isoformat(),
+        as_of_min=dt.date(y, 1, 1).isoformat(),
+        as_of_max=dt.date(y, 12, 31).isoformat(),
+        schedule=schedule_text(period, lang),
+        body_style={},
+        headline=headline(depts, funds, period, lang),
+        url=_search_or_no_update(search, year=y, as_of=day.isoformat(), lang=lang),
+    )
+    figures = {
+        ids.Overview.FUNDS: figs.fund_totals_figure(funds, schedule, year=y, as_of=day, lang=lang),
+        ids.Overview.DEPARTMENTS: figs.department_execution_figure(depts, schedule, year=y, as_of=day, lang=lang),
+        ids.Overview.MONTHLY: figs.monthly_cumulative_figure(monthly, year=y, lang=lang),
+    }
+    for name, fig in figures.items():
+        out[f"fig:{name}"] = fig
+        out[f"config:{name}"] = image_config(image_filename("overview", _FILE_PART[name], y))
+    return out
+
+
+def _blank(lang: str) -> dict:
+    """The outputs when there is nothing to draw: body hidden, controls and URL left alone."""
+    out = {
+        "year_options": dash.no_update, "year": dash.no_update, "as_of": dash.no_update,
+        "as_of_min": None, "as_of_max": None, "schedule": "", "message": None,
+        "body_style": {"display": "none"}, "headline": [], "freshness": [], "url": dash.no_update,
+    }
+    for name in GRAPHS:
+        out[f"fig:{name}"] = dash.no_update
+        out[f"config:{name}"] = dash.no_update
+    return out
+
+
+def _search_or_no_update(search: str | None, **params: object) -> str:
+    new = with_params(search, **params)
+    return dash.no_update if new == (search or "") else new
+
+
+def register_callbacks(app: dash.Dash, store: Store) -> None:
+    output = {
+        "year_options": Output(ids.Overview.YEAR, "options"),
+        "year": Output(ids.Overview.YEAR, "value"),
+        "as_of": Output(ids.Overview.AS_OF, "date"),
+        "as_of_min": Output(ids.Overview.AS_OF, "min_date_allowed"),
+        "as_of_max": Output(ids.Overview.AS_OF, "max_date_allowed"),
+        "schedule": Output(ids.Overview.SCHEDULE, "children"),
+        "message": Output(ids.Overview.MESSAGE, "children"),
+        "body_style": Output(ids.Overview.BODY, "style"),
+        "headline": Output(ids.Overview.HEADLINE, "children"),
+        "freshness": Output(ids.Overview.FRESHNESS, "children"),
+        "url": Output(ids.Frame.URL, "search"),
+    }
+    for name in GRAPHS:
+        output[f"fig:{name}"] = Output(ids.graph(name), "figure")
+        output[f"config:{name}"] = Output(ids.graph(name), "config")
+
+    @app.callback(
+        output=output,
+        inputs={"year": Input(ids.Overview.YEAR, "value"), "as_of": Input(ids.Overview.AS_OF, "date")},
+        state={"search": State(ids.Frame.URL, "search")},
+    )
+    def _update(year, as_of, search):
+        return update_overview(store, year, as_of, search)
