@@ -45,18 +45,26 @@ def who_default() -> str:
 
 
 class TerminalProgress:
-    """A one-line stage indicator, only on a terminal (never in CI logs)."""
+    """A progress bar on one line, only on a terminal (never in CI logs or pipes)."""
+
+    WIDTH = 24
 
     def __init__(self, stream=sys.stderr):
         self.stream = stream
         self.active = stream.isatty()
         self.started = time.perf_counter()
 
-    def __call__(self, message: str) -> None:
-        if self.active:
-            elapsed = time.perf_counter() - self.started
-            self.stream.write(f"\r\033[K⏳ {message} … {elapsed:5.1f}s")
-            self.stream.flush()
+    def __call__(self, message: str, fraction: float | None = None) -> None:
+        if not self.active:
+            return
+        elapsed = time.perf_counter() - self.started
+        if fraction is None:
+            bar = ""
+        else:
+            filled = int(self.WIDTH * min(max(fraction, 0.0), 1.0))
+            bar = f" [{'█' * filled}{'░' * (self.WIDTH - filled)}] {fraction:4.0%}"
+        self.stream.write(f"\r\033[K{message}{bar} {elapsed:5.1f}s")
+        self.stream.flush()
 
     def done(self) -> None:
         if self.active:

@@ -6,8 +6,10 @@ the live data exactly as it was.
 """
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,33 @@ from ingest.problems import Problem, Refused, problem
 from ingest.spec import FEEDS, Feed
 from queries.store import Store
 
-Progress = Callable[[str], None]
+# progress(message, fraction): fraction in [0, 1] when known, else None
+Progress = Callable[[str, "float | None"], None]
+
+
+@contextlib.contextmanager
+def _watch(con, say: Progress, message: str) -> Iterator[None]:
+    """Report DuckDB's own progress on the running statement while the block runs."""
+    say(message, None)
+    if not getattr(say, "active", False):
+        yield
+        return
+    con.execute("SET enable_progress_bar = true")  # query_progress() needs it;
+    con.execute("SET enable_progress_bar_print = false")  # we draw the bar ourselves
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(0.25):
+            pct = con.query_progress()
+            say(message, pct / 100 if pct >= 0 else None)
+
+    t = threading.Thread(target=tick, daemon=True)
+    t.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        t.join()
 
 
 @dataclass
@@ -52,7 +80,7 @@ class FileReport:
 def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: str, accept_partial: bool = False,
                  sheet: str | None = None, progress: Progress | None = None) -> list[FileReport]:
     feed = FEEDS[feed_name]
-    say = progress or (lambda _msg: None)
+    say = progress or (lambda _msg, _fraction=None: None)
     reports: list[FileReport] = []
     with store.writer(who=who) as w:
         for path in paths:
@@ -75,13 +103,14 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
 
 def _ingest_one(con, feed: Feed, path: Path, report: FileReport, store: Store, accept_partial: bool,
                 sheet: str | None, who: str, say: Progress) -> None:
-    say(f"读取 reading {path.name}")
+    say(f"读取 reading {path.name}", None)
     src = read.open_source(path, feed, sheet=sheet)
     report.file_format, report.sheet, report.unit = src.file_format, src.sheet, src.header.unit
-    shape_problems = read.load_raw(con, src, store.tmp_dir)
+    with _watch(con, say, f"读取 reading {path.name}"):
+        shape_problems = read.load_raw(con, src, store.tmp_dir, progress=lambda f: say(f"读取 reading {path.name}", f))
     report.total_rows_dropped = read.drop_total_rows(con)
-    say(f"校验 validating {path.name}")
-    result = validate.stage(con, feed, src.header, src.name)
+    with _watch(con, say, f"校验 validating {path.name}"):
+        result = validate.stage(con, feed, src.header, src.name)
     report.extra_columns = result.extra_columns
     problems = shape_problems + result.problems
     report.rows_read = result.rows + len(shape_problems)
@@ -93,10 +122,10 @@ def _ingest_one(con, feed: Feed, path: Path, report: FileReport, store: Store, a
     if report.rejected and not accept_partial:
         report.status = "refused"
         return
-    say(f"写入 loading {path.name}")
-    applied = load.apply(con, feed, file_name=src.name, sha256=src.sha256, file_format=src.file_format,
-                         sheet=src.sheet, unit=src.header.unit, rows_read=report.rows_read,
-                         rows_rejected=report.rejected, who=who)
+    with _watch(con, say, f"写入 loading {path.name}"):
+        applied = load.apply(con, feed, file_name=src.name, sha256=src.sha256, file_format=src.file_format,
+                             sheet=src.sheet, unit=src.header.unit, rows_read=report.rows_read,
+                             rows_rejected=report.rejected, who=who)
     report.load_id, report.inserted, report.updated, report.unchanged = (
         applied.load_id, applied.inserted, applied.updated, applied.unchanged)
     if applied.load_id is None:

@@ -145,7 +145,7 @@ def _open_csv(path: Path, feed: Feed, head: bytes, encoding: str) -> Source:
     raise first_error
 
 
-def _utf8_copy(src: Source, tmp_dir: Path) -> tuple[Path, str, int, bool]:
+def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, int, bool]:
     """One pass over the file: its sha256, a UTF-8 copy when needed, and its line count."""
     h = hashlib.sha256()
     newlines, last = 0, b""
@@ -153,11 +153,14 @@ def _utf8_copy(src: Source, tmp_dir: Path) -> tuple[Path, str, int, bool]:
     out_path = tmp_dir / f"{uuid.uuid4().hex}.csv" if need_copy else src.path
     decoder = codecs.getincrementaldecoder(src.encoding or "utf-8")() if need_copy else None
     out = open(out_path, "wb") if need_copy else None
-    offset = 0
+    offset, done, size = 0, 0, max(os.path.getsize(src.path), 1)
     try:
         with open(src.path, "rb") as fh:
             for chunk in iter(lambda: fh.read(CHUNK), b""):
                 h.update(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done / size)
                 if decoder is not None:
                     try:
                         chunk = decoder.decode(chunk).encode("utf-8")
@@ -181,13 +184,13 @@ def _utf8_copy(src: Source, tmp_dir: Path) -> tuple[Path, str, int, bool]:
     return out_path, h.hexdigest(), lines, need_copy
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, src: Source, tmp_dir: Path) -> list[Problem]:
+def load_raw(con: duckdb.DuckDBPyConnection, src: Source, tmp_dir: Path, progress=None) -> list[Problem]:
     """Create TEMP table ``raw`` from the source; return problems of shape (ragged rows)."""
     con.execute("DROP TABLE IF EXISTS raw")
     if src.kind != "csv":
         return _load_excel(con, src)
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    utf8, src.sha256, lines, is_copy = _utf8_copy(src, tmp_dir)
+    utf8, src.sha256, lines, is_copy = _utf8_copy(src, tmp_dir, progress)
     try:
         if _load_csv_duckdb(con, src, utf8, expected=lines - src.header_row):
             return []
@@ -338,6 +341,3 @@ def drop_total_rows(con: duckdb.DuckDBPyConnection) -> int:
         dropped += 1
     return dropped
 
-
-def file_size(path: Path) -> int:
-    return os.path.getsize(path)
