@@ -92,7 +92,8 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
                 report.status, report.problems = "refused", exc.problems
                 report.problem_count = max(report.problem_count, len(exc.problems))
             finally:
-                for t in ("raw", "staged", "bad", "dup_keys"):
+                read.drop_raw(w.con)
+                for t in ("staged", "bad", "dup_keys"):
                     w.con.execute(f"DROP TABLE IF EXISTS {t}")
             report.seconds = time.perf_counter() - started
             if report.load_id is not None:
@@ -108,9 +109,10 @@ def _ingest_one(con, feed: Feed, path: Path, report: FileReport, store: Store, a
     report.file_format, report.sheet, report.unit = src.file_format, src.sheet, src.header.unit
     with _watch(con, say, f"读取 reading {path.name}"):
         shape_problems = read.load_raw(con, src, store.tmp_dir, progress=lambda f: say(f"读取 reading {path.name}", f))
-    report.total_rows_dropped = read.drop_total_rows(con)
+    totals = read.total_rows(con)
+    report.total_rows_dropped = len(totals)
     with _watch(con, say, f"校验 validating {path.name}"):
-        result = validate.stage(con, feed, src.header, src.name)
+        result = validate.stage(con, feed, src.header, src.name, skip_rows=totals)
     report.extra_columns = result.extra_columns
     problems = shape_problems + result.problems
     report.rows_read = result.rows + len(shape_problems)

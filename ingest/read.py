@@ -186,7 +186,7 @@ def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, in
 
 def load_raw(con: duckdb.DuckDBPyConnection, src: Source, tmp_dir: Path, progress=None) -> list[Problem]:
     """Create TEMP table ``raw`` from the source; return problems of shape (ragged rows)."""
-    con.execute("DROP TABLE IF EXISTS raw")
+    drop_raw(con)
     if src.kind != "csv":
         return _load_excel(con, src)
     tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -220,9 +220,9 @@ def _load_csv_duckdb(con: duckdb.DuckDBPyConnection, src: Source, utf8: Path, ex
     if rejects != 0 or got != expected:
         con.execute("DROP TABLE IF EXISTS raw_fast")
         return False
-    cols = ", ".join(f"nullif(trim(c{i}), '') AS c{i}" for i in range(src.width))
-    con.execute(f"CREATE TEMP TABLE raw AS SELECT rowid + {src.header_row + 1} AS _row, {cols} FROM raw_fast")
-    con.execute("DROP TABLE raw_fast")
+    # A view, not a copy: a copy of every cell costs more than reading the file did.
+    cols = ", ".join(f"c{i}" for i in range(src.width))
+    con.execute(f"CREATE TEMP VIEW raw AS SELECT rowid + {src.header_row + 1} AS _row, {cols} FROM raw_fast")
     return True
 
 
@@ -327,17 +327,27 @@ def _load_excel(con: duckdb.DuckDBPyConnection, src: Source) -> list[Problem]:
     return problems
 
 
-def drop_total_rows(con: duckdb.DuckDBPyConnection) -> int:
-    """Remove a trailing 合计/总计 row (or two); a total is not data. Returns how many."""
-    dropped = 0
+def drop_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the last file's cells (``raw`` is a view on the fast path, a table otherwise)."""
+    for kind in ("VIEW", "TABLE"):
+        try:
+            con.execute(f"DROP {kind} IF EXISTS raw")
+        except duckdb.CatalogException:
+            pass
+    con.execute("DROP TABLE IF EXISTS raw_fast")
+
+
+def total_rows(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The row numbers of a trailing 合计/总计 row (or two): a total is not data."""
+    found: list[int] = []
     width = len(con.execute("SELECT * FROM raw LIMIT 0").description) - 1
     first_cell = f"coalesce({', '.join(f'c{i}' for i in range(min(width, 3)))})"
     for _ in range(2):
-        row = con.execute(f"SELECT _row, {first_cell} FROM raw ORDER BY _row DESC LIMIT 1").fetchone()
+        row = con.execute(f"SELECT _row, {first_cell} FROM raw WHERE _row NOT IN (SELECT unnest(?::BIGINT[])) "
+                          "ORDER BY _row DESC LIMIT 1", [found]).fetchone()
         if row is None or row[1] is None or not str(row[1]).replace(" ", "").replace("\u3000", "").startswith(
                 TOTAL_WORDS):
             break
-        con.execute("DELETE FROM raw WHERE _row = ?", [row[0]])
-        dropped += 1
-    return dropped
+        found.append(row[0])
+    return found
 

@@ -96,7 +96,8 @@ class Validation:
     extra_columns: list[str]
 
 
-def stage(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file: str) -> Validation:
+def stage(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file: str,
+          skip_rows: list[int] = ()) -> Validation:
     """Build TEMP table ``staged`` (typed columns + ``_ok``) from ``raw``; collect the problems."""
     inner, parsed, errors, params = [], [], [], []
     for col in feed.columns:
@@ -132,6 +133,7 @@ def stage(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file:
             value = f"coalesce(p_{col.name}, 0)"
         finals.append(f"{value} AS {col.name}")
     err_cols = ", ".join(f"e_{c.name}" for c in feed.columns)
+    skip = f"WHERE _row NOT IN ({', '.join(str(int(r)) for r in skip_rows)})" if skip_rows else ""
     sql = f"""
         CREATE OR REPLACE TEMP TABLE staged AS
         SELECT _row, {', '.join(finals)}, extra, {err_cols},
@@ -140,7 +142,7 @@ def stage(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file:
             SELECT *, {', '.join(errors)}
             FROM (
                 SELECT _row, v.*, {', '.join(parsed)}
-                FROM (SELECT _row, {', '.join(inner)}, {extra_sql} AS extra FROM raw) AS v
+                FROM (SELECT _row, {', '.join(inner)}, {extra_sql} AS extra FROM raw {skip}) AS v
             )
         )"""
     con.execute(sql.replace("v.*", ", ".join(f"v_{c.name}" for c in feed.columns) + ", extra"), params)
