@@ -23,6 +23,12 @@ def figure_card(name: str, lang: str, filename: str) -> html.Div:
     ])
 
 
+def view_store(page: str) -> dcc.Store:
+    """Put in a page's layout; the page's callback sets its ``data`` to the URL query of the
+    view it shows (``?year=2025&as_of=2025-06-30&lang=zh``) and the frame writes it to the URL."""
+    return dcc.Store(id=ids.view(page))
+
+
 def card(label: str, value: str, note: str = "", tone: str = "") -> html.Div:
     """A headline number: label, value, one line of context; ``tone`` is a CSS modifier."""
     return html.Div(className=f"bw-card {tone}".strip(), children=[

@@ -1,16 +1,21 @@
-"""The site frame: header (product name, page links, language toggle) and the page router.
+"""The site frame: header (product name, page links, language toggle), router, URL writer.
 
 Routing is done here rather than by Dash Pages so that nothing is kept in a module-level
-registry: each app made by ``create_app`` routes over its own tuple of page modules. The page
-is drawn again only when the path or the language changes; a page that rewrites its own URL
-query (year, as-of date) keeps its components, and only the header's links follow the URL.
+registry: each app made by ``create_app`` routes over its own tuple of page modules.
+
+The URL query is the view. A page puts the query of what it shows into its ``ids.view``
+store; the frame alone writes that to the address bar (one writer, whatever the number of
+pages) and remembers it as *written*. The router draws the page again when the path or the
+language changes, or when the query differs from the one written — the reader went back or
+forward in history — but not when the page has just written it, so the page keeps its
+components while the reader changes the year.
 """
 from __future__ import annotations
 
 from types import ModuleType
 
 import dash
-from dash import MATCH, Input, Output, State, dcc, html
+from dash import ALL, MATCH, Input, Output, State, dcc, html
 
 from dashboard import ids
 from dashboard.i18n import t
@@ -38,6 +43,7 @@ def layout() -> html.Div:
     return html.Div(className="bw-app", children=[
         dcc.Location(id=ids.Frame.URL, refresh="callback-nav"),
         dcc.Store(id=ids.Frame.RENDERED),
+        dcc.Store(id=ids.Frame.WRITTEN),
         html.Header(id=ids.Frame.HEADER, className="bw-header"),
         html.Main(id=ids.Frame.PAGE, className="bw-main"),
     ])
@@ -79,17 +85,29 @@ def not_found(path: str, lang: str) -> html.Div:
 
 
 def route(pages: tuple[ModuleType, ...], planned: tuple[tuple[str, str], ...],
-          path: str | None, search: str | None, rendered: list | None) -> dict:
-    """What the frame shows for a URL; the page only when path or language changed."""
+          path: str | None, search: str | None, rendered: list | None, written: str | None = None) -> dict:
+    """What the frame shows for a URL.
+
+    The page is drawn again only for another path or language, or for a query the page did not
+    write itself (history navigation); the header always, since its links carry the query.
+    """
     path = path or "/"
     lang = lang_of(search)
     key = [path, lang]
-    if rendered == key:
+    if rendered == key and (search or "") == (written or ""):
         page = dash.no_update
     else:
         module = next((p for p in pages if p.PATH == path), None)
         page = module.layout(parse_search(search), lang) if module else not_found(path, lang)
     return {"page": page, "header": header(pages, planned, path, search, lang), "rendered": key}
+
+
+def write_url(views: list[str | None], search: str | None) -> dict:
+    """The query the page asks for goes into the URL (unless already there) and is remembered."""
+    wanted = next((v for v in views if v is not None), None)
+    if wanted is None:
+        return {"search": dash.no_update, "written": dash.no_update}
+    return {"search": dash.no_update if wanted == (search or "") else wanted, "written": wanted}
 
 
 def register_callbacks(app: dash.Dash, pages: tuple[ModuleType, ...],
@@ -99,10 +117,18 @@ def register_callbacks(app: dash.Dash, pages: tuple[ModuleType, ...],
                 "header": Output(ids.Frame.HEADER, "children"),
                 "rendered": Output(ids.Frame.RENDERED, "data")},
         inputs={"path": Input(ids.Frame.URL, "pathname"), "search": Input(ids.Frame.URL, "search")},
-        state={"rendered": State(ids.Frame.RENDERED, "data")},
+        state={"rendered": State(ids.Frame.RENDERED, "data"), "written": State(ids.Frame.WRITTEN, "data")},
     )
-    def _route(path, search, rendered):
-        return route(pages, planned, path, search, rendered)
+    def _route(path, search, rendered, written):
+        return route(pages, planned, path, search, rendered, written)
+
+    @app.callback(
+        output={"search": Output(ids.Frame.URL, "search"), "written": Output(ids.Frame.WRITTEN, "data")},
+        inputs={"views": Input(ids.view(ALL), "data")},
+        state={"search": State(ids.Frame.URL, "search")},
+    )
+    def _write_url(views, search):
+        return write_url(views, search)
 
     app.clientside_callback(
         _SVG_DOWNLOAD_JS,

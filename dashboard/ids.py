@@ -2,7 +2,8 @@
 
 Plain ids are string constants grouped by where they live. Graphs and their download buttons
 use pattern-matching ids (``graph(name)``, ``svg_button(name)``) so one clientside callback in
-the frame serves every chart of every page.
+the frame serves every chart of every page; likewise each page's ``view(page)`` store, from
+which the frame alone writes the URL.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 class Frame:
     URL = "frame-url"
     RENDERED = "frame-rendered"          # dcc.Store: the (path, lang) the page was drawn for
+    WRITTEN = "frame-written"            # dcc.Store: the query the page itself last put in the URL
     HEADER = "frame-header"
     LANG = "frame-lang-toggle"
     PAGE = "frame-page"
@@ -31,6 +33,12 @@ class Overview:
 
 GRAPH = "bw-graph"
 SVG_BUTTON = "bw-svg"
+VIEW = "bw-view"
+
+
+def view(page: str) -> dict:
+    """The dcc.Store in which a page puts the URL query of what it shows (see frame.py)."""
+    return {"type": VIEW, "page": page}
 
 
 def graph(name: str) -> dict:

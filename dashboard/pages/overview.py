@@ -2,8 +2,9 @@
 schedule, spending month by month against last year, and how fresh each feed is.
 
 The view is the URL query: ``?year=2025&as_of=2025-06-30&lang=zh``. ``layout`` draws the
-controls from it; ``update_overview`` resolves the defaults, queries the store, and writes the
-resolved view back into the URL so that the address bar is always a permalink.
+controls from it; ``update_overview`` resolves the defaults, queries the store, and hands the
+resolved view to the frame (its ``view`` store), which puts it in the address bar: the address
+is always a permalink.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import card, figure_card, how_to_load, notice
+from dashboard.components import card, figure_card, how_to_load, notice, view_store
 from dashboard.figures import overview as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import data_label, t
@@ -26,6 +27,7 @@ from queries.store import QueryError, Store
 
 PATH = "/"
 NAV_KEY = "nav.overview"
+VIEW = "overview"
 GRAPHS = (ids.Overview.FUNDS, ids.Overview.DEPARTMENTS, ids.Overview.MONTHLY)
 _FILE_PART = {ids.Overview.FUNDS: "funds", ids.Overview.DEPARTMENTS: "departments",
               ids.Overview.MONTHLY: "monthly"}
@@ -39,6 +41,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
     year = int_param(query.get("year"))
     as_of = date_param(query.get("as_of"))
     return html.Div(className="bw-page", children=[
+        view_store(VIEW),
         html.Div(className="bw-toolbar", children=[
             html.H1(t("overview.title", lang), className="bw-page-title"),
             html.Label(className="bw-field", children=[
@@ -158,7 +161,7 @@ def update_overview(store: Store, year: int | str | None, as_of: str | None, sea
         schedule=schedule_text(period, lang),
         body_style={},
         headline=headline(depts, funds, period, lang),
-        url=_search_or_no_update(search, year=y, as_of=day.isoformat(), lang=lang),
+        view=with_params(search, year=y, as_of=day.isoformat(), lang=lang),
     )
     figures = {
         ids.Overview.FUNDS: figs.fund_totals_figure(funds, schedule, year=y, as_of=day, lang=lang),
@@ -176,17 +179,12 @@ def _blank(lang: str) -> dict:
     out = {
         "year_options": dash.no_update, "year": dash.no_update, "as_of": dash.no_update,
         "as_of_min": None, "as_of_max": None, "schedule": "", "message": None,
-        "body_style": {"display": "none"}, "headline": [], "freshness": [], "url": dash.no_update,
+        "body_style": {"display": "none"}, "headline": [], "freshness": [], "view": dash.no_update,
     }
     for name in GRAPHS:
         out[f"fig:{name}"] = dash.no_update
         out[f"config:{name}"] = dash.no_update
     return out
-
-
-def _search_or_no_update(search: str | None, **params: object) -> str:
-    new = with_params(search, **params)
-    return dash.no_update if new == (search or "") else new
 
 
 def register_callbacks(app: dash.Dash, store: Store) -> None:
@@ -201,7 +199,7 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
         "body_style": Output(ids.Overview.BODY, "style"),
         "headline": Output(ids.Overview.HEADLINE, "children"),
         "freshness": Output(ids.Overview.FRESHNESS, "children"),
-        "url": Output(ids.Frame.URL, "search"),
+        "view": Output(ids.view(VIEW), "data"),
     }
     for name in GRAPHS:
         output[f"fig:{name}"] = Output(ids.graph(name), "figure")

@@ -1,11 +1,21 @@
 """The overview in a real browser: served by `budgetwatch serve`, drawn by Chromium."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from dashboard import ids
 from tests.dashboard import sample
 
 pytestmark = pytest.mark.browser
+
+
+def wait_for_title(page, start: str) -> None:
+    """Until a chart whose title starts with ``start`` is drawn."""
+    page.wait_for_function(
+        "start => [...document.querySelectorAll('.gtitle')].some(t => t.textContent.startsWith(start))",
+        arg=start)
 
 
 def test_overview_renders_in_chinese_then_english(live_server, page, data_dir, screenshot_path):
@@ -24,9 +34,17 @@ def test_overview_renders_in_chinese_then_english(live_server, page, data_dir, s
     assert "数据截至" in page.locator(".bw-freshness").inner_text()
     page.screenshot(path=str(screenshot_path("overview.png")), full_page=True)
 
+    # Another year is a new permalink; going back in history brings the old view back.
+    page.locator(f"#{ids.Overview.YEAR}").click()
+    page.get_by_role("option", name="2024").click()
+    wait_for_title(page, "2024年各部门预算执行进度")
+    page.wait_for_url(re.compile(r"year=2024&as_of=2024-12-20"))
+    page.go_back()
+    wait_for_title(page, "2025年各部门预算执行进度（截至 2025年6月30日）")
+    assert "year=2025&as_of=2025-06-30" in page.url
+
     page.get_by_role("link", name="English").click()
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.gtitle')].some(t => t.textContent.startsWith('Budget execution'))")
+    wait_for_title(page, "Budget execution by department, 2025")
     page.wait_for_load_state("networkidle")
     assert "lang=en" in page.url and "as_of=2025-06-30" in page.url      # the view is kept
     assert page.locator(".bw-nav-link.is-active").inner_text() == "Overview"

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard import ids
 from dashboard.app import create_app
-from dashboard.frame import route
+from dashboard.frame import route, write_url
 from dashboard.pages import PAGES, PLANNED
 from dashboard.pages import overview as page
 from queries.store import QueryError, Store
@@ -35,15 +35,16 @@ def test_defaults_resolve_and_are_written_to_the_url(store):
     out = page.update_overview(store, None, None, "", now=NOW)
     assert out["year"] == 2025 and out["as_of"] == "2025-07-15"
     assert [o["value"] for o in out["year_options"]] == [2025, 2024]
-    assert out["url"] == "?year=2025&as_of=2025-07-15&lang=zh"
+    assert out["view"] == "?year=2025&as_of=2025-07-15&lang=zh"
     assert out["message"] is None and out["body_style"] == {}
     assert "序时进度 53.7%" in out["schedule"]
 
 
-def test_a_permalink_is_honoured_and_not_rewritten(store):
+def test_a_permalink_is_honoured_as_it_is(store):
     search = "?year=2025&as_of=2025-06-30&lang=zh"
     out = page.update_overview(store, 2025, "2025-06-30", search, now=NOW)
-    assert out["url"] is dash.no_update
+    assert out["view"] == search
+    assert write_url([out["view"]], search) == {"search": dash.no_update, "written": search}
     fig = out[f"fig:{ids.Overview.DEPARTMENTS}"]
     assert fig.layout.title.text == "2025年各部门预算执行进度（截至 2025年6月30日）"
     assert "市教育局" in list(fig.layout.yaxis.categoryarray)
@@ -54,7 +55,7 @@ def test_a_permalink_is_honoured_and_not_rewritten(store):
 def test_changing_the_year_resets_an_as_of_date_of_another_year(store):
     out = page.update_overview(store, 2024, "2025-06-30", "?year=2025&as_of=2025-06-30&lang=en", now=NOW)
     assert out["year"] == 2024 and out["as_of"] == "2024-12-20"
-    assert out["url"] == "?year=2024&as_of=2024-12-20&lang=en"
+    assert out["view"] == "?year=2024&as_of=2024-12-20&lang=en"
 
 
 def test_headline_totals_and_freshness(store):
@@ -71,7 +72,7 @@ def test_english_view(store):
     out = page.update_overview(store, 2025, "2025-06-30", "?lang=en", now=NOW)
     assert out[f"fig:{ids.Overview.DEPARTMENTS}"].layout.title.text.startswith("Budget execution by department")
     assert "Adjusted budget" in text(out["headline"])
-    assert out["url"] == "?lang=en&year=2025&as_of=2025-06-30"
+    assert out["view"] == "?lang=en&year=2025&as_of=2025-06-30"
 
 
 def test_stale_feed_is_marked(store):
@@ -85,7 +86,7 @@ def test_empty_folder_says_so_and_how_to_load(data_dir):
     assert "尚未导入任何数据" in message
     assert "budgetwatch ingest" in message and "budgetwatch demo" in message
     assert out["body_style"] == {"display": "none"}
-    assert out["url"] is dash.no_update
+    assert out["view"] is dash.no_update
     en = text(page.update_overview(Store(data_dir), None, None, "?lang=en", now=NOW)["message"])
     assert "No data has been loaded yet" in en
 
@@ -128,10 +129,24 @@ def test_router_draws_the_page_once_per_path_and_language():
     first = route(PAGES, PLANNED, "/", "?year=2025", None)
     assert first["rendered"] == ["/", "zh"]
     assert "overview-year" in text(first["page"])
-    again = route(PAGES, PLANNED, "/", "?year=2024&lang=zh", first["rendered"])
-    assert again["page"] is dash.no_update                       # the page rewrote its own query
-    english = route(PAGES, PLANNED, "/", "?year=2024&lang=en", again["rendered"])
+    # The page asked for a new view; the frame wrote it to the URL and remembers it.
+    written = write_url([None, "?year=2024&lang=zh"], "?year=2025")
+    assert written == {"search": "?year=2024&lang=zh", "written": "?year=2024&lang=zh"}
+    again = route(PAGES, PLANNED, "/", "?year=2024&lang=zh", first["rendered"], written["written"])
+    assert again["page"] is dash.no_update                       # the page keeps its components
+    english = route(PAGES, PLANNED, "/", "?year=2024&lang=en", again["rendered"], written["written"])
     assert english["page"] is not dash.no_update and english["rendered"] == ["/", "en"]
+
+
+def test_router_redraws_the_page_on_history_navigation():
+    back = route(PAGES, PLANNED, "/", "?year=2025&lang=zh", ["/", "zh"], "?year=2024&lang=zh")
+    assert back["page"] is not dash.no_update
+    assert '"value": 2025' in text(back["page"])                 # the controls follow the URL
+
+
+def test_write_url_waits_for_a_page_that_has_not_spoken():
+    assert write_url([None], "?x=1") == {"search": dash.no_update, "written": dash.no_update}
+    assert write_url([], "") == {"search": dash.no_update, "written": dash.no_update}
 
 
 def test_header_links_keep_the_view_and_language():
@@ -168,7 +183,8 @@ def test_apps_are_independent_and_registered_through_http(store, tmp_path):
     response = client.post("/_dash-update-component", json=payload)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     body = response.get_json()["response"]
-    assert body["frame-url"]["search"] == "?lang=zh&year=2025&as_of=2025-06-30"
+    assert body[json.dumps(ids.view(page.VIEW), separators=(",", ":"), sort_keys=True)]["data"] == \
+        "?lang=zh&year=2025&as_of=2025-06-30"
     assert body["overview-year"]["value"] == 2025
 
 
