@@ -11,7 +11,6 @@ DEFAULT_LANG = "zh"
 STRINGS: dict[str, dict[str, str]] = {
     # frame
     "app.name": {"zh": "预算联网监督", "en": "Budget Online Supervision"},
-    "app.tagline": {"zh": "人大预算审查监督", "en": "for people's congress budget committees"},
     "nav.overview": {"zh": "总览", "en": "Overview"},
     "nav.execution": {"zh": "预算执行", "en": "Budget execution"},
     "nav.departments": {"zh": "部门", "en": "Departments"},
@@ -32,7 +31,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit.wan": {"zh": "万元", "en": "10k yuan"},
     "unit.yi": {"zh": "亿元", "en": "100M yuan"},
     "unit.points": {"zh": "个百分点", "en": "points"},
-    "unit.percent": {"zh": "%", "en": "%"},
     # fund types (四本预算)
     "fund.一般公共预算": {"zh": "一般公共预算", "en": "General public budget"},
     "fund.政府性基金预算": {"zh": "政府性基金预算", "en": "Government fund budget"},
@@ -49,7 +47,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "overview.title": {"zh": "总览", "en": "Overview"},
     "overview.year": {"zh": "年度", "en": "Year"},
     "overview.as_of": {"zh": "截至日期", "en": "As of"},
-    "overview.as_of_default": {"zh": "（默认：当年最新支付日期）", "en": "(default: the year's latest payment)"},
     "overview.schedule": {"zh": "序时进度 {pct}（截至 {date}，全年已过 {day}/{days} 天）",
                           "en": "Time schedule {pct} (as of {date}, day {day} of {days})"},
     # overview: headline
@@ -67,7 +64,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "fig.departments.title": {"zh": "{year}年各部门预算执行进度（截至 {date}）",
                               "en": "Budget execution by department, {year} (as of {date})"},
     "fig.departments.x": {"zh": "执行进度", "en": "Execution rate"},
-    "fig.departments.y": {"zh": "部门", "en": "Department"},
     "fig.departments.schedule": {"zh": "序时进度 {pct}", "en": "Time schedule {pct}"},
     "fig.departments.hover": {"zh": "执行进度 {rate}<br>已支出 {spent}<br>调整预算 {adjusted}",
                               "en": "Execution {rate}<br>Spent {spent}<br>Adjusted budget {adjusted}"},
