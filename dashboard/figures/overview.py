@@ -109,12 +109,12 @@ def fund_totals_figure(frame: pd.DataFrame, schedule: float, *, year: int, as_of
     title = t("fig.funds.title", lang, year=year, date=fmt.date(as_of, lang))
     if frame.empty:
         return empty_figure(title, lang, height=300)
-    unit = fmt.money_unit(list(frame["adjusted"]) + list(frame["spent"]))
     n = len(frame)
     fig = make_subplots(rows=1, cols=n, specs=[[{"type": "indicator"}] * n], horizontal_spacing=0.06)
     for i, row in enumerate(frame.itertuples(), 1):
         name = data_label("fund", row.fund_type, lang)
         has_budget = row.adjusted > 0
+        unit = fmt.money_unit([row.adjusted, row.spent])   # each gauge names its own unit
         sub = (t("fig.funds.sub", lang, spent=f"{row.spent / unit.divisor:,.2f}",
                  adjusted=f"{row.adjusted / unit.divisor:,.2f}", unit=unit.label(lang))
                if has_budget else t("fig.funds.none", lang))

@@ -157,3 +157,10 @@ def test_download_config_names_the_file_by_page_chart_and_year():
     assert config["toImageButtonOptions"] == {
         "format": "png", "filename": "budgetwatch_overview_departments_2025", "scale": 2}
     assert config["displaylogo"] is False
+
+
+def test_each_budget_gauge_reads_in_its_own_unit():
+    mixed = funds([("一般公共预算", 1.5e9, 1.5e9, 1.3e9), ("政府性基金预算", 4e6, 4e6, 3.8e6)])
+    fig = figs.fund_totals_figure(mixed, SCHEDULE, year=2025, as_of=AS_OF)
+    assert "13.00 / 调整预算 15.00（亿元）" in fig.data[0].title.text
+    assert "380.00 / 调整预算 400.00（万元）" in fig.data[1].title.text
