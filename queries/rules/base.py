@@ -39,7 +39,7 @@ import re
 import string
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -150,7 +150,6 @@ class Rule:
     compute: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], pd.DataFrame] | None = None
     severity: str = "medium"
     scope: str = "payments"
-    fields: dict[str, str] = field(default_factory=dict)  # reserved for the dashboard
 
     def __post_init__(self) -> None:
         if (self.sql is None) == (self.compute is None):

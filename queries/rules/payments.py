@@ -24,14 +24,16 @@ of the same amount a month later (monthly rent) is not a duplicate. Amount: the 
     sql=f"""
 WITH {UNIT_NAMES},
 pay AS (
-    SELECT voucher_no, pay_date, dept_code, payee, amount FROM payments
+    SELECT voucher_no, pay_date, dept_code, payee, amount,
+           hash(dept_code, payee, amount) AS h
+    FROM payments
     WHERE pay_date BETWEEN $year_start AND $as_of AND amount > 0 AND amount >= $min_amount),
-twice AS (  -- only (unit, payee, amount) seen twice or more need ordering
-    SELECT dept_code, payee, amount FROM pay GROUP BY ALL HAVING count(*) > 1),
+twice AS (  -- only (unit, payee, amount) seen twice or more need ordering; grouping on a
+            -- hash is faster than on the texts, and a collision only adds a candidate
+    SELECT h FROM pay GROUP BY h HAVING count(*) > 1),
 seq AS (
     SELECT p.*, lag(p.voucher_no) OVER w AS prev_voucher, lag(p.pay_date) OVER w AS prev_date
-    FROM pay p SEMI JOIN twice t
-      ON t.dept_code = p.dept_code AND t.payee = p.payee AND t.amount = p.amount
+    FROM pay p SEMI JOIN twice t ON t.h = p.h
     WINDOW w AS (PARTITION BY p.dept_code, p.payee, p.amount ORDER BY p.pay_date, p.voucher_no))
 SELECT s.voucher_no AS entity_key, s.dept_code, coalesce(nm.dept_name, s.dept_code) AS name,
        s.pay_date, s.payee, s.amount, s.prev_voucher, s.prev_date,
