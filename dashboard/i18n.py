@@ -27,6 +27,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "svg.download": {"zh": "下载 SVG", "en": "Download SVG"},
     "svg.title": {"zh": "下载矢量图（SVG），适合报告和幻灯片；PNG 请用图表右上角的相机按钮",
                   "en": "Download as vector image (SVG) for reports and slides; for PNG use the camera in the chart's toolbar"},
+    # table downloads (tables.py)
+    "export.csv": {"zh": "下载 CSV", "en": "Download CSV"},
+    "export.xlsx": {"zh": "下载 Excel", "en": "Download Excel"},
+    "export.hint": {"zh": "下载整张表（不只是当前页），文件开头注明筛选条件、数据截至日期和导出时间",
+                    "en": "Download the whole table (not just this page); the file starts with its filters, "
+                          "the data's as-of date and the export time"},
+    "export.title": {"zh": "表名", "en": "Table"},
+    "export.filter": {"zh": "筛选：{name}", "en": "Filter: {name}"},
+    "export.as_of": {"zh": "数据截至", "en": "Data as of"},
+    "export.exported_at": {"zh": "导出时间", "en": "Exported at"},
+    "export.rows": {"zh": "行数", "en": "Rows"},
     # units
     "unit.wan": {"zh": "万元", "en": "10k yuan"},
     "unit.yi": {"zh": "亿元", "en": "100M yuan"},

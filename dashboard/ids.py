@@ -32,6 +32,10 @@ class Overview:
 
 
 GRAPH = "bw-graph"
+TABLE = "bw-table"
+TABLE_CSV = "bw-table-csv"
+TABLE_XLSX = "bw-table-xlsx"
+TABLE_DOWNLOAD = "bw-table-download"
 SVG_BUTTON = "bw-svg"
 VIEW = "bw-view"
 
@@ -47,3 +51,20 @@ def graph(name: str) -> dict:
 
 def svg_button(name: str) -> dict:
     return {"type": SVG_BUTTON, "name": name}
+
+
+def table(name: str) -> str:
+    """A data grid (see tables.py); plain string ids so AG Grid's own events stay simple."""
+    return f"{TABLE}-{name}"
+
+
+def table_csv(name: str) -> str:
+    return f"{TABLE_CSV}-{name}"
+
+
+def table_xlsx(name: str) -> str:
+    return f"{TABLE_XLSX}-{name}"
+
+
+def table_download(name: str) -> str:
+    return f"{TABLE_DOWNLOAD}-{name}"

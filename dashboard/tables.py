@@ -1,0 +1,176 @@
+"""Tables every page shows: an AG Grid with CSV and XLSX downloads that carry their context.
+
+A page puts ``table_card(name, lang)`` in its layout, fills the grid (``ids.table(name)``:
+``rowData``/``columnDefs``) from its own callback, and registers the export once with
+``register_export(app, store, name, fetch)``. ``fetch(store, query, lang)`` is the page's own
+function from the URL query to an ``Export`` — the full table, not the page the grid shows —
+so a download always matches the permalink, whatever the grid has loaded.
+
+Every file says what it holds: title, the filters that produced it, the data's as-of date and
+the time of export — as ``#`` comment lines above the header in CSV (UTF-8 with BOM, so Excel
+reads the Chinese; pandas reads it with ``comment='#'``), and as a header block above the
+table in XLSX.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import dash_ag_grid as dag
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc, html, no_update
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from dashboard import ids
+from dashboard.i18n import t
+from dashboard.urls import lang_of, parse_search
+
+XLSX_MAX_ROWS = 1_048_000  # Excel's sheet limit, less the header block
+
+# AG Grid's own words, in Chinese (the grid shows English otherwise).
+LOCALE_ZH = {
+    "page": "页", "more": "更多", "to": "至", "of": "共", "next": "下一页", "last": "末页", "first": "首页",
+    "previous": "上一页", "loadingOoo": "加载中…", "noRowsToShow": "没有数据", "filterOoo": "筛选…",
+    "equals": "等于", "notEqual": "不等于", "contains": "包含", "notContains": "不包含", "startsWith": "开头是",
+    "endsWith": "结尾是", "lessThan": "小于", "greaterThan": "大于", "lessThanOrEqual": "小于等于",
+    "greaterThanOrEqual": "大于等于", "inRange": "介于", "andCondition": "且", "orCondition": "或",
+    "blank": "为空", "notBlank": "不为空", "applyFilter": "应用", "resetFilter": "重置", "clearFilter": "清除",
+    "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
+    "pageLastRowUnknown": "?", "before": "早于", "after": "晚于",
+}
+
+
+@dataclass
+class Export:
+    frame: pd.DataFrame                      # columns already as a person reads them (名称, 金额（万元）…)
+    title: str                               # e.g. "2025年各部门预算执行"
+    filters: list[tuple[str, str]] = field(default_factory=list)  # (label, value) as shown on the page
+    as_of: str | None = None                 # the data's as-of date, as text
+    exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+
+    def context(self, lang: str) -> list[tuple[str, str]]:
+        rows = [(t("export.title", lang), self.title)]
+        rows += [(t("export.filter", lang, name=k), v) for k, v in self.filters]
+        rows.append((t("export.as_of", lang), self.as_of or "—"))
+        rows.append((t("export.exported_at", lang), self.exported_at.isoformat(sep=" ")))
+        rows.append((t("export.rows", lang), f"{len(self.frame):,}"))
+        return rows
+
+
+def to_csv_bytes(export: Export, lang: str = "zh") -> bytes:
+    """UTF-8 with BOM; ``# key: value`` lines, then the header and rows."""
+    buf = io.StringIO()
+    for key, value in export.context(lang):
+        buf.write(f"# {key}: {value}\n")
+    export.frame.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx_bytes(export: Export, lang: str = "zh") -> bytes:
+    """A header block (title, filters, as-of, export time) above the table; codes stay text."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=_sheet_title(export.title))
+    bold = Font(bold=True)
+
+    for key, value in export.context(lang):
+        k = WriteOnlyCell(ws, value=key)
+        k.font = bold
+        ws.append([k, value])
+    ws.append([])
+    header = []
+    for col in export.frame.columns:
+        c = WriteOnlyCell(ws, value=str(col))
+        c.font = bold
+        header.append(c)
+    ws.append(header)
+    for row in export.frame.head(XLSX_MAX_ROWS).itertuples(index=False, name=None):
+        ws.append([_xlsx_value(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _xlsx_value(v):
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    return v
+
+
+def _sheet_title(title: str) -> str:
+    bad = '[]:*?/\\'
+    clean = "".join("_" if ch in bad else ch for ch in title)
+    return clean[:31] or "data"
+
+
+def file_name(name: str, export: Export, ext: str) -> str:
+    return f"budgetwatch_{name}_{export.exported_at:%Y%m%d-%H%M}.{ext}"
+
+
+def grid(name: str, lang: str, **kw) -> dag.AgGrid:
+    """An AG Grid with the house defaults: sortable, filterable, resizable, paged, localised."""
+    options = {"pagination": True, "paginationPageSize": 20, "animateRows": False,
+               "enableCellTextSelection": True, "ensureDomOrder": True, **kw.pop("dashGridOptions", {})}
+    if lang == "zh":
+        options["localeText"] = LOCALE_ZH
+    return dag.AgGrid(
+        id=ids.table(name),
+        columnDefs=kw.pop("columnDefs", []),
+        rowData=kw.pop("rowData", []),
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90,
+                       **kw.pop("defaultColDef", {})},
+        dashGridOptions=options,
+        columnSize=kw.pop("columnSize", "responsiveSizeToFit"),
+        className=kw.pop("className", "ag-theme-alpine bw-grid"),
+        style=kw.pop("style", {"height": "480px", "width": "100%"}),
+        **kw,
+    )
+
+
+def table_card(name: str, lang: str, **grid_kw) -> html.Div:
+    """The grid with its two download buttons."""
+    return html.Div(className="bw-table", children=[
+        grid(name, lang, **grid_kw),
+        html.Div(className="bw-table-actions", children=[
+            html.Button(t("export.csv", lang), id=ids.table_csv(name), n_clicks=0, className="bw-svg",
+                        title=t("export.hint", lang)),
+            html.Button(t("export.xlsx", lang), id=ids.table_xlsx(name), n_clicks=0, className="bw-svg",
+                        title=t("export.hint", lang)),
+            dcc.Download(id=ids.table_download(name)),
+        ]),
+    ])
+
+
+Fetch = Callable[[object, dict, str], Export]
+
+
+def register_export(app, store, name: str, fetch: Fetch) -> None:
+    """Wire the CSV/XLSX buttons of table ``name`` to ``fetch`` (see the module docstring)."""
+
+    @app.callback(
+        Output(ids.table_download(name), "data"),
+        Input(ids.table_csv(name), "n_clicks"),
+        Input(ids.table_xlsx(name), "n_clicks"),
+        State(ids.Frame.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def download(_csv, _xlsx, search):
+        return export_download(store, name, fetch, ctx.triggered_id, search)
+
+
+def export_download(store, name: str, fetch: Fetch, triggered, search: str | None):
+    """The callback's body, callable in tests: a ``dcc.Download`` payload or no_update."""
+    if triggered is None:
+        return no_update
+    kind = "xlsx" if triggered == ids.table_xlsx(name) else "csv"
+    lang = lang_of(search)
+    export = fetch(store, parse_search(search), lang)
+    if kind == "xlsx":
+        return dcc.send_bytes(to_xlsx_bytes(export, lang), file_name(name, export, "xlsx"))
+    return dcc.send_bytes(to_csv_bytes(export, lang), file_name(name, export, "csv"))
