@@ -26,7 +26,8 @@ import pandas as pd
 
 from budgetwatch.cli import add_data_dir
 from queries import reviews as rv
-from queries.rules import RULES, RULES_BY_ID, compute_flags, fmt_wan
+from queries import state
+from queries.rules import RULES, compute_flags, fmt_wan
 from queries.rules.base import SEVERITY_CN, RuleError, select_rules
 from queries.rules.config import load_thresholds
 from queries.store import QueryError, Store
@@ -267,7 +268,9 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def _list_reviews(args: argparse.Namespace) -> int:
     data_dir = Store(args.data_dir).data_dir
-    if args.history:
+    if not state.path_for(data_dir).exists():
+        frame = pd.DataFrame()
+    elif args.history:
         frame = rv.review_history(data_dir, year=args.year)
     else:
         frame = rv.latest_reviews(data_dir, args.year)

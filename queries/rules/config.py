@@ -147,7 +147,8 @@ def load_thresholds(data_dir: str | os.PathLike | None = None,
     settings = {r.id: {p.name: Setting(r.id, p.name, p.default, p.default, DEFAULT_SOURCE,
                                        p.help_cn, p.help_en, p.kind)
                        for p in r.all_params} for r in rules}
-    apply(settings, read_file(DEFAULTS_FILE), DEFAULT_SOURCE, rules)
+    if DEFAULTS_FILE.exists():  # the Rule objects carry the same defaults (a test keeps them equal)
+        apply(settings, read_file(DEFAULTS_FILE), DEFAULT_SOURCE, rules)
     # What the shipped file says *is* the default.
     for params in settings.values():
         for name, s in params.items():
