@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from budgetwatch.cli import add_data_dir
+from queries import flags as qflags
 from queries import reviews as rv
 from queries import state
 from queries.rules import RULES, compute_flags, fmt_wan
@@ -139,14 +140,8 @@ def _reviewer(name: str | None) -> str:
 
 def flags_with_reviews(data_dir: str | None, year: int, as_of: str | None = None,
                        config: str | None = None, rule_ids: list[str] | None = None) -> pd.DataFrame:
-    """What ``flags`` prints, as a frame (the dashboard may call this too)."""
-    store = _store(data_dir)
-    thresholds = load_thresholds(store.data_dir, config)
-    chosen = select_rules(rule_ids, RULES)
-    with store.reader() as con:
-        flags = compute_flags(con, year, as_of=as_of, thresholds=thresholds.values, rules=chosen)
-    ran = [r.id for r in chosen if thresholds.enabled(r.id)]
-    return rv.attach_reviews(flags, rv.latest_reviews(store.data_dir, year), year=year, rules=ran)
+    """What ``flags`` prints, as a frame (queries/flags.py; the warnings page calls it too)."""
+    return qflags.flags_with_reviews(_store(data_dir), year, as_of, config, rule_ids)
 
 
 def _csv(frame: pd.DataFrame) -> str:

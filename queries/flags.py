@@ -1,0 +1,304 @@
+"""Warning flags with their reviews for a year, and the evidence behind one flag.
+
+``flags_with_reviews`` is what ``budgetwatch flags`` prints and what the warnings page lists:
+the rules run with ``compute_flags`` over the live generation (thresholds in force from
+``queries.rules.config``), joined with the latest review of each flag from state.sqlite3
+(reviewed flags that no longer fire come back as ``resolved``).
+
+Computing the flags is the slow part (every rule scans the year's payments). The result of
+``compute_flags`` depends only on the data generation, the year, the as-of date and the
+thresholds, so it is kept in a small in-process cache under exactly that key: a new load
+publishes a new generation and so misses the cache; reviews are never cached (they are read
+from SQLite each time).
+
+``evidence(con, flag)`` turns a flag's ``evidence`` JSON (the filter that reproduces it) into
+frames a page can show: the vouchers, a monthly series, a budget line against its payments,
+an enterprise's years, audit findings, an asset line, a first-digit distribution.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from queries import reviews as rv
+from queries.rules import RULES, compute_flags
+from queries.rules.base import BUDGET_MATCH, UNIT_TREE, select_rules
+from queries.rules.config import Thresholds, load_thresholds
+from queries.store import Store, query
+
+CACHE_SIZE = 8
+_cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_cache_lock = threading.Lock()
+EVIDENCE_MAX_ROWS = 2_000
+
+
+@dataclass
+class FlagSet:
+    """Flags of a year with reviews, and how they were made."""
+    frame: pd.DataFrame
+    thresholds: Thresholds
+    seconds: float = 0.0          # time spent computing (0 when served from the cache)
+    cached: bool = False
+
+
+def _key(store: Store, year: int, as_of: str | None, thresholds: Thresholds,
+         rule_ids: Sequence[str]) -> tuple:
+    values = json.dumps(thresholds.values, sort_keys=True, default=str)
+    return (str(store.data_dir), store.generation(), int(year), as_of or "", values, tuple(rule_ids))
+
+
+def computed_flags(store: Store, year: int, as_of: str | dt.date | None = None, *,
+                   thresholds: Thresholds, rule_ids: Sequence[str] | None = None) -> tuple[pd.DataFrame, float, bool]:
+    """``compute_flags`` over the live generation, cached by generation/year/as-of/thresholds.
+
+    Returns (flags, seconds, from_cache)."""
+    chosen = [r.id for r in select_rules(rule_ids, RULES)]
+    as_of_text = as_of.isoformat() if isinstance(as_of, dt.date) else as_of
+    key = _key(store, year, as_of_text, thresholds, chosen)
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit.copy(), 0.0, True
+    started = time.perf_counter()
+    with store.reader() as con:
+        flags = compute_flags(con, year, as_of=as_of_text, thresholds=thresholds.values, rules=chosen)
+    seconds = time.perf_counter() - started
+    with _cache_lock:
+        _cache[key] = flags
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return flags.copy(), seconds, False
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def flag_set(store: Store, year: int, as_of: str | dt.date | None = None, config: str | None = None,
+             rule_ids: Sequence[str] | None = None) -> FlagSet:
+    """Flags of ``year`` (active and resolved) with their latest review."""
+    thresholds = load_thresholds(store.data_dir, config)
+    chosen = select_rules(rule_ids, RULES)
+    flags, seconds, cached = computed_flags(store, year, as_of, thresholds=thresholds,
+                                            rule_ids=[r.id for r in chosen])
+    ran = [r.id for r in chosen if thresholds.enabled(r.id)]
+    frame = rv.attach_reviews(flags, rv.latest_reviews(store.data_dir, year), year=year, rules=ran)
+    return FlagSet(frame, thresholds, seconds, cached)
+
+
+def flags_with_reviews(store: Store, year: int, as_of: str | None = None, config: str | None = None,
+                       rule_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """What ``budgetwatch flags`` prints, as a frame."""
+    return flag_set(store, year, as_of, config, rule_ids).frame
+
+
+# -- what the page needs around the flags --------------------------------------------------
+def flag_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Years any rule can look at (budget, payments, assets, audit), newest first."""
+    frame = query(con, """
+        SELECT year FROM budget
+        UNION SELECT CAST(year(pay_date) AS INTEGER) FROM payments
+        UNION SELECT year FROM assets_enterprise
+        UNION SELECT year FROM assets_admin
+        UNION SELECT audit_year FROM audit_findings
+        ORDER BY 1 DESC""")
+    return [int(y) for y in frame["year"] if y is not None and not pd.isna(y)]
+
+
+def unit_ancestors(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Per unit, itself and every unit above it; and every unit's name."""
+    frame = query(con, f"WITH RECURSIVE {UNIT_TREE} SELECT dept_code, top_code FROM walk", max_rows=None)
+    ancestors: dict[str, set[str]] = {}
+    for code, top in zip(frame["dept_code"], frame["top_code"]):
+        ancestors.setdefault(code, {code}).add(top)
+    names = query(con, "SELECT dept_code, any_value(dept_name) AS name FROM departments GROUP BY 1",
+                  max_rows=None)
+    return ancestors, dict(zip(names["dept_code"], names["name"]))
+
+
+def review_history(store: Store, rule: str, entity_key: str, year: int) -> pd.DataFrame:
+    from queries import state
+    if not state.path_for(store.data_dir).exists():
+        return pd.DataFrame(columns=["review_id", "status", "note", "reviewer", "reviewed_at"])
+    return rv.review_history(store.data_dir, rule=rule, entity_key=entity_key, year=int(year))
+
+
+# -- evidence ------------------------------------------------------------------------------
+@dataclass
+class Evidence:
+    """What backs one flag. ``kind`` says how to show it:
+
+    ``vouchers`` (payments table), ``monthly`` (spending by month), ``budget_line`` (budget
+    against spent, and the payments charged to the line), ``enterprise`` (its years),
+    ``findings``, ``assets`` (the unit's asset lines), ``first_digit`` (observed against
+    Benford), ``sangong`` (三公 spending by code, this year against last), ``none``."""
+    kind: str
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    vouchers: list[str] = field(default_factory=list)   # payments to link to
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_evidence(text: Any) -> dict[str, Any]:
+    return rv.evidence_of({"evidence": text})
+
+
+def _date(value: Any, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else default
+    except ValueError:
+        return default
+
+
+_PAYMENT_COLUMNS = """voucher_no, pay_date, p.dept_code, coalesce(d.dept_name, p.dept_code) AS dept_name,
+       payee, CAST(amount AS DOUBLE) AS amount, func_code, econ_code, fund_type, purpose"""
+_NAMES = "LEFT JOIN (SELECT dept_code, any_value(dept_name) AS dept_name FROM departments GROUP BY 1) d USING (dept_code)"
+
+
+def payments_by_vouchers(con: duckdb.DuckDBPyConnection, vouchers: Sequence[str]) -> pd.DataFrame:
+    """The payments with these voucher numbers, by date then voucher."""
+    if not vouchers:
+        return pd.DataFrame()
+    return query(con, f"""
+        SELECT {_PAYMENT_COLUMNS} FROM payments p {_NAMES}
+        WHERE list_contains(?, voucher_no) ORDER BY pay_date, voucher_no""",
+                 [list(map(str, vouchers))], max_rows=EVIDENCE_MAX_ROWS)
+
+
+def monthly_spending(con: duckdb.DuckDBPyConnection, dept_code: str, year: int, as_of: dt.date,
+                     rollup: bool = False) -> pd.DataFrame:
+    """Net spending per month 1..12 of a unit (or a department with its units), to the as-of date."""
+    units = (f"(WITH RECURSIVE {UNIT_TREE} SELECT dept_code FROM walk WHERE top_code = $dept UNION SELECT $dept)"
+             if rollup else "(SELECT $dept)")
+    frame = query(con, f"""
+        WITH m AS (SELECT range AS month FROM range(1, 13)),
+        s AS (SELECT month(pay_date) AS month, sum(amount) AS spent, count(*) AS n FROM payments
+              WHERE dept_code IN {units} AND pay_date BETWEEN $start AND $as_of GROUP BY 1)
+        SELECT m.month, CAST(coalesce(s.spent, 0) AS DOUBLE) AS spent, coalesce(s.n, 0) AS n
+        FROM m LEFT JOIN s USING (month) ORDER BY m.month""",
+                  {"dept": dept_code, "start": dt.date(year, 1, 1), "as_of": as_of})
+    return frame
+
+
+def budget_line(con: duckdb.DuckDBPyConnection, line: Mapping[str, str], year: int,
+                as_of: dt.date) -> tuple[float, pd.DataFrame]:
+    """A line's adjusted budget and the payments charged to it (as OVER_BUDGET charges them)."""
+    params = {"year": year, "year_start": dt.date(year, 1, 1), "as_of": as_of,
+              "dept": line.get("dept_code"), "func": line.get("func_code"),
+              "econ": line.get("econ_code"), "fund": line.get("fund_type")}
+    budget = query(con, """SELECT CAST(coalesce(sum(adjusted_amount), 0) AS DOUBLE) AS b FROM budget
+                           WHERE year = $year AND dept_code = $dept AND func_code = $func
+                             AND econ_code = $econ AND fund_type = $fund""",
+                   {k: params[k] for k in ("year", "dept", "func", "econ", "fund")})["b"].iloc[0]
+    pays = query(con, f"""
+        WITH {BUDGET_MATCH}
+        SELECT {_PAYMENT_COLUMNS}
+        FROM payments p JOIN matched m USING (dept_code, func_code, econ_code, fund_type) {_NAMES}
+        WHERE m.dept_code = $dept AND m.fund_type = $fund AND m.line_func = $func AND m.line_econ = $econ
+          AND p.pay_date BETWEEN $year_start AND $as_of
+        ORDER BY pay_date, voucher_no""", params, max_rows=EVIDENCE_MAX_ROWS)
+    return float(budget), pays
+
+
+def enterprise_years(con: duckdb.DuckDBPyConnection, code: str) -> pd.DataFrame:
+    return query(con, """
+        SELECT year, enterprise_name, CAST(total_assets AS DOUBLE) AS total_assets,
+               CAST(total_liabilities AS DOUBLE) AS total_liabilities,
+               CAST(owner_equity AS DOUBLE) AS owner_equity, CAST(revenue AS DOUBLE) AS revenue,
+               CAST(profit AS DOUBLE) AS profit,
+               CAST(total_liabilities AS DOUBLE) / nullif(CAST(total_assets AS DOUBLE), 0) AS debt_ratio
+        FROM assets_enterprise WHERE enterprise_code = ? ORDER BY year""", [code])
+
+
+def findings(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> pd.DataFrame:
+    return query(con, f"""
+        SELECT finding_id, audit_year, audit_project, f.dept_code,
+               coalesce(d.dept_name, f.dept_code) AS dept_name, category, description,
+               CAST(amount_involved AS DOUBLE) AS amount_involved, deadline, status,
+               CAST(amount_rectified AS DOUBLE) AS amount_rectified, rectified_date
+        FROM audit_findings f {_NAMES.replace('USING (dept_code)', 'ON d.dept_code = f.dept_code')}
+        WHERE list_contains(?, finding_id) ORDER BY audit_year, finding_id""", [list(map(str, ids))])
+
+
+def asset_lines(con: duckdb.DuckDBPyConnection, dept_code: str, year: int) -> pd.DataFrame:
+    return query(con, """
+        SELECT asset_category, CAST(quantity AS DOUBLE) AS quantity, CAST(book_value AS DOUBLE) AS book_value,
+               CAST(idle_value AS DOUBLE) AS idle_value,
+               CAST(idle_value AS DOUBLE) / nullif(CAST(book_value AS DOUBLE), 0) AS idle_share
+        FROM assets_admin WHERE dept_code = ? AND year = ? ORDER BY book_value DESC""", [dept_code, year])
+
+
+def first_digits(con: duckdb.DuckDBPyConnection, dept_code: str, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Observed share of each first digit 1..9 of a unit's positive payments, and Benford's."""
+    frame = query(con, """
+        WITH d AS (SELECT CAST(left(regexp_replace(CAST(amount AS VARCHAR), '^[0.]*', ''), 1) AS INTEGER) AS digit
+                   FROM payments WHERE dept_code = ? AND amount > 0 AND pay_date BETWEEN ? AND ?),
+        g AS (SELECT range AS digit FROM range(1, 10))
+        SELECT g.digit, count(d.digit) AS n FROM g LEFT JOIN d USING (digit) GROUP BY g.digit ORDER BY g.digit""",
+                  [dept_code, dt.date(year, 1, 1), as_of])
+    total = frame["n"].sum()
+    frame["observed"] = frame["n"] / total if total else 0.0
+    frame["expected"] = [math.log10(1 + 1 / d) for d in frame["digit"]]
+    return frame
+
+
+def sangong(con: duckdb.DuckDBPyConnection, ev: Mapping[str, Any], year: int, as_of: dt.date) -> pd.DataFrame:
+    """三公 spending by economic code: this year to the as-of date against the same period before."""
+    prev_from = _date(ev.get("compare_from"), dt.date(year - 1, 1, 1))
+    prev_to = _date(ev.get("compare_to"), as_of.replace(year=year - 1, day=min(as_of.day, 28)))
+    return query(con, """
+        SELECT left(econ_code, 5) AS econ_code,
+               CAST(coalesce(sum(amount) FILTER (WHERE pay_date >= $start), 0) AS DOUBLE) AS current,
+               CAST(coalesce(sum(amount) FILTER (WHERE pay_date <= $prev_to), 0) AS DOUBLE) AS previous
+        FROM payments
+        WHERE dept_code = $dept AND list_contains($codes, left(econ_code, 5))
+          AND ((pay_date BETWEEN $start AND $as_of) OR (pay_date BETWEEN $prev_from AND $prev_to))
+        GROUP BY 1 ORDER BY 1""",
+                 {"dept": ev.get("dept_code"), "codes": [str(c) for c in ev.get("econ_codes", [])],
+                  "start": dt.date(year, 1, 1), "as_of": as_of, "prev_from": prev_from, "prev_to": prev_to})
+
+
+def evidence(con: duckdb.DuckDBPyConnection, flag: Mapping[str, Any]) -> Evidence:
+    """The evidence of one flag row (from ``flags_with_reviews``), by the shape of its JSON."""
+    ev = parse_evidence(flag.get("evidence"))
+    year = int(ev.get("year") or flag.get("year"))
+    as_of = _date(ev.get("as_of") or flag.get("as_of"), dt.date(year, 12, 31))
+    if ev.get("vouchers"):
+        vouchers = [str(v) for v in ev["vouchers"]]
+        return Evidence("vouchers", payments_by_vouchers(con, vouchers), vouchers, {"econ_code": ev.get("econ_code")})
+    if ev.get("series") == "monthly" and ev.get("dept_code"):
+        frame = monthly_spending(con, ev["dept_code"], year, as_of, rollup=bool(ev.get("rollup")))
+        return Evidence("monthly", frame, extra={"dept_code": ev["dept_code"], "year": year,
+                                                 "as_of": as_of, "rollup": bool(ev.get("rollup"))})
+    if ev.get("series") == "first_digit" and ev.get("dept_code"):
+        return Evidence("first_digit", first_digits(con, ev["dept_code"], year, as_of),
+                        extra={"dept_code": ev["dept_code"], "year": year})
+    if isinstance(ev.get("line"), Mapping):
+        budget, pays = budget_line(con, ev["line"], year, as_of)
+        return Evidence("budget_line", pays, list(pays["voucher_no"]) if not pays.empty else [],
+                        {"budget": budget, "spent": float(pays["amount"].sum()) if not pays.empty else 0.0,
+                         "line": dict(ev["line"]), "as_of": as_of, "year": year})
+    if ev.get("enterprise_code"):
+        return Evidence("enterprise", enterprise_years(con, ev["enterprise_code"]),
+                        extra={"years": ev.get("years") or [ev.get("year")]})
+    if ev.get("finding_id") or ev.get("finding_ids"):
+        ids = ev.get("finding_ids") or [ev["finding_id"]]
+        return Evidence("findings", findings(con, ids))
+    if ev.get("asset_category") and ev.get("dept_code"):
+        return Evidence("assets", asset_lines(con, ev["dept_code"], year),
+                        extra={"asset_category": ev["asset_category"]})
+    if ev.get("econ_codes") and ev.get("dept_code"):
+        return Evidence("sangong", sangong(con, ev, year, as_of),
+                        extra={"compare_from": ev.get("compare_from"), "compare_to": ev.get("compare_to")})
+    return Evidence("none")
