@@ -29,8 +29,22 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _clean(src: str) -> str:
-    return f"nullif(trim({src}, ' \t\u3000'), '')"
+_PADS = (" ", "\t", "\u3000")
+
+
+def _clean(src: str, padded: bool) -> str:
+    return f"nullif(trim({src}, ' \t\u3000'), '')" if padded else f"nullif({src}, '')"
+
+
+def _padded_columns(con: duckdb.DuckDBPyConnection, indexes: list[int]) -> set[int]:
+    """Which columns have cells with surrounding spaces: trimming every cell of every column
+    costs more than reading the file, and most exports have none."""
+    if not indexes:
+        return set()
+    checks = ", ".join(
+        "bool_or(" + " OR ".join(f"c{i} LIKE '{p}%' OR c{i} LIKE '%{p}'" for p in _PADS) + ")" for i in indexes)
+    flags = con.execute(f"SELECT {checks} FROM raw").fetchone()
+    return {i for i, f in zip(indexes, flags) if f}
 
 
 def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
@@ -100,12 +114,13 @@ def stage(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file:
           skip_rows: list[int] = ()) -> Validation:
     """Build TEMP table ``staged`` (typed columns + ``_ok``) from ``raw``; collect the problems."""
     inner, parsed, errors, params = [], [], [], []
+    padded = _padded_columns(con, sorted(header.mapping.values()))
     for col in feed.columns:
         idx = header.mapping.get(col.name)
         if idx is None:
             inner.append(f"NULL::VARCHAR AS v_{col.name}")
         else:
-            inner.append(f"{_clean(f'c{idx}')} AS v_{col.name}")
+            inner.append(f"{_clean(f'c{idx}', idx in padded)} AS v_{col.name}")
     for col in feed.columns:
         v = f"v_{col.name}"
         expr, err = _parse(col, v, header.scale(col.name))

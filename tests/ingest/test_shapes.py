@@ -173,3 +173,12 @@ def test_every_feed_loads_its_own_shape(tmp_path, data_dir):
     assert rows(data_dir, "SELECT idle_value, quantity FROM assets_admin") == [(Decimal("0.00"), Decimal("3.00"))]
     assert rows(data_dir, "SELECT audit_year, status, deadline, amount_involved FROM audit_findings") == [
         (2023, "已整改", dt.date(2024, 6, 30), Decimal("1000.00"))]
+
+
+def test_cells_padded_with_spaces_tabs_or_fullwidth_spaces_are_trimmed(tmp_path, data_dir):
+    f = write_csv(tmp_path / "p.csv", [pay_row("  V1 ", payee="\u3000湖南某某公司\u3000", amount=" 100 "),
+                                        pay_row("V2", payee="\t某公司")])
+    [r] = load(data_dir, "payments", f)
+    assert r.ok, r.problems
+    assert rows(data_dir, "SELECT voucher_no, payee, amount FROM payments ORDER BY 1") == [
+        ("V1", "湖南某某公司", Decimal("100.00")), ("V2", "某公司", Decimal("100.00"))]
