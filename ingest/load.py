@@ -34,14 +34,20 @@ def apply(con: duckdb.DuckDBPyConnection, feed: Feed, *, file_name: str, sha256:
     con.execute("BEGIN TRANSACTION")
     try:
         load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE changes AS
-            SELECT s.*, (t.{feed.key[0]} IS NOT NULL) AS existed
-            FROM (SELECT * FROM staged WHERE _ok) s
-            LEFT JOIN {table} t ON {key_join}
-            WHERE t.{feed.key[0]} IS NULL OR {differs}""")
-        inserted, updated = con.execute(
-            "SELECT count(*) FILTER (NOT existed), count(*) FILTER (existed) FROM changes").fetchone()
+        overlap = con.execute(f"SELECT count(*) FROM staged s JOIN {table} t ON {key_join} WHERE s._ok").fetchone()[0]
+        if overlap == 0:
+            # Only new keys (a first load, a new year's file): insert straight from staging.
+            source, inserted, updated = "(SELECT * FROM staged WHERE _ok)", rows_read - rows_rejected, 0
+        else:
+            con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE changes AS
+                SELECT s.*, (t.{feed.key[0]} IS NOT NULL) AS existed
+                FROM (SELECT * FROM staged WHERE _ok) s
+                LEFT JOIN {table} t ON {key_join}
+                WHERE t.{feed.key[0]} IS NULL OR {differs}""")
+            source = "changes"
+            inserted, updated = con.execute(
+                "SELECT count(*) FILTER (NOT existed), count(*) FILTER (existed) FROM changes").fetchone()
         if updated:
             con.execute(f"""DELETE FROM {table} t USING changes s
                             WHERE s.existed AND {key_join}""")
@@ -50,7 +56,7 @@ def apply(con: duckdb.DuckDBPyConnection, feed: Feed, *, file_name: str, sha256:
             return Applied(None, 0, 0, rows_read - rows_rejected)
         col_list = ", ".join(cols)
         con.execute(f"INSERT INTO {table} ({col_list}, load_id, extra) "
-                    f"SELECT {col_list}, ?, extra FROM changes", [load_id])
+                    f"SELECT {col_list}, ?, extra FROM {source}", [load_id])
         good = rows_read - rows_rejected
         con.execute(
             """INSERT INTO loads (load_id, feed, file_name, sha256, file_format, sheet, unit, rows_read,
