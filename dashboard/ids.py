@@ -31,6 +31,31 @@ class Overview:
     MONTHLY = "overview-monthly"
 
 
+class Execution:
+    YEAR = "exec-year"
+    AS_OF = "exec-as-of"
+    BY = "exec-by"
+    SCHEDULE = "exec-schedule"
+    MESSAGE = "exec-message"
+    BODY = "exec-body"
+    STATE = "exec-state"                # dcc.Store: the query of the view shown
+    GRID_QUERY = "exec-grid-query"      # dcc.Store: the node and period the vouchers grid reads
+    GRID_PURGED = "exec-grid-purged"    # dcc.Store: written by the clientside cache purge
+    CRUMBS = "exec-crumbs"
+    ACTIONS = "exec-actions"
+    HEADLINE = "exec-headline"
+    LEVEL_TITLE = "exec-level-title"
+    VOUCHERS_BOX = "exec-vouchers-box"
+    VOUCHERS_TITLE = "exec-vouchers-title"
+    VOUCHERS_NOTE = "exec-vouchers-note"
+    # graph names
+    TREEMAP = "exec-treemap"
+    MONTHLY = "exec-monthly"
+    # table names
+    T_LEVEL = "exec-level"
+    T_VOUCHERS = "exec-vouchers"
+
+
 GRAPH = "bw-graph"
 TABLE = "bw-table"
 TABLE_CSV = "bw-table-csv"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
+from dashboard.pages import execution
 from dashboard.pages import overview
 
-PAGES: tuple[ModuleType, ...] = (overview,)
+PAGES: tuple[ModuleType, ...] = (overview, execution,)
 
 # (nav key, path) of pages still to come, in header order after the built ones.
 PLANNED: tuple[tuple[str, str], ...] = (
-    ("nav.execution", "/execution"),
     ("nav.departments", "/departments"),
     ("nav.assets", "/assets"),
     ("nav.audit", "/audit"),

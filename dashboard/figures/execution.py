@@ -1,0 +1,71 @@
+"""Budget execution (预算执行) drill-down charts: the level as a treemap, the node's monthly
+curve against last year. Frames come from queries/execution.py; pure frame → Figure."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import format as fmt
+from dashboard.figures.common import GREY, MUTED, base_layout, empty_figure
+from dashboard.figures.overview import BANDS, lag_band, monthly_cumulative_figure
+from dashboard.i18n import t
+
+TREEMAP_HEIGHT = 460
+
+
+def band_colour(rate: float | None, schedule: float) -> str:
+    """The overview's colour bands (on schedule, behind, 15–30 points, more); grey without budget."""
+    if rate is None or rate != rate:
+        return GREY
+    return dict(BANDS)[lag_band(rate, schedule)]
+
+
+def level_treemap(frame: pd.DataFrame, schedule: float, *, title: str, lang: str = "zh",
+                  selected: str | None = None) -> go.Figure:
+    """The level's children as tiles sized by adjusted budget, coloured by the gap to schedule.
+
+    ``frame``: code, name, adjusted, spent, rate (queries.execution.level). Each tile carries
+    its code as ``id`` and ``customdata[0]`` so a click names the child. Children without an
+    adjusted budget cannot have an area: they are named in a note under the chart.
+    ``selected`` (a leaf's own code) is outlined.
+    """
+    sized = frame[frame["adjusted"] > 0]
+    if sized.empty:
+        return empty_figure(title, lang, height=TREEMAP_HEIGHT)
+    unit = fmt.money_unit(list(sized["adjusted"]) + list(sized["spent"]))
+    colours = [band_colour(r, schedule) for r in sized["rate"]]
+    labels = [f"{n}<br><span style='font-size:11px'>{c}</span>" for c, n in zip(sized["code"], sized["name"])]
+    custom = [[c, fmt.percent(r), fmt.points(r - schedule, lang), fmt.money(a, lang, unit), fmt.money(s, lang, unit)]
+              for c, r, a, s in zip(sized["code"], sized["rate"], sized["adjusted"], sized["spent"])]
+    widths = [3 if c == selected else 1 for c in sized["code"]]
+    fig = go.Figure(go.Treemap(
+        ids=list(sized["code"]), labels=labels, parents=[""] * len(sized),
+        values=list(sized["adjusted"] / unit.divisor), customdata=custom,
+        marker={"colors": colours, "line": {"color": ["#1f2933" if w == 3 else "#ffffff" for w in widths],
+                                            "width": widths}},
+        texttemplate="<b>%{label}</b><br>" + t("exec.tile", lang, rate="%{customdata[1]}", gap="%{customdata[2]}"),
+        hovertemplate="<b>%{label}</b><br>"
+        + t("exec.hover", lang, rate="%{customdata[1]}", gap="%{customdata[2]}", adjusted="%{customdata[3]}",
+            spent="%{customdata[4]}") + "<extra></extra>",
+        textfont={"size": 14}, textposition="middle center", tiling={"pad": 2}, sort=True, pathbar={"visible": False},
+        root={"color": "#ffffff"},
+    ))
+    base_layout(fig, title, height=TREEMAP_HEIGHT)
+    legend = "　".join(f"<span style='color:{colour}'>■</span> {t(f'fig.band.{band}', lang)}"
+                      for band, colour in BANDS)
+    note = t("exec.treemap.note", lang, unit=unit.label(lang)) + "　" + legend
+    missing = frame[frame["adjusted"] <= 0]
+    if len(missing):
+        names = "、".join(missing["name"].head(4)) + ("…" if len(missing) > 4 else "")
+        note += "<br>" + t("exec.treemap.no_budget", lang, n=len(missing), names=names)
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 52, "b": 40 if not len(missing) else 60})
+    fig.add_annotation(text=note, x=0, y=0, xref="paper", yref="paper", xanchor="left", yanchor="top",
+                       yshift=-6, showarrow=False, align="left", font={"size": 12, "color": MUTED})
+    return fig
+
+
+def monthly_figure(frame: pd.DataFrame, *, year: int, node_label: str, lang: str = "zh") -> go.Figure:
+    """The node's cumulative spending by month against the year before (the overview's curve)."""
+    fig = monthly_cumulative_figure(frame, year=year, lang=lang)
+    fig.update_layout(title_text=t("exec.monthly.title", lang, node=node_label, year=year, prev=year - 1))
+    return fig

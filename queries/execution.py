@@ -1,0 +1,440 @@
+"""The Budget execution (预算执行) drill-down's questions, each one named, parameterised query.
+
+A *node* is where the reader stands in one of two trees:
+
+* ``by="func"`` — the functional classification, from the code prefixes: 类 = the first 3
+  digits of ``func_code``, 款 = the first 5, 项 = all 7. Budget lines may be coded to 3, 5 or
+  7 digits; each counts under every prefix it has (a line coded 205 is part of 类 205 but of
+  no 款: at the 款 level it shows as its own child, coded "205", not itemised further).
+* ``by="dept"`` — top-level department → budget unit (any unit under it through the parent
+  chain, the department itself included) → economic 款 (first 5 digits of ``econ_code``).
+
+A node's path is its codes from the top (``("205", "20502", "2050202")``); depth 3 is a leaf.
+Its *children* are what the level under it is made of; a leaf shows its siblings. Every
+number is for one year: the year's budget lines, and payments from 1 January up to and
+including the as-of date (see queries/overview.py for the period and time schedule).
+
+SQL is assembled only from fixed fragments chosen by ``by`` and depth (never from input);
+codes, dates and every grid filter value travel as bound parameters.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from queries import reference
+from queries.overview import _TREE_CTE
+from queries.store import query
+
+BYS = ("func", "dept")
+MAX_DEPTH = 3
+FUNC_LENGTHS = (3, 5, 7)          # 类, 款, 项
+ECON_LENGTH = 5                   # 款
+EXPORT_MAX_ROWS = 1_000_000
+PAGE_MAX_ROWS = 1_000             # the most rows one grid request may ask for
+
+_DEPT_CODE = re.compile(r"^[0-9A-Za-z_\-]{1,40}$")
+_ECON_CODE = re.compile(r"^\d{5}$")
+
+
+@dataclass(frozen=True)
+class Node:
+    """A place in the drill-down: which tree and the codes from its top."""
+    by: str = "func"
+    path: tuple[str, ...] = ()
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.depth >= MAX_DEPTH
+
+    @property
+    def key(self) -> str:
+        """The URL form: ``205.20502.2050202``."""
+        return ".".join(self.path)
+
+    def up(self) -> "Node":
+        return Node(self.by, self.path[:-1])
+
+    def child(self, code: str) -> "Node":
+        """The node one step down; from a leaf, the sibling ``code``."""
+        base = self.path[:-1] if self.is_leaf else self.path
+        return parse_node(self.by, ".".join(base + (str(code),)))
+
+    @property
+    def level_parent(self) -> "Node":
+        """The node whose children the level shows: itself, or its parent for a leaf."""
+        return self.up() if self.is_leaf else self
+
+
+def parse_node(by: str | None, path: str | None) -> Node:
+    """A node from URL text; whatever does not fit the tree is cut off (never an error).
+
+    func: 3, 5 and 7 digits, each the prefix of the next. dept: a department code, a unit
+    code, then an economic 款 (5 digits).
+    """
+    by = by if by in BYS else "func"
+    parts = [p.strip() for p in (path or "").split(".")][:MAX_DEPTH]
+    kept: list[str] = []
+    for i, code in enumerate(parts):
+        if by == "func":
+            ok = code.isdigit() and code.isascii() and len(code) == FUNC_LENGTHS[i] and (
+                not kept or code.startswith(kept[-1]))
+        elif i < 2:
+            ok = bool(_DEPT_CODE.match(code))
+        else:
+            ok = bool(_ECON_CODE.match(code))
+        if not ok:
+            break
+        kept.append(code)
+    return Node(by, tuple(kept))
+
+
+# -- SQL fragments: chosen by (by, depth), never built from input ------------------------------
+# Key of a child at each level, for a table aliased x (budget or payments) joined to tree t.
+_CHILD_KEY = {
+    ("func", 0): "left(x.func_code, 3)",
+    ("func", 1): "left(x.func_code, 5)",
+    ("func", 2): "left(x.func_code, 7)",
+    ("dept", 0): "coalesce(t.top_code, x.dept_code)",
+    ("dept", 1): "x.dept_code",
+    ("dept", 2): "left(x.econ_code, 5)",
+}
+# Condition for "belongs to the node", one per path step, with the parameter it binds.
+_STEP_FILTER = {
+    ("func", 0): ("starts_with(x.func_code, $c0)", "c0"),
+    ("func", 1): ("starts_with(x.func_code, $c1)", "c1"),
+    ("func", 2): ("x.func_code = $c2", "c2"),
+    ("dept", 0): ("coalesce(t.top_code, x.dept_code) = $c0", "c0"),
+    ("dept", 1): ("x.dept_code = $c1", "c1"),
+    ("dept", 2): ("starts_with(x.econ_code, $c2)", "c2"),
+}
+
+
+def _node_where(node: Node) -> tuple[str, dict]:
+    """``AND …`` conditions putting rows of table x inside ``node``, and their parameters."""
+    sql, params = [], {}
+    for i, code in enumerate(node.path):
+        cond, name = _STEP_FILTER[(node.by, i)]
+        sql.append(cond)
+        params[name] = code
+    return "".join(f" AND {c}" for c in sql), params
+
+
+_TREE_JOIN = "LEFT JOIN tree t ON t.dept_code = x.dept_code"
+
+
+def _with(node: Node, ctes: str = "") -> str:
+    """The WITH clause: the department tree (only where a dept path needs it), then ``ctes``."""
+    parts = ([f"RECURSIVE {_TREE_CTE}"] if node.by == "dept" else []) + ([ctes] if ctes else [])
+    return "WITH " + ",\n".join(parts) if parts else ""
+
+
+def _join(node: Node) -> str:
+    return _TREE_JOIN if node.by == "dept" else ""
+
+
+def _period(year: int, as_of: dt.date) -> dict:
+    return {"year": int(year), "as_of": as_of}
+
+
+# -- the level: children of a node with budget, spending and rate -----------------------------
+def level(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date) -> pd.DataFrame:
+    """The rows of the level ``node`` shows (its children; a leaf's siblings).
+
+    Columns: code, name, original, adjusted, spent (yuan, DOUBLE), payments (count), rate
+    (spent ÷ adjusted, NaN without adjusted budget), drillable (a child one can step into).
+    Ordered by adjusted budget, largest first, then code.
+    """
+    parent = node.level_parent
+    depth = parent.depth
+    key = _CHILD_KEY[(node.by, depth)]
+    where, params = _node_where(parent)
+    join = _join(node)
+    frame = query(con, f"""
+        {_with(node, "")}{"," if node.by == "dept" else "WITH"}
+        b AS (
+            SELECT {key} AS code, sum(x.original_amount) AS original, sum(x.adjusted_amount) AS adjusted
+            FROM budget x {join}
+            WHERE x.year = $year{where}
+            GROUP BY 1
+        ),
+        s AS (
+            SELECT {key} AS code, sum(x.amount) AS spent, count(*) AS payments
+            FROM payments x {join}
+            WHERE x.pay_date BETWEEN make_date($year, 1, 1) AND $as_of{where}
+            GROUP BY 1
+        )
+        SELECT code,
+               d.dept_name,
+               CAST(coalesce(b.original, 0) AS DOUBLE) AS original,
+               CAST(coalesce(b.adjusted, 0) AS DOUBLE) AS adjusted,
+               CAST(coalesce(s.spent, 0) AS DOUBLE) AS spent,
+               CAST(coalesce(s.payments, 0) AS BIGINT) AS payments
+        FROM b FULL JOIN s USING (code)
+        LEFT JOIN departments d ON d.dept_code = code
+        ORDER BY adjusted DESC, code""", {**_period(year, as_of), **params})
+    frame["name"] = _names(frame, node.by, depth)
+    frame["rate"] = frame["spent"] / frame["adjusted"].where(frame["adjusted"] > 0)
+    if node.by == "func":
+        frame["drillable"] = frame["code"].str.len() == FUNC_LENGTHS[depth]
+    elif depth == 2:
+        frame["drillable"] = frame["code"].str.len() == ECON_LENGTH
+    else:
+        frame["drillable"] = True
+    return frame[["code", "name", "original", "adjusted", "spent", "payments", "rate", "drillable"]]
+
+
+def _names(frame: pd.DataFrame, by: str, depth: int) -> list[str]:
+    if by == "dept" and depth < 2:
+        return [n if isinstance(n, str) and n else c for c, n in zip(frame["code"], frame["dept_name"])]
+    if by == "dept":
+        return [reference.econ_name(c) for c in frame["code"]]
+    want = FUNC_LENGTHS[depth]
+    return [reference.func_name(c) if len(c) == want else
+            f"{reference.func_name(c)}（未细化）" for c in frame["code"]]
+
+
+def node_names(con: duckdb.DuckDBPyConnection, node: Node) -> list[str]:
+    """The name of each step of the path, for the breadcrumb."""
+    names = []
+    for i, code in enumerate(node.path):
+        if node.by == "func":
+            names.append(reference.func_name(code))
+        elif i == 2:
+            names.append(reference.econ_name(code))
+        else:
+            frame = query(con, "SELECT dept_name FROM departments WHERE dept_code = ? LIMIT 1", [code])
+            names.append(frame["dept_name"].iloc[0] if len(frame) else code)
+    return names
+
+
+def node_totals(frame: pd.DataFrame, node: Node) -> dict:
+    """The node's own totals from its level: the children summed; a leaf's own row."""
+    part = frame[frame["code"] == node.path[-1]] if node.is_leaf else frame
+    out = {k: float(part[k].sum()) for k in ("original", "adjusted", "spent")}
+    out["payments"] = int(part["payments"].sum())
+    out["rate"] = out["spent"] / out["adjusted"] if out["adjusted"] > 0 else None
+    return out
+
+
+def monthly(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date) -> pd.DataFrame:
+    """The node's spending by month: the year up to the as-of month, and the whole year before.
+
+    Same columns as ``queries.overview.monthly_cumulative``: year, month, payments, spent,
+    cumulative (so the overview's curve can draw it).
+    """
+    where, params = _node_where(node)
+    join = _join(node)
+    return query(con, f"""
+        {_with(node, "")}{"," if node.by == "dept" else "WITH"}
+        months AS (
+            SELECT y.year, CAST(m.month AS INTEGER) AS month
+            FROM (VALUES ($year - 1), ($year)) y(year), range(1, 13) m(month)
+        ),
+        monthly AS (
+            SELECT CAST(year(x.pay_date) AS INTEGER) AS year, CAST(month(x.pay_date) AS INTEGER) AS month,
+                   count(*) AS payments, sum(x.amount) AS spent
+            FROM payments x {join}
+            WHERE x.pay_date BETWEEN make_date($year - 1, 1, 1) AND $as_of{where}
+            GROUP BY 1, 2
+        )
+        SELECT year, month,
+               CAST(coalesce(payments, 0) AS INTEGER) AS payments,
+               CAST(coalesce(spent, 0) AS DOUBLE) AS spent,
+               CAST(sum(coalesce(spent, 0)) OVER (PARTITION BY year ORDER BY month) AS DOUBLE) AS cumulative
+        FROM months LEFT JOIN monthly USING (year, month)
+        WHERE year < $year OR month <= month(CAST($as_of AS DATE))
+        ORDER BY year, month""", {**_period(year, as_of), **params})
+
+
+# -- vouchers: one page at a time, filtered and sorted in DuckDB -------------------------------
+# colId → (filter kind, SQL expression). The grid's column ids are looked up here; anything
+# else a request names is ignored.
+VOUCHER_COLUMNS: dict[str, tuple[str, str]] = {
+    "voucher_no": ("text", "x.voucher_no"),
+    "pay_date": ("date", "x.pay_date"),
+    "unit": ("text", "coalesce(d.dept_name, x.dept_code)"),
+    "dept_code": ("text", "x.dept_code"),
+    "func": ("func", "x.func_code"),
+    "econ": ("econ", "x.econ_code"),
+    "fund_type": ("text", "x.fund_type"),
+    "payee": ("text", "x.payee"),
+    "amount": ("number", "x.amount"),
+    "purpose": ("text", "x.purpose"),
+}
+DEFAULT_SORT = [{"colId": "pay_date", "sort": "desc"}]
+_TEXT_OPS = {
+    "contains": "contains(lower({e}), lower({p}))",
+    "notContains": "NOT contains(lower(coalesce({e}, '')), lower({p}))",
+    "equals": "lower({e}) = lower({p})",
+    "notEqual": "lower(coalesce({e}, '')) <> lower({p})",
+    "startsWith": "starts_with(lower({e}), lower({p}))",
+    "endsWith": "ends_with(lower({e}), lower({p}))",
+}
+_CMP_OPS = {"equals": "=", "notEqual": "<>", "lessThan": "<", "lessThanOrEqual": "<=",
+            "greaterThan": ">", "greaterThanOrEqual": ">="}
+_MAX_FILTER_TEXT = 200
+
+
+class _Params:
+    """Names bound parameters f0, f1, … as conditions are added."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+
+    def add(self, value: object) -> str:
+        name = f"f{len(self.values)}"
+        self.values[name] = value
+        return f"${name}"
+
+
+def _number(value) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if out == out and abs(out) < 1e15 else None
+
+
+def _day(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _matching_codes(text: str, kind: str) -> list[str]:
+    """Classification codes whose name contains ``text`` (so 小学 finds 2050202)."""
+    names = reference.func_names() if kind == "func" else reference.econ_names()
+    needle = text.lower()
+    return [c for c, n in names.items() if needle in n.lower()][:500]
+
+
+def _condition(col: str, model: dict, params: _Params) -> str | None:
+    """One column's filter (a simple condition or two joined by AND/OR) as SQL, or None."""
+    kind, expr = VOUCHER_COLUMNS[col]
+    if not isinstance(model, dict):
+        return None
+    if isinstance(model.get("conditions"), list):
+        op = " OR " if str(model.get("operator", "AND")).upper() == "OR" else " AND "
+        parts = [_condition(col, c, params) for c in model["conditions"][:2]]
+        parts = [p for p in parts if p]
+        return "(" + op.join(parts) + ")" if parts else None
+    typ = model.get("type")
+    if typ == "blank":
+        return f"({expr} IS NULL)" if kind in ("number", "date") else f"coalesce({expr}, '') = ''"
+    if typ == "notBlank":
+        return f"({expr} IS NOT NULL)" if kind in ("number", "date") else f"coalesce({expr}, '') <> ''"
+    if kind == "number":
+        a, b = _number(model.get("filter")), _number(model.get("filterTo"))
+        return _compare(expr, typ, a, b, params)
+    if kind == "date":
+        a, b = _day(model.get("dateFrom")), _day(model.get("dateTo"))
+        return _compare(expr, typ, a, b, params)
+    value = model.get("filter")
+    if value is None or typ not in _TEXT_OPS:
+        return None
+    value = str(value)[:_MAX_FILTER_TEXT]
+    cond = _TEXT_OPS[typ].format(e=expr, p=params.add(value))
+    if kind in ("func", "econ") and typ in ("contains", "equals", "startsWith"):
+        codes = _matching_codes(value, kind)
+        if codes:   # a name matches: the codes of that name too
+            cond = f"({cond} OR list_contains({params.add(codes)}, {expr}))"
+    return cond
+
+
+def _compare(expr: str, typ, a, b, params: _Params) -> str | None:
+    if a is None:
+        return None
+    if typ == "inRange":
+        if b is None:
+            return None
+        lo, hi = (a, b) if a <= b else (b, a)
+        return f"({expr} BETWEEN {params.add(lo)} AND {params.add(hi)})"
+    if typ in _CMP_OPS:
+        return f"({expr} {_CMP_OPS[typ]} {params.add(a)})"
+    return None
+
+
+def grid_filters(filter_model: dict | None, params: _Params) -> str:
+    """AG Grid's filterModel as ``AND …`` conditions; unknown columns and types are ignored."""
+    if not isinstance(filter_model, dict):
+        return ""
+    out = []
+    for col, model in filter_model.items():
+        if col in VOUCHER_COLUMNS:
+            cond = _condition(col, model, params)
+            if cond:
+                out.append(cond)
+    return "".join(f" AND {c}" for c in out)
+
+
+def grid_order(sort_model: list | None) -> str:
+    """AG Grid's sortModel as ORDER BY over whitelisted columns; ties broken by voucher_no."""
+    items = []
+    for s in (sort_model or DEFAULT_SORT)[:3]:
+        if isinstance(s, dict) and s.get("colId") in VOUCHER_COLUMNS and s.get("colId") != "voucher_no":
+            direction = "DESC" if s.get("sort") == "desc" else "ASC"
+            items.append(f"{VOUCHER_COLUMNS[s['colId']][1]} {direction}")
+    tie = "DESC" if any(isinstance(s, dict) and s.get("colId") == "voucher_no" and s.get("sort") == "desc"
+                        for s in (sort_model or [])) else "ASC"
+    return ", ".join(items + [f"x.voucher_no {tie}"])
+
+
+def _voucher_from(node: Node, year: int, as_of: dt.date, filter_model: dict | None,
+                  voucher: str | None) -> tuple[str, dict]:
+    """FROM … WHERE … for the vouchers of a node, and all its parameters."""
+    params = _Params()
+    where, node_params = _node_where(node)
+    extra = grid_filters(filter_model, params)
+    if voucher:
+        extra += f" AND x.voucher_no = {params.add(str(voucher)[:_MAX_FILTER_TEXT])}"
+    sql = f"""{_with(node)}
+        SELECT {{select}}
+        FROM payments x {_join(node)}
+        LEFT JOIN departments d ON d.dept_code = x.dept_code
+        WHERE x.pay_date BETWEEN make_date($year, 1, 1) AND $as_of{where}{extra}"""
+    return sql, {**_period(year, as_of), **node_params, **params.values}
+
+
+_VOUCHER_SELECT = """x.voucher_no, x.pay_date, x.dept_code, coalesce(d.dept_name, x.dept_code) AS unit,
+               x.func_code, x.econ_code, x.fund_type, x.payee, CAST(x.amount AS DOUBLE) AS amount,
+               x.purpose"""
+
+
+def vouchers_page(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date, *,
+                  start: int = 0, end: int = 100, sort_model: list | None = None,
+                  filter_model: dict | None = None, voucher: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Rows ``start``…``end`` of the node's payments (sorted, filtered) and how many match."""
+    start = max(0, int(start or 0))
+    limit = max(0, min(int(end or 0) - start, PAGE_MAX_ROWS))
+    base, params = _voucher_from(node, year, as_of, filter_model, voucher)
+    total = int(query(con, base.format(select="count(*) AS n"), params)["n"].iloc[0])
+    if total == 0 or limit == 0 or start >= total:
+        return _empty_vouchers(), total
+    frame = query(con, base.format(select=_VOUCHER_SELECT)
+                  + f"\n        ORDER BY {grid_order(sort_model)}\n        LIMIT $limit OFFSET $offset",
+                  {**params, "limit": limit, "offset": start})
+    return frame, total
+
+
+def vouchers_all(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date, *,
+                 sort_model: list | None = None, filter_model: dict | None = None,
+                 voucher: str | None = None, max_rows: int = EXPORT_MAX_ROWS) -> pd.DataFrame:
+    """Every payment of the node matching the filters, up to ``max_rows`` (for downloads)."""
+    base, params = _voucher_from(node, year, as_of, filter_model, voucher)
+    return query(con, base.format(select=_VOUCHER_SELECT) + f"\n        ORDER BY {grid_order(sort_model)}",
+                 params, max_rows=max_rows)
+
+
+def _empty_vouchers() -> pd.DataFrame:
+    return pd.DataFrame(columns=["voucher_no", "pay_date", "dept_code", "unit", "func_code", "econ_code",
+                                 "fund_type", "payee", "amount", "purpose"])
