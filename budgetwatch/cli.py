@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "budgetwatch.cmd_demo",       # demo
     "budgetwatch.cmd_serve",      # serve
     "budgetwatch.cmd_flags",      # flags, rules, review
+    "budgetwatch.cmd_users",      # user, audit-log
 )
 
 

@@ -49,6 +49,38 @@ MIGRATIONS: list[tuple[str, ...]] = [
            ON flag_reviews (rule, entity_key, year, review_id)""",
         "CREATE INDEX IF NOT EXISTS flag_reviews_year ON flag_reviews (year)",
     ),
+    # 2: accounts, failed logins (for lockout) and the audit log of who did what.
+    #    password_hash is a salted scrypt hash from werkzeug; depts, when set, is a JSON list of
+    #    top-level department codes the account may see (empty = everything).
+    (
+        """CREATE TABLE IF NOT EXISTS users (
+            username      TEXT PRIMARY KEY,
+            password_hash TEXT    NOT NULL,
+            role          TEXT    NOT NULL CHECK (role IN ('member', 'staff', 'admin')),
+            depts         TEXT    NOT NULL DEFAULT '[]',
+            display_name  TEXT    NOT NULL DEFAULT '',
+            disabled      INTEGER NOT NULL DEFAULT 0,
+            created_at    TEXT    NOT NULL,
+            password_changed_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE IF NOT EXISTS login_failures (
+            username  TEXT NOT NULL,
+            ip        TEXT,
+            at        TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS login_failures_user ON login_failures (username, at)",
+        """CREATE TABLE IF NOT EXISTS audit_log (
+            event_id  INTEGER PRIMARY KEY AUTOINCREMENT,
+            at        TEXT NOT NULL,
+            actor     TEXT NOT NULL,
+            action    TEXT NOT NULL,
+            target    TEXT NOT NULL DEFAULT '',
+            detail    TEXT NOT NULL DEFAULT '{}',
+            ip        TEXT NOT NULL DEFAULT '',
+            outcome   TEXT NOT NULL DEFAULT 'ok'
+        )""",
+        "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)",
+    ),
 ]
 
 

@@ -1,0 +1,249 @@
+"""Accounts, roles and the audit log, kept in ``state.sqlite3`` (see queries/state.py).
+
+Passwords are stored only as werkzeug's salted scrypt hashes. Roles nest: a committee
+``member`` reads everything and exports; ``staff`` also loads feeds and reviews warnings;
+``admin`` also manages accounts. An account may be limited to some top-level departments.
+After ``LOCK_AFTER`` failed logins within ``LOCK_WINDOW`` an account is locked for the rest
+of that window, whatever password is tried.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from queries import state
+
+ROLES = ("member", "staff", "admin")
+ROLE_NAMES = {"member": ("委员", "committee member"), "staff": ("工作人员", "staff"), "admin": ("管理员", "administrator")}
+LOCK_AFTER = 5
+LOCK_WINDOW = dt.timedelta(minutes=15)
+MIN_PASSWORD = 10
+_NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,40}$")
+# A hash to check against when the user does not exist, so timing does not tell who exists.
+_DUMMY_HASH = generate_password_hash("budgetwatch-no-such-user")
+
+
+class AccountError(ValueError):
+    """A refused account change, said in Chinese and English."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    depts: tuple[str, ...] = ()
+    display_name: str = ""
+    disabled: bool = False
+
+    def can(self, role: str) -> bool:
+        """Has at least ``role`` (roles nest: member < staff < admin)."""
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    @property
+    def limited(self) -> bool:
+        return bool(self.depts)
+
+    def as_dict(self) -> dict:
+        return {"username": self.username, "role": self.role, "depts": list(self.depts),
+                "display_name": self.display_name, "disabled": self.disabled}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def _row_user(row) -> User:
+    return User(row["username"], row["role"], tuple(json.loads(row["depts"] or "[]")), row["display_name"],
+                bool(row["disabled"]))
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少{MIN_PASSWORD}个字符 / the password needs at least {MIN_PASSWORD} characters")
+    if password.isdigit() or password.isalpha():
+        raise AccountError("密码须同时含字母和数字或符号 / the password must mix letters with digits or symbols")
+
+
+def add_user(data_dir, username: str, password: str, role: str, *, depts: list[str] | None = None,
+             display_name: str = "", actor: str = "system") -> User:
+    if not _NAME.match(username):
+        raise AccountError("用户名须为2–40个字母、数字、汉字或 _ . - / the user name must be 2–40 letters, digits, "
+                           "Chinese characters or _ . -")
+    if role not in ROLES:
+        raise AccountError(f"角色须为 {'/'.join(ROLES)} / the role must be one of {', '.join(ROLES)}")
+    check_password_strength(password)
+    now = _now().isoformat(sep=" ")
+    con = state.connect(data_dir)
+    try:
+        with state.transaction(con):
+            if con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+                raise AccountError(f"用户 {username} 已存在 / user {username} already exists")
+            con.execute("INSERT INTO users (username, password_hash, role, depts, display_name, created_at, "
+                        "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [username, generate_password_hash(password), role, json.dumps(depts or []),
+                         display_name, now, now])
+            _log(con, actor, "user.add", username, {"role": role, "depts": depts or []})
+    finally:
+        con.close()
+    return User(username, role, tuple(depts or ()), display_name)
+
+
+def set_password(data_dir, username: str, password: str, *, actor: str = "system") -> None:
+    check_password_strength(password)
+    _update(data_dir, username, actor, "user.passwd", {},
+            "password_hash = ?, password_changed_at = ?", [generate_password_hash(password),
+                                                           _now().isoformat(sep=" ")])
+    con = state.connect(data_dir)
+    try:
+        con.execute("DELETE FROM login_failures WHERE username = ?", [username])
+    finally:
+        con.close()
+
+
+def set_disabled(data_dir, username: str, disabled: bool, *, actor: str = "system") -> None:
+    _update(data_dir, username, actor, "user.disable" if disabled else "user.enable", {},
+            "disabled = ?", [int(disabled)])
+
+
+def set_role(data_dir, username: str, role: str, depts: list[str] | None = None, *, actor: str = "system") -> None:
+    if role not in ROLES:
+        raise AccountError(f"角色须为 {'/'.join(ROLES)} / the role must be one of {', '.join(ROLES)}")
+    _update(data_dir, username, actor, "user.role", {"role": role, "depts": depts or []},
+            "role = ?, depts = ?", [role, json.dumps(depts or [])])
+
+
+def _update(data_dir, username: str, actor: str, action: str, detail: dict, assignments: str, values: list) -> None:
+    con = state.connect(data_dir)
+    try:
+        with state.transaction(con):
+            cur = con.execute(f"UPDATE users SET {assignments} WHERE username = ?", [*values, username])
+            if cur.rowcount == 0:
+                raise AccountError(f"没有用户 {username} / no user {username}")
+            _log(con, actor, action, username, detail)
+    finally:
+        con.close()
+
+
+def get_user(data_dir, username: str) -> User | None:
+    con = state.connect(data_dir)
+    try:
+        row = con.execute("SELECT * FROM users WHERE username = ?", [username]).fetchone()
+    finally:
+        con.close()
+    return _row_user(row) if row else None
+
+
+def list_users(data_dir) -> list[User]:
+    con = state.connect(data_dir)
+    try:
+        return [_row_user(r) for r in con.execute("SELECT * FROM users ORDER BY username")]
+    finally:
+        con.close()
+
+
+def count_users(data_dir) -> int:
+    con = state.connect(data_dir)
+    try:
+        return con.execute("SELECT count(*) FROM users WHERE NOT disabled").fetchone()[0]
+    finally:
+        con.close()
+
+
+@dataclass
+class LoginResult:
+    user: User | None
+    reason: str = ""          # bad_credentials / locked / disabled
+    locked_until: dt.datetime | None = None
+    failures: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def authenticate(data_dir, username: str, password: str, ip: str = "") -> LoginResult:
+    """Check a login; failures are counted and logged, and lock the account for a while."""
+    now = _now()
+    since = (now - LOCK_WINDOW).isoformat(sep=" ")
+    con = state.connect(data_dir)
+    try:
+        with state.transaction(con):
+            failures = con.execute("SELECT count(*), max(at) FROM login_failures WHERE username = ? AND at >= ?",
+                                   [username, since]).fetchone()
+            row = con.execute("SELECT * FROM users WHERE username = ?", [username]).fetchone()
+            if failures[0] >= LOCK_AFTER:
+                until = dt.datetime.fromisoformat(failures[1]) + LOCK_WINDOW
+                _log(con, username, "login", username, {"reason": "locked"}, ip, outcome="refused")
+                return LoginResult(None, "locked", until, failures[0])
+            ok = check_password_hash(row["password_hash"] if row else _DUMMY_HASH, password)
+            if not ok or row is None:
+                con.execute("INSERT INTO login_failures (username, ip, at) VALUES (?, ?, ?)",
+                            [username, ip, now.isoformat(sep=" ")])
+                _log(con, username, "login", username, {"reason": "bad_credentials"}, ip, outcome="refused")
+                return LoginResult(None, "bad_credentials", failures=failures[0] + 1)
+            if row["disabled"]:
+                _log(con, username, "login", username, {"reason": "disabled"}, ip, outcome="refused")
+                return LoginResult(None, "disabled")
+            con.execute("DELETE FROM login_failures WHERE username = ?", [username])
+            _log(con, username, "login", username, {}, ip)
+            return LoginResult(_row_user(row))
+    finally:
+        con.close()
+
+
+# -- the audit log ----------------------------------------------------------------------
+
+def _log(con, actor: str, action: str, target: str = "", detail: dict | None = None, ip: str = "",
+         outcome: str = "ok") -> None:
+    con.execute("INSERT INTO audit_log (at, actor, action, target, detail, ip, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [_now().isoformat(sep=" "), actor, action, target,
+                 json.dumps(detail or {}, ensure_ascii=False, default=str), ip, outcome])
+
+
+def log_event(data_dir, actor: str, action: str, target: str = "", detail: dict | None = None, ip: str = "",
+              outcome: str = "ok") -> None:
+    """Record who did what: loads, reviews, exports, account changes, logins."""
+    con = state.connect(data_dir)
+    try:
+        _log(con, actor, action, target, detail, ip, outcome)
+    finally:
+        con.close()
+
+
+def audit_events(data_dir, *, limit: int = 1000, action: str | None = None, actor: str | None = None):
+    """The newest events first, as a pandas frame."""
+    import pandas as pd
+
+    where, params = [], []
+    if action:
+        where.append("action LIKE ?")
+        params.append(action.rstrip("*") + "%")
+    if actor:
+        where.append("actor = ?")
+        params.append(actor)
+    sql = ("SELECT event_id, at, actor, action, target, detail, ip, outcome FROM audit_log"
+           + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY event_id DESC LIMIT ?")
+    con = state.connect(data_dir)
+    try:
+        return pd.read_sql_query(sql, con, params=[*params, int(limit)])
+    finally:
+        con.close()
+
+
+def secret_key(data_dir) -> bytes:
+    """$BUDGETWATCH_SECRET_KEY, else DATA_DIR/secret_key (made on first use, readable by its owner only)."""
+    env = os.environ.get("BUDGETWATCH_SECRET_KEY")
+    if env:
+        return env.encode()
+    path = state.path_for(data_dir).with_name("secret_key")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "wb") as fh:
+        key = os.urandom(32).hex().encode()
+        fh.write(key)
+    return key
