@@ -54,19 +54,30 @@ class Export:
     exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
     def context(self, lang: str) -> list[tuple[str, str]]:
-        rows = [(t("export.title", lang), self.title)]
-        rows += [(t("export.filter", lang, name=k), v) for k, v in self.filters]
-        rows.append((t("export.as_of", lang), self.as_of or "—"))
-        rows.append((t("export.exported_at", lang), self.exported_at.isoformat(sep=" ")))
-        rows.append((t("export.rows", lang), f"{len(self.frame):,}"))
-        return rows
+        return context_rows(self.title, self.filters, self.as_of, self.exported_at, len(self.frame), lang)
+
+
+def context_rows(title: str, filters: list[tuple[str, str]], as_of: str | None,
+                 exported_at: dt.datetime, rows: int | None, lang: str) -> list[tuple[str, str]]:
+    """The (label, value) block every export starts with (shared with streamed CLI exports)."""
+    out = [(t("export.title", lang), title)]
+    out += [(t("export.filter", lang, name=k), v) for k, v in filters]
+    out.append((t("export.as_of", lang), as_of or "—"))
+    out.append((t("export.exported_at", lang), exported_at.isoformat(sep=" ")))
+    if rows is not None:
+        out.append((t("export.rows", lang), f"{rows:,}"))
+    return out
+
+
+def csv_comment_lines(context: list[tuple[str, str]]) -> str:
+    """``# key: value`` lines (read back with pandas ``comment='#'`` or ``skiprows``)."""
+    return "".join(f"# {key}: {' '.join(str(value).splitlines())}\n" for key, value in context)
 
 
 def to_csv_bytes(export: Export, lang: str = "zh") -> bytes:
     """UTF-8 with BOM; ``# key: value`` lines, then the header and rows."""
     buf = io.StringIO()
-    for key, value in export.context(lang):
-        buf.write(f"# {key}: {value}\n")
+    buf.write(csv_comment_lines(export.context(lang)))
     export.frame.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return buf.getvalue().encode("utf-8-sig")
 
@@ -75,24 +86,28 @@ def to_xlsx_bytes(export: Export, lang: str = "zh") -> bytes:
     """A header block (title, filters, as-of, export time) above the table; codes stay text."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title=_sheet_title(export.title))
-    bold = Font(bold=True)
-
-    for key, value in export.context(lang):
-        k = WriteOnlyCell(ws, value=key)
-        k.font = bold
-        ws.append([k, value])
-    ws.append([])
-    header = []
-    for col in export.frame.columns:
-        c = WriteOnlyCell(ws, value=str(col))
-        c.font = bold
-        header.append(c)
-    ws.append(header)
+    write_xlsx_head(ws, export.context(lang), export.frame.columns)
     for row in export.frame.head(XLSX_MAX_ROWS).itertuples(index=False, name=None):
         ws.append([_xlsx_value(v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def write_xlsx_head(ws, context: list[tuple[str, str]], columns) -> None:
+    """On a write-only sheet: the context block (bold labels), a blank row, the bold header."""
+    bold = Font(bold=True)
+    for key, value in context:
+        k = WriteOnlyCell(ws, value=key)
+        k.font = bold
+        ws.append([k, value])
+    ws.append([])
+    header = []
+    for col in columns:
+        c = WriteOnlyCell(ws, value=str(col))
+        c.font = bold
+        header.append(c)
+    ws.append(header)
 
 
 def _xlsx_value(v):

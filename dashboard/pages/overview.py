@@ -120,6 +120,25 @@ def freshness(frame: pd.DataFrame, lang: str) -> list:
             html.Table(className="bw-table", children=[html.Thead(head), html.Tbody(body)])]
 
 
+# -- query → frames → figures, shared with exports (dashboard/views.py, the briefing) ----------
+def frames(con, period: q.Period) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The page's three frames for a resolved period: departments, funds, monthly."""
+    return (q.department_execution(con, period.year, period.as_of),
+            q.fund_totals(con, period.year, period.as_of),
+            q.monthly_cumulative(con, period.year, period.as_of))
+
+
+def build_figures(period: q.Period, depts: pd.DataFrame, funds: pd.DataFrame, monthly: pd.DataFrame,
+                  lang: str) -> dict:
+    """The page's charts by graph name — the very figures the page draws."""
+    y, day, schedule = period.year, period.as_of, period.schedule
+    return {
+        ids.Overview.FUNDS: figs.fund_totals_figure(funds, schedule, year=y, as_of=day, lang=lang),
+        ids.Overview.DEPARTMENTS: figs.department_execution_figure(depts, schedule, year=y, as_of=day, lang=lang),
+        ids.Overview.MONTHLY: figs.monthly_cumulative_figure(monthly, year=y, lang=lang),
+    }
+
+
 # -- the callback, as a plain function --------------------------------------------------------
 def update_overview(store: Store, year: int | str | None, as_of: str | None, search: str | None,
                     *, now: dt.datetime | None = None) -> dict:
@@ -139,9 +158,7 @@ def update_overview(store: Store, year: int | str | None, as_of: str | None, sea
                 key = "empty.none" if fresh["rows"].sum() == 0 else "empty.no_budget"
                 out["message"] = notice(t(key, lang), more=how_to_load(lang))
                 return out
-            depts = q.department_execution(con, period.year, period.as_of)
-            funds = q.fund_totals(con, period.year, period.as_of)
-            monthly = q.monthly_cumulative(con, period.year, period.as_of)
+            depts, funds, monthly = frames(con, period)
     except QueryError as exc:
         log.warning("overview query failed: %s", exc)
         out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
@@ -163,12 +180,7 @@ def update_overview(store: Store, year: int | str | None, as_of: str | None, sea
         headline=headline(depts, funds, period, lang),
         view=with_params(search, year=y, as_of=day.isoformat(), lang=lang),
     )
-    figures = {
-        ids.Overview.FUNDS: figs.fund_totals_figure(funds, schedule, year=y, as_of=day, lang=lang),
-        ids.Overview.DEPARTMENTS: figs.department_execution_figure(depts, schedule, year=y, as_of=day, lang=lang),
-        ids.Overview.MONTHLY: figs.monthly_cumulative_figure(monthly, year=y, lang=lang),
-    }
-    for name, fig in figures.items():
+    for name, fig in build_figures(period, depts, funds, monthly, lang).items():
         out[f"fig:{name}"] = fig
         out[f"config:{name}"] = image_config(image_filename("overview", _FILE_PART[name], y))
     return out
