@@ -76,7 +76,13 @@ def apply(con: duckdb.DuckDBPyConnection, feed: Feed, *, file_name: str, sha256:
     return Applied(load_id, inserted, updated, good - inserted - updated)
 
 
-def previous_identical(con: duckdb.DuckDBPyConnection, feed: Feed, sha256: str) -> int | None:
-    """The id of an earlier load of exactly this file into this feed, if any."""
-    row = con.execute("SELECT max(load_id) FROM loads WHERE feed = ? AND sha256 = ?", [feed.name, sha256]).fetchone()
+def latest_load_was(con: duckdb.DuckDBPyConnection, feed: Feed, sha256: str) -> int | None:
+    """The id of the feed's latest load if it was exactly this file, applied whole.
+
+    Loads are the only writers of a feed's table, so loading that file again cannot change
+    anything: the caller may skip reading it row by row.
+    """
+    row = con.execute("""SELECT load_id FROM loads WHERE feed = ? AND sha256 = ? AND rows_rejected = 0
+                         AND load_id = (SELECT max(load_id) FROM loads WHERE feed = ?)""",
+                      [feed.name, sha256, feed.name]).fetchone()
     return row[0] if row else None

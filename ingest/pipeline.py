@@ -111,6 +111,10 @@ def _ingest_one(con, feed: Feed, path: Path, report: FileReport, store: Store, a
         shape_problems = read.load_raw(con, src, store.tmp_dir, progress=lambda f: say(f"读取 reading {path.name}", f))
     totals = read.total_rows(con)
     report.total_rows_dropped = len(totals)
+    if not shape_problems and load.latest_load_was(con, feed, src.sha256) is not None:
+        rows = con.execute("SELECT count(*) FROM raw").fetchone()[0] - len(totals)
+        report.status, report.rows_read, report.unchanged = "unchanged", rows, rows
+        return
     with _watch(con, say, f"校验 validating {path.name}"):
         result = validate.stage(con, feed, src.header, src.name, skip_rows=totals)
     report.extra_columns = result.extra_columns

@@ -108,3 +108,22 @@ def test_rows_know_their_load(tmp_path, data_dir):
     load(data_dir, "payments", write_csv(tmp_path / "b.csv", [pay_row("V2")]))
     assert rows(data_dir, "SELECT p.voucher_no, l.file_name FROM payments p JOIN loads l USING (load_id) "
                           "ORDER BY 1") == [("V1", "a.csv"), ("V2", "b.csv")]
+
+
+def test_reloading_the_latest_file_is_recognised_without_a_row_by_row_pass(tmp_path, data_dir, monkeypatch):
+    from ingest import validate
+    f = write_csv(tmp_path / "p.csv", [pay_row("V1"), pay_row("V2")])
+    load(data_dir, "payments", f)
+    monkeypatch.setattr(validate, "stage", lambda *a, **k: pytest.fail("should not validate again"))
+    [r] = load(data_dir, "payments", f)
+    assert (r.status, r.rows_read, r.unchanged) == ("unchanged", 2, 2)
+
+
+def test_an_older_file_loaded_again_after_a_newer_one_is_applied_again(tmp_path, data_dir):
+    old = write_csv(tmp_path / "old.csv", [pay_row("V1", amount="10")])
+    new = write_csv(tmp_path / "new.csv", [pay_row("V1", amount="20")])
+    load(data_dir, "payments", old)
+    load(data_dir, "payments", new)
+    [r] = load(data_dir, "payments", old)
+    assert (r.status, r.updated) == ("applied", 1)
+    assert rows(data_dir, "SELECT amount FROM payments") == [(Decimal("10.00"),)]
