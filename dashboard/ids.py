@@ -56,6 +56,63 @@ class Execution:
     T_VOUCHERS = "exec-vouchers"
 
 
+class Warnings:
+    YEAR = "warnings-year"
+    AS_OF = "warnings-as-of"
+    RULE = "warnings-rule"
+    SEVERITY = "warnings-severity"
+    DEPT = "warnings-dept"
+    STATUS = "warnings-status"
+    FLAG = "warnings-flag"                # dcc.Store: the selected flag, RULE|ENTITY_KEY
+    SAVED = "warnings-saved"              # dcc.Store: bumped after a review is saved
+    SCROLL = "warnings-scroll"            # dcc.Store: scroll the detail into view
+    MESSAGE = "warnings-message"
+    BODY = "warnings-body"
+    COUNTS = "warnings-counts"
+    BY_RULE = "warnings-by-rule"
+    THRESHOLD_SUMMARY = "warnings-threshold-summary"
+    LIST_NOTE = "warnings-list-note"
+    DETAIL = "warnings-detail"
+    DETAIL_TITLE = "warnings-detail-title"
+    DETAIL_BODY = "warnings-detail-body"
+    CLOSE = "warnings-close"
+    EVIDENCE_GRAPH_WRAP = "warnings-evidence-graph-wrap"
+    EVIDENCE_TABLE_WRAP = "warnings-evidence-table-wrap"
+    EVIDENCE_LINKS = "warnings-evidence-links"
+    FORM = "warnings-review-form"
+    REVIEW_STATUS = "warnings-review-status"
+    REVIEW_NOTE = "warnings-review-note"
+    REVIEW_NAME = "warnings-review-name"
+    REVIEW_SAVE = "warnings-review-save"
+    REVIEW_RESULT = "warnings-review-result"
+    # graph names
+    EVIDENCE_GRAPH = "warnings-evidence"
+    # table names
+    LIST = "warnings-list"
+    THRESHOLD_TABLE = "warnings-thresholds"
+    EVIDENCE_TABLE = "warnings-evidence"
+    HISTORY = "warnings-history"
+
+
+class Data:
+    MESSAGE = "data-message"
+    FEED = "data-feed"
+    UPLOAD = "data-upload"
+    FILE_NAME = "data-file-name"
+    PARTIAL = "data-partial"
+    WHO = "data-who"
+    LOAD = "data-load"
+    REPORT = "data-report"
+    LOADED = "data-loaded"                # dcc.Store: bumped after a load was applied
+    UPLOAD_SECTION = "data-upload-section"
+    PROBLEMS_WRAP = "data-problems-wrap"
+    PROBLEMS_DATA = "data-problems-data"    # dcc.Store: the last report's problems, for download
+    # table names
+    STATUS = "data-status"
+    HISTORY = "data-history"
+    PROBLEMS = "data-problems"
+
+
 GRAPH = "bw-graph"
 TABLE = "bw-table"
 TABLE_CSV = "bw-table-csv"

@@ -12,14 +12,13 @@ from types import ModuleType
 
 from dashboard.pages import execution
 from dashboard.pages import overview
+from dashboard.pages import data, warnings
 
-PAGES: tuple[ModuleType, ...] = (overview, execution,)
+PAGES: tuple[ModuleType, ...] = (overview, execution, warnings, data)
 
 # (nav key, path) of pages still to come, in header order after the built ones.
 PLANNED: tuple[tuple[str, str], ...] = (
     ("nav.departments", "/departments"),
     ("nav.assets", "/assets"),
     ("nav.audit", "/audit"),
-    ("nav.warnings", "/warnings"),
-    ("nav.data", "/data"),
 )

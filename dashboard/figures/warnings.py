@@ -1,0 +1,75 @@
+"""Warning (预警) evidence charts: spending by month, a budget line against what was spent,
+first digits against Benford's law. Frames come from queries/flags.py."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import format as fmt
+from dashboard.figures.common import BLUE, GREY, ORANGE, PALE_BLUE, RED, YELLOW, base_layout, empty_figure
+from dashboard.i18n import months, t
+
+SEVERITY_COLOURS = {"high": RED, "medium": ORANGE, "low": YELLOW}
+
+
+def monthly_figure(frame: pd.DataFrame, *, name: str, year: int, lang: str = "zh",
+                   highlight_december: bool = False) -> go.Figure:
+    """Bars of net spending per month (``frame``: month 1..12, spent, n); December in red
+    for a year-end rush, the January–November mean as a dashed line."""
+    title = t("warn.fig.monthly", lang, name=name, year=year)
+    if frame.empty or not frame["spent"].abs().sum():
+        return empty_figure(title, lang)
+    unit = fmt.money_unit(list(frame["spent"]))
+    labels = months(lang)
+    x = [labels[int(m) - 1] for m in frame["month"]]
+    colours = [RED if highlight_december and int(m) == 12 else BLUE for m in frame["month"]]
+    fig = go.Figure(go.Bar(
+        x=x, y=frame["spent"] / unit.divisor, marker_color=colours,
+        text=[f"{v / unit.divisor:,.0f}" for v in frame["spent"]], textposition="outside", cliponaxis=False,
+        customdata=[[fmt.money(v, lang, unit), int(n)] for v, n in zip(frame["spent"], frame["n"])],
+        hovertemplate="%{x}<br>%{customdata[0]}<br>" + t("warn.fig.count", lang) + " %{customdata[1]}<extra></extra>",
+        showlegend=False))
+    if highlight_december:
+        mean = frame.loc[frame["month"] < 12, "spent"].sum() / 11
+        fig.add_hline(y=mean / unit.divisor, line_dash="dash", line_color=GREY,
+                      annotation_text=t("warn.fig.mean", lang, amount=fmt.money(mean, lang, unit)),
+                      annotation_position="top left")
+    base_layout(fig, title, height=360)
+    fig.update_yaxes(title=fmt.axis_title(t("warn.fig.spent", lang), unit.label(lang), lang), rangemode="tozero")
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def budget_line_figure(budget: float, spent: float, *, lang: str = "zh") -> go.Figure:
+    """Two horizontal bars: the adjusted budget of the line and what was charged to it."""
+    title = t("warn.fig.budget_line", lang)
+    unit = fmt.money_unit([budget, spent])
+    names = [t("warn.fig.budget", lang), t("warn.fig.spent", lang)]
+    values = [budget, spent]
+    fig = go.Figure(go.Bar(
+        y=names, x=[v / unit.divisor for v in values], orientation="h",
+        marker_color=[PALE_BLUE, RED if spent > budget else BLUE],
+        text=[fmt.money(v, lang, unit) for v in values], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>", showlegend=False))
+    base_layout(fig, title, height=220)
+    fig.update_layout(margin={"l": 16, "r": 120, "t": 56, "b": 40})
+    fig.update_xaxes(title=fmt.axis_title(t("warn.fig.amount", lang), unit.label(lang), lang), rangemode="tozero")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def first_digit_figure(frame: pd.DataFrame, *, name: str, lang: str = "zh") -> go.Figure:
+    """Observed share of each first digit as bars, Benford's expected share as a line."""
+    title = t("warn.fig.benford", lang, name=name)
+    if frame.empty or not frame["n"].sum():
+        return empty_figure(title, lang)
+    fig = go.Figure()
+    fig.add_bar(x=frame["digit"], y=frame["observed"] * 100, name=t("warn.fig.observed", lang),
+                marker_color=BLUE, hovertemplate="%{x}: %{y:.1f}%<extra></extra>")
+    fig.add_scatter(x=frame["digit"], y=frame["expected"] * 100, name=t("warn.fig.expected", lang),
+                    mode="lines+markers", line={"color": RED, "width": 2},
+                    hovertemplate="%{x}: %{y:.1f}%<extra></extra>")
+    base_layout(fig, title, height=340)
+    fig.update_xaxes(title=t("warn.fig.digit", lang), dtick=1)
+    fig.update_yaxes(title=fmt.axis_title(t("warn.fig.share", lang), "%", lang), rangemode="tozero")
+    return fig
