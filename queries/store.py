@@ -49,7 +49,11 @@ class StoreBusy(RuntimeError):
 
 
 def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
-    """--data-dir, else $BUDGETWATCH_DATA_DIR, else ./data (FEEDS.md)."""
+    """--data-dir, else $BUDGETWATCH_DATA_DIR, else ./data (FEEDS.md). A Store stands for its folder."""
+    if isinstance(data_dir, Store):
+        return data_dir.data_dir
+    if data_dir is not None and not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(f"a data folder is a path, not {type(data_dir).__name__}")
     chosen = data_dir or os.environ.get("BUDGETWATCH_DATA_DIR") or "data"
     return Path(chosen).expanduser().resolve()
 
