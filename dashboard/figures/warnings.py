@@ -31,9 +31,9 @@ def monthly_figure(frame: pd.DataFrame, *, name: str, year: int, lang: str = "zh
         showlegend=False))
     if highlight_december:
         mean = frame.loc[frame["month"] < 12, "spent"].sum() / 11
-        fig.add_hline(y=mean / unit.divisor, line_dash="dash", line_color=GREY,
-                      annotation_text=t("warn.fig.mean", lang, amount=fmt.money(mean, lang, unit)),
-                      annotation_position="top left")
+        # The mean as a dashed line named in the legend (a label on the line would sit on the bars).
+        fig.add_scatter(x=x, y=[mean / unit.divisor] * len(x), mode="lines", line={"dash": "dash", "color": GREY},
+                        name=t("warn.fig.mean", lang, amount=fmt.money(mean, lang, unit)), hoverinfo="skip")
     base_layout(fig, title, height=360)
     fig.update_yaxes(title=fmt.axis_title(t("warn.fig.spent", lang), unit.label(lang), lang), rangemode="tozero")
     fig.update_xaxes(type="category")

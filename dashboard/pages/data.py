@@ -43,6 +43,9 @@ VIEW = "data"
 D = ids.Data
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 EXTENSIONS = (".csv", ".txt", ".xlsx", ".xls")
+WIDE = {"导入时间": 185, "Loaded at": 185, "文件": 180, "File": 180, "原因": 200, "Reason": 200,
+        "原因（英文）": 200, "Reason (Chinese)": 200, "值": 140, "Value": 140, "状态": 150, "State": 150,
+        "数据": 140, "Feed": 160, "读取行数": 110, "Rows read": 110, "金额单位": 100, "格式": 120, "Format": 120}
 
 log = logging.getLogger("budgetwatch.dashboard")
 
@@ -79,7 +82,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         ]),
         dcc.Loading(type="dot", children=html.Div(id=D.REPORT, role="status")),
         html.Div(id=D.PROBLEMS_WRAP, style={"display": "none"}, children=[
-            table_card(D.PROBLEMS, lang, style={"height": "320px", "width": "100%"}),
+            table_card(D.PROBLEMS, lang, style={"width": "100%"}, dashGridOptions={"domLayout": "autoHeight"}),
         ]),
     ]
     return html.Div(className="bw-page bw-data", children=[
@@ -90,28 +93,28 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         html.Div(id=D.MESSAGE),
         html.Section(className="bw-wd-section", children=[
             html.H2(t("data.status", lang)),
-            table_card(D.STATUS, lang, style={"height": "300px", "width": "100%"},
-                       dashGridOptions={"pagination": False}),
+            table_card(D.STATUS, lang, style={"width": "100%"},
+                       dashGridOptions={"pagination": False, "domLayout": "autoHeight"}),
         ]),
         html.Section(id=D.UPLOAD_SECTION, className="bw-wd-section",
                      children=upload if allowed else [html.P(t("data.not_allowed", lang))]),
         html.Section(className="bw-wd-section", children=[
             html.H2(t("data.history", lang)),
-            table_card(D.HISTORY, lang, style={"height": "420px", "width": "100%"}, columnSize="autoSize"),
+            table_card(D.HISTORY, lang, style={"width": "100%"}, dashGridOptions={"domLayout": "autoHeight"}),
         ]),
     ])
 
 
 # -- tables --------------------------------------------------------------------------------
 def status_frame(fresh: pd.DataFrame, lang: str) -> pd.DataFrame:
-    states = []
+    states, tones = [], []
     for r in fresh.itertuples():
         if r.rows == 0:
-            states.append(t("fresh.empty", lang))
+            states.append(t("fresh.empty", lang)), tones.append("empty")
         elif r.stale:
-            states.append(t("fresh.stale", lang, days=qo.STALE_AFTER_DAYS))
+            states.append(t("fresh.stale", lang, days=qo.STALE_AFTER_DAYS)), tones.append("stale")
         else:
-            states.append(t("fresh.ok", lang))
+            states.append(t("fresh.ok", lang)), tones.append("ok")
     return pd.DataFrame({
         t("fresh.feed", lang): [data_label("feed", f, lang) for f in fresh["feed"]],
         "feed": list(fresh["feed"]),
@@ -121,6 +124,7 @@ def status_frame(fresh: pd.DataFrame, lang: str) -> pd.DataFrame:
                                   for v in fresh["last_loaded"]],
         t("fresh.file", lang): [fmt.text(v) for v in fresh["last_file"]],
         t("fresh.state", lang): states,
+        "tone": tones,
     })
 
 
@@ -149,6 +153,8 @@ def grid_columns(frame: pd.DataFrame, *, hide: tuple[str, ...] = (), tone: str |
         if c in hide:
             continue
         d = {"field": c, "headerName": c}
+        if c in WIDE:
+            d["minWidth"] = WIDE[c]
         if pd.api.types.is_integer_dtype(frame[c]):
             d.update(type="rightAligned", filter="agNumberColumnFilter",
                      valueFormatter={"function": "d3.format(',')(params.value)"})
@@ -177,7 +183,9 @@ def refresh(store: Store, feed: str | None, search: str | None, *, now: dt.datet
         log.exception("data page failed")
         out["message"] = notice(t("error.unexpected", lang), tone="is-error")
         return out
-    out.update(status_rows=_records(status), status_columns=grid_columns(status, hide=("feed",)),
+    status_columns = grid_columns(status, hide=("feed", "tone"))
+    status_columns[-1]["cellClassRules"] = {f"bw-state-{x}": f"params.data.tone == '{x}'" for x in ("ok", "stale", "empty")}
+    out.update(status_rows=_records(status), status_columns=status_columns,
                history_rows=_records(history), history_columns=grid_columns(history))
     if history.empty:
         out["message"] = notice(t("data.empty", lang))
@@ -286,7 +294,7 @@ def report_view(report: FileReport, lang: str) -> html.Div:
 # -- exports -------------------------------------------------------------------------------
 def fetch_status(store: Store, query: dict, lang: str) -> Export:
     with store.reader() as con:
-        frame = status_frame(qo.feed_freshness(con), lang).drop(columns=["feed"])
+        frame = status_frame(qo.feed_freshness(con), lang).drop(columns=["feed", "tone"])
     return Export(frame, t("data.status", lang))
 
 

@@ -142,9 +142,9 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                             table_card(W.THRESHOLD_TABLE, lang, style={"height": "420px", "width": "100%"}),
                         ]),
                         html.P(id=W.LIST_NOTE, className="bw-list-note"),
-                        table_card(W.LIST, lang, getRowId="params.data.flag_id",
+                        table_card(W.LIST, lang, getRowId="params.data.flag_id", style={"width": "100%"},
                                    rowClassRules={"bw-row-selected": "params.data.selected"},
-                                   dashGridOptions={"tooltipShowDelay": 300}),
+                                   dashGridOptions={"tooltipShowDelay": 300, "domLayout": "autoHeight"}),
                     ])),
         html.Section(id=W.DETAIL, className="bw-flag-detail", style={"display": "none"}, children=[
             html.Div(className="bw-flag-head", children=[
@@ -155,7 +155,8 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
             html.Div(id=W.EVIDENCE_GRAPH_WRAP, style={"display": "none"},
                      children=figure_card(W.EVIDENCE_GRAPH, lang, image_filename("warnings", "evidence", year))),
             html.Div(id=W.EVIDENCE_TABLE_WRAP, style={"display": "none"}, children=[
-                table_card(W.EVIDENCE_TABLE, lang, style={"height": "320px", "width": "100%"}),
+                table_card(W.EVIDENCE_TABLE, lang, style={"width": "100%"},
+                           dashGridOptions={"domLayout": "autoHeight"}),
             ]),
             html.Div(id=W.EVIDENCE_LINKS, className="bw-links"),
             html.Div(id=W.FORM, className="bw-review-form", children=[
@@ -180,7 +181,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                 html.Div(id=W.REVIEW_RESULT, role="status"),
             ]),
             html.H3(t("warn.history", lang)),
-            table_card(W.HISTORY, lang, style={"height": "220px", "width": "100%"}),
+            table_card(W.HISTORY, lang, style={"width": "100%"}, dashGridOptions={"domLayout": "autoHeight"}),
         ]),
     ])
 
@@ -264,7 +265,8 @@ def list_columns(lang: str) -> list[dict]:
         {"field": "unit", "headerName": t("warn.col.unit", lang), "width": 180},
         {"field": "entity", "headerName": t("warn.col.entity", lang), "width": 200},
         {"field": "amount", "headerName": fmt.axis_title(t("warn.col.amount", lang), t("unit.wan", lang), lang),
-         "type": "rightAligned", "valueFormatter": money, "width": 120, "filter": "agNumberColumnFilter"},
+         "type": "rightAligned", "valueFormatter": money, "width": 150, "minWidth": 140,
+         "filter": "agNumberColumnFilter"},
         {"field": "message", "headerName": t("warn.col.message", lang), "flex": 3, "minWidth": 320,
          "tooltipField": "message"},
         {"field": "status", "headerName": t("warn.col.status", lang), "width": 120,
