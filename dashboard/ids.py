@@ -31,6 +31,66 @@ class Overview:
     MONTHLY = "overview-monthly"
 
 
+class Department:
+    YEAR = "dept-year"
+    AS_OF = "dept-as-of"
+    DEPT = "dept-dept"
+    SCHEDULE = "dept-schedule"
+    MESSAGE = "dept-message"
+    PICKER = "dept-picker"              # the list of departments when none is chosen
+    BODY = "dept-body"
+    HEADING = "dept-heading"
+    HEADLINE = "dept-headline"
+    FLAGS = "dept-flags"
+    # graph names
+    UNITS = "dept-units"
+    MONTHLY = "dept-monthly"
+    SANGONG = "dept-sangong"
+    IDLE = "dept-idle"
+    # table names (see table())
+    T_PICKER = "dept-picker"
+    T_LINES = "dept-lines"
+    T_FLAGS = "dept-flags"
+    T_AUDIT = "dept-audit"
+    T_ASSETS = "dept-assets"
+    T_ENTERPRISES = "dept-enterprises"
+
+
+class Assets:
+    YEAR = "assets-year"
+    ENTERPRISE = "assets-enterprise"
+    CATEGORY = "assets-category"
+    MESSAGE = "assets-message"
+    BODY = "assets-body"
+    HEADLINE = "assets-headline"
+    THRESHOLDS = "assets-thresholds"
+    # graph names
+    DEBT = "assets-debt"
+    EQUITY = "assets-equity"
+    IDLE = "assets-idle"
+    # table names
+    T_ENTERPRISES = "assets-enterprises"
+    T_ADMIN = "assets-admin"
+
+
+class Audit:
+    YEAR = "audit-year"
+    AS_OF = "audit-as-of"
+    AS_OF_NOTE = "audit-as-of-note"
+    MESSAGE = "audit-message"
+    BODY = "audit-body"
+    HEADLINE = "audit-headline"
+    # graph names
+    STATUS = "audit-status"
+    CATEGORY = "audit-category"
+    UNITS = "audit-units"
+    # table names
+    T_OVERDUE = "audit-overdue"
+    T_REPEAT = "audit-repeat"
+    T_HOLLOW = "audit-hollow"
+    T_UNITS = "audit-units"
+
+
 class Execution:
     YEAR = "exec-year"
     AS_OF = "exec-as-of"
@@ -40,7 +100,7 @@ class Execution:
     BODY = "exec-body"
     STATE = "exec-state"                # dcc.Store: the query of the view shown
     GRID_QUERY = "exec-grid-query"      # dcc.Store: the node and period the vouchers grid reads
-    GRID_PURGED = "exec-grid-purged"    # dcc.Store: written by the clientside cache purge
+    GRID_HOLDER = "exec-grid-holder"    # holds the vouchers grid, drawn afresh for each node
     CRUMBS = "exec-crumbs"
     ACTIONS = "exec-actions"
     HEADLINE = "exec-headline"

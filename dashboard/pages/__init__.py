@@ -11,14 +11,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from dashboard.pages import execution
-from dashboard.pages import overview
-from dashboard.pages import data, warnings
+from dashboard.pages import assets, audit, data, department, overview, warnings
 
-PAGES: tuple[ModuleType, ...] = (overview, execution, warnings, data)
+PAGES: tuple[ModuleType, ...] = (overview, execution, department, assets, audit, warnings, data)
 
 # (nav key, path) of pages still to come, in header order after the built ones.
 PLANNED: tuple[tuple[str, str], ...] = (
-    ("nav.departments", "/departments"),
-    ("nav.assets", "/assets"),
-    ("nav.audit", "/audit"),
 )

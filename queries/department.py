@@ -1,0 +1,220 @@
+"""The Department (部门) page's questions: one department and every unit under it.
+
+"The page a member opens before questioning a department head": its budget lines, execution
+against the time schedule, spending month by month against last year, 三公经费 against the
+same period last year, its warning flags, its audit findings and its assets.
+
+A department is any budget unit code, normally a top-level one; its *units* are the code itself
+and every unit under it through the parent chain (at most 32 levels deep, which also stops a
+malformed cycle). A code missing from the departments feed stands for itself. Every query
+filters payments by date and by the units first, then aggregates in DuckDB; amounts leave as
+DOUBLE yuan. Audit findings and assets come from ``queries.audit`` and ``queries.assets``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from queries.rules import compute_flags
+from queries.rules.base import BUDGET_MATCH, Context
+from queries.store import query
+
+# The three public expenses (三公经费), as the SANGONG_GROWTH rule reads them by default.
+SANGONG_CODES = ("30212", "30217", "30231", "31013")
+
+# The department's units: the code itself (depth 0) and every unit under it.
+_UNITS_CTE = """
+units(dept_code, depth) AS (
+    SELECT CAST($dept AS VARCHAR), 0
+    UNION ALL
+    SELECT d.dept_code, u.depth + 1
+    FROM departments d JOIN units u ON d.parent_code = u.dept_code
+    WHERE u.depth < 32 AND d.dept_code <> CAST($dept AS VARCHAR)
+)"""
+
+
+def prev_as_of(as_of: dt.date) -> dt.date:
+    """The same day a year earlier (29 February → 28 February), as the rules compare."""
+    return Context(as_of.year, as_of, as_of, True).values()["prev_as_of"]
+
+
+def department_units(con: duckdb.DuckDBPyConnection, dept: str) -> pd.DataFrame:
+    """The department and its units: dept_code, dept_name, parent_code, depth (0 = itself).
+
+    Empty when the code is neither in the departments feed nor in budget or payments.
+    """
+    return query(con, f"""
+        WITH RECURSIVE {_UNITS_CTE},
+        u AS (SELECT dept_code, min(depth) AS depth FROM units GROUP BY 1)
+        SELECT u.dept_code, coalesce(d.dept_name, u.dept_code) AS dept_name,
+               nullif(trim(d.parent_code), '') AS parent_code, CAST(u.depth AS INTEGER) AS depth
+        FROM u LEFT JOIN departments d USING (dept_code)
+        WHERE d.dept_code IS NOT NULL
+           OR EXISTS (SELECT 1 FROM budget b WHERE b.dept_code = u.dept_code)
+           OR EXISTS (SELECT 1 FROM payments p WHERE p.dept_code = u.dept_code)
+        ORDER BY u.depth, u.dept_code""", {"dept": dept})
+
+
+def unit_execution(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Per unit of the department (itself included): budget and payments up to ``as_of``.
+
+    Columns: dept_code, dept_name, depth, original, adjusted, spent (yuan), rate (spent ÷
+    adjusted; NaN without adjusted budget). Units with neither budget nor payments in the year
+    are left out. Ordered by depth, then code.
+    """
+    return query(con, f"""
+        WITH RECURSIVE {_UNITS_CTE},
+        u AS (SELECT dept_code, min(depth) AS depth FROM units GROUP BY 1),
+        b AS (
+            SELECT dept_code, sum(original_amount) AS original, sum(adjusted_amount) AS adjusted
+            FROM budget WHERE year = $year AND dept_code IN (SELECT dept_code FROM u)
+            GROUP BY 1),
+        s AS (
+            SELECT dept_code, sum(amount) AS spent
+            FROM payments
+            WHERE pay_date BETWEEN make_date($year, 1, 1) AND $as_of
+              AND dept_code IN (SELECT dept_code FROM u)
+            GROUP BY 1)
+        SELECT dept_code, coalesce(d.dept_name, dept_code) AS dept_name, CAST(u.depth AS INTEGER) AS depth,
+               CAST(coalesce(b.original, 0) AS DOUBLE) AS original,
+               CAST(coalesce(b.adjusted, 0) AS DOUBLE) AS adjusted,
+               CAST(coalesce(s.spent, 0) AS DOUBLE) AS spent,
+               CASE WHEN b.adjusted > 0
+                    THEN CAST(coalesce(s.spent, 0) AS DOUBLE) / CAST(b.adjusted AS DOUBLE) END AS rate
+        FROM b FULL JOIN s USING (dept_code)
+        JOIN u USING (dept_code)
+        LEFT JOIN departments d USING (dept_code)
+        ORDER BY u.depth, dept_code""", {"dept": dept, "year": year, "as_of": as_of})
+
+
+def totals(units: pd.DataFrame) -> dict[str, float | None]:
+    """The department's own totals from ``unit_execution``: original, adjusted, spent, rate."""
+    original, adjusted, spent = (float(units[c].sum()) if len(units) else 0.0
+                                 for c in ("original", "adjusted", "spent"))
+    return {"original": original, "adjusted": adjusted, "spent": spent,
+            "rate": spent / adjusted if adjusted > 0 else None}
+
+
+def budget_lines(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date) -> pd.DataFrame:
+    """The department's budget lines with what was paid against each up to ``as_of``.
+
+    Payments are charged to lines exactly as the OVER_BUDGET rule charges them (the rules'
+    ``BUDGET_MATCH``: the most specific line of the same unit and fund type whose codes are
+    the payment's or a higher level of them), here over the department's units only. Payments
+    that match no line appear as rows with no budget (line = false).
+
+    Columns: dept_code, dept_name, func_code, econ_code, fund_type, original, adjusted, spent,
+    rate, line (bool). Ordered by unit, function, economic code.
+    """
+    return query(con, f"""
+        WITH RECURSIVE {_UNITS_CTE},
+        u AS (SELECT DISTINCT dept_code FROM units),
+        payments AS (
+            SELECT * FROM main.payments
+            WHERE pay_date BETWEEN $year_start AND $as_of AND dept_code IN (SELECT dept_code FROM u)),
+        budget AS (
+            SELECT * FROM main.budget WHERE year = $year AND dept_code IN (SELECT dept_code FROM u)),
+        {BUDGET_MATCH},
+        charged AS (
+            SELECT m.dept_code, m.line_func AS func_code, m.line_econ AS econ_code, m.fund_type,
+                   sum(c.spent) AS spent
+            FROM matched m JOIN combos c USING (dept_code, func_code, econ_code, fund_type)
+            GROUP BY ALL),
+        orphan AS (
+            SELECT c.dept_code, c.func_code, c.econ_code, c.fund_type, c.spent
+            FROM combos c ANTI JOIN matched m USING (dept_code, func_code, econ_code, fund_type)),
+        orig AS (
+            SELECT dept_code, func_code, econ_code, fund_type, sum(original_amount) AS original
+            FROM budget GROUP BY ALL),
+        rows AS (
+            SELECT l.dept_code, l.func_code, l.econ_code, l.fund_type, o.original, l.budget AS adjusted,
+                   coalesce(ch.spent, 0) AS spent, true AS line
+            FROM lines l
+            LEFT JOIN orig o USING (dept_code, func_code, econ_code, fund_type)
+            LEFT JOIN charged ch USING (dept_code, func_code, econ_code, fund_type)
+            UNION ALL
+            SELECT dept_code, func_code, econ_code, fund_type, 0, 0, spent, false FROM orphan)
+        SELECT r.dept_code, coalesce(d.dept_name, r.dept_code) AS dept_name, r.func_code, r.econ_code,
+               r.fund_type, CAST(r.original AS DOUBLE) AS original, CAST(r.adjusted AS DOUBLE) AS adjusted,
+               CAST(r.spent AS DOUBLE) AS spent,
+               CASE WHEN r.adjusted > 0 THEN CAST(r.spent AS DOUBLE) / CAST(r.adjusted AS DOUBLE) END AS rate,
+               r.line
+        FROM rows r LEFT JOIN departments d USING (dept_code)
+        ORDER BY r.dept_code, r.func_code, r.econ_code, r.fund_type""",
+        {"dept": dept, "year": year, "year_start": dt.date(year, 1, 1), "as_of": as_of})
+
+
+def monthly_cumulative(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date) -> pd.DataFrame:
+    """The department's spending by month, this year to the as-of month and all of last year.
+
+    The shape of ``queries.overview.monthly_cumulative`` (year, month, payments, spent,
+    cumulative), so the overview's curve draws it.
+    """
+    return query(con, f"""
+        WITH RECURSIVE {_UNITS_CTE},
+        months AS (
+            SELECT y.year, CAST(m.month AS INTEGER) AS month
+            FROM (VALUES ($year - 1), ($year)) y(year), range(1, 13) m(month)),
+        monthly AS (
+            SELECT CAST(year(pay_date) AS INTEGER) AS year, CAST(month(pay_date) AS INTEGER) AS month,
+                   count(*) AS payments, sum(amount) AS spent
+            FROM payments
+            WHERE pay_date BETWEEN make_date($year - 1, 1, 1) AND $as_of
+              AND dept_code IN (SELECT dept_code FROM units)
+            GROUP BY 1, 2)
+        SELECT year, month,
+               CAST(coalesce(payments, 0) AS INTEGER) AS payments,
+               CAST(coalesce(spent, 0) AS DOUBLE) AS spent,
+               CAST(sum(coalesce(spent, 0)) OVER (PARTITION BY year ORDER BY month) AS DOUBLE) AS cumulative
+        FROM months LEFT JOIN monthly USING (year, month)
+        WHERE year < $year OR month <= month(CAST($as_of AS DATE))
+        ORDER BY year, month""", {"dept": dept, "year": year, "as_of": as_of})
+
+
+def sangong(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date,
+            codes: Sequence[str] = SANGONG_CODES) -> pd.DataFrame:
+    """三公经费 by item: this year to ``as_of`` against the same period of last year.
+
+    As the SANGONG_GROWTH rule reads them: payments whose economic code's first five digits
+    are one of ``codes``; last year runs from 1 January to the same day a year earlier.
+    Columns: econ_code (every code asked for, in order, zeros where nothing was paid), cur,
+    prev (yuan), change (cur − prev), growth (change ÷ prev; NaN when prev is not positive).
+    """
+    codes = [str(c) for c in codes]
+    frame = query(con, f"""
+        WITH RECURSIVE {_UNITS_CTE}
+        SELECT left(econ_code, 5) AS econ_code,
+               CAST(coalesce(sum(amount) FILTER (WHERE pay_date >= $year_start), 0) AS DOUBLE) AS cur,
+               CAST(coalesce(sum(amount) FILTER (WHERE pay_date <= $prev_as_of), 0) AS DOUBLE) AS prev
+        FROM payments
+        WHERE pay_date BETWEEN $prev_year_start AND $as_of
+          AND (pay_date >= $year_start OR pay_date <= $prev_as_of)
+          AND list_contains($codes, left(econ_code, 5))
+          AND dept_code IN (SELECT dept_code FROM units)
+        GROUP BY 1""", {"dept": dept, "codes": codes, "year_start": dt.date(year, 1, 1),
+                        "prev_year_start": dt.date(year - 1, 1, 1), "as_of": as_of,
+                        "prev_as_of": prev_as_of(as_of)})
+    frame = (frame.set_index("econ_code").reindex(codes, fill_value=0.0)
+             .rename_axis("econ_code").reset_index())
+    frame["change"] = frame["cur"] - frame["prev"]
+    frame["growth"] = frame["change"] / frame["prev"].where(frame["prev"] > 0)
+    return frame
+
+
+def department_flags(flags: pd.DataFrame, unit_codes: Sequence[str]) -> pd.DataFrame:
+    """The flags (``compute_flags``) that point at the department or one of its units.
+
+    Enterprise flags carry their supervising unit as dept_code, so a department sees the
+    enterprises it supervises. Order kept (severity first).
+    """
+    return flags[flags["dept_code"].isin(set(unit_codes))].reset_index(drop=True)
+
+
+def flags_for(con: duckdb.DuckDBPyConnection, unit_codes: Sequence[str], year: int, as_of: dt.date,
+              thresholds: Mapping[str, Mapping[str, Any]] | None = None) -> pd.DataFrame:
+    """Every rule run for the year and as-of date, kept to the department's units."""
+    return department_flags(compute_flags(con, year, as_of, thresholds), unit_codes)

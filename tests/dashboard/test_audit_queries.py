@@ -1,0 +1,61 @@
+"""Audit queries: findings at the as-of date, overdue/repeat/hollow as the rules find them, rates."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from queries import audit as qu
+from queries.store import Store
+from tests.dashboard import sample_pages
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+@pytest.fixture
+def con(data_dir):
+    with Store(sample_pages.build(data_dir)).reader() as c:
+        yield c
+
+
+def test_findings_days_overdue_at_the_as_of_date(con):
+    found = qu.findings(con, 2025, AS_OF).set_index("finding_id")
+    assert found.loc["SJ2023-01", "days_overdue"] == 365
+    assert found.loc["SJ2025-01", "days_overdue"] == 30
+    assert found["days_overdue"].isna().loc["SJ2025-02"]                   # not due yet
+    assert found["days_overdue"].isna().loc["SJ2024-01"]                   # rectified
+    assert len(qu.findings(con, 2024, dt.date(2024, 12, 31))) == 3         # audit years up to 2024
+    assert list(qu.findings(con, 2025, AS_OF, ["002"])["finding_id"]) == ["SJ2024-01"]
+
+
+def test_audit_as_of_is_the_rules_one(con, data_dir):
+    assert qu.audit_as_of(con, 2025) == dt.date(2025, 7, 15)               # latest payment of the year
+    assert qu.audit_as_of(con, 2023, today=dt.date(2026, 1, 5)) == dt.date(2026, 1, 5)   # no payments: today
+    assert qu.audit_as_of(con, 2025, AS_OF) == AS_OF
+
+
+def test_overdue_repeat_hollow_are_what_the_rules_find(con):
+    found = qu.findings(con, 2025, AS_OF)
+    flags = qu.audit_flags(con, 2025, AS_OF)
+    over = qu.overdue(flags, found)
+    assert list(over["finding_id"]) == ["SJ2023-01", "SJ2025-01"]
+    assert list(over["severity"]) == ["high", "medium"]
+    rep = qu.repeated(flags, found)
+    assert rep.iloc[0][["dept_code", "category", "years", "n_years", "n_open"]].tolist() == \
+        ["001001", "预算管理", "2023、2025", 2, 2]
+    hol = qu.hollow(flags, found)
+    assert list(hol["finding_id"]) == ["SJ2024-01"] and hol["share"].iloc[0] == pytest.approx(0.3)
+    # a stricter threshold in force changes what the page lists
+    lenient = qu.audit_flags(con, 2025, AS_OF, {"AUDIT_OVERDUE": {"grace_days": 60}})
+    assert list(qu.overdue(lenient, found)["finding_id"]) == ["SJ2023-01"]
+
+
+def test_counts_and_rates_by_unit(con):
+    status = qu.counts_by(con, 2025, "status").set_index("key")
+    assert status.loc["已整改", "n"] == 2 and status.loc["未整改", "n"] == 2 and status.loc["部分整改", "n"] == 1
+    with pytest.raises(ValueError):
+        qu.counts_by(con, 2025, "description; DROP TABLE x")
+    units = qu.rectification_by_unit(con, 2025).set_index("dept_code")
+    assert units.loc["001001", "n"] == 2 and units.loc["001001", "n_done"] == 0
+    assert units.loc["001001", "amount_rate"] == pytest.approx(0.2 / 1.5)
+    assert units.loc["002", "count_share"] == 1.0 and units.loc["002", "amount_rate"] == pytest.approx(0.3)

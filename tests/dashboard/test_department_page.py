@@ -1,0 +1,138 @@
+"""The department page: figures as pure functions, the callback as a plain function, downloads."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+
+import dash
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard import ids
+from dashboard.figures import department as figs
+from dashboard.pages import department as page
+from dashboard.pages import PAGES, PLANNED
+from dashboard.frame import route
+from dashboard.tables import to_csv_bytes
+from queries.store import QueryError, Store
+from tests.dashboard import sample_pages
+
+D = ids.Department
+
+
+def text(component) -> str:
+    return json.dumps(component.to_plotly_json() if hasattr(component, "to_plotly_json") else component,
+                      ensure_ascii=False, default=lambda c: c.to_plotly_json())
+
+
+@pytest.fixture
+def store(data_dir):
+    return Store(sample_pages.build(data_dir))
+
+
+def test_sangong_figure_groups_last_year_and_this_year_with_units():
+    frame = pd.DataFrame({"econ_code": ["30212", "30217"], "cur": [0.0, 80_000.0], "prev": [0.0, 50_000.0],
+                          "growth": [float("nan"), 0.6]})
+    fig = figs.sangong_figure(frame, dept_name="市教育局", year=2025, as_of=dt.date(2025, 6, 30),
+                              max_growth=0.2, lang="zh")
+    assert fig.layout.barmode == "group" and len(fig.data) == 2
+    assert fig.layout.yaxis.title.text == "支出（万元）"
+    assert fig.data[0].name.startswith("上年同期（2024年截至 2024年6月30日")
+    assert "公务接待费" in fig.data[1].x[1]
+    assert fig.data[1].marker.color[1] == figs.ORANGE                      # grew beyond the threshold
+    assert "+60.0%" in fig.data[1].text[1]
+    empty = figs.sangong_figure(frame.assign(cur=0.0, prev=0.0), dept_name="x", year=2025,
+                                as_of=dt.date(2025, 6, 30), lang="en")
+    assert empty.layout.annotations[0].text == "No data"
+
+
+def test_unit_figure_reuses_the_overview_chart_with_its_own_title():
+    units = pd.DataFrame({"dept_code": ["001", "001001"], "dept_name": ["市教育局", "市第一中学"],
+                          "adjusted": [1e6, 2e6], "spent": [1e5, 5e5], "rate": [0.1, 0.25]})
+    fig = figs.unit_execution_figure(units, 0.5, dept_name="市教育局", year=2025, as_of=dt.date(2025, 6, 30))
+    assert fig.layout.title.text == "市教育局及所属单位2025年预算执行进度（截至 2025年6月30日）"
+    assert fig.layout.xaxis.title.text == "执行进度（%）"
+
+
+def test_without_a_department_the_picker_lists_top_level_departments(store):
+    out = page.update_department(store, None, None, None, "")
+    assert out["picker_style"] == {} and out["body_style"] == page.HIDDEN
+    rows = out[f"table:{D.T_PICKER}"]["rowData"]
+    assert {r["dept_code"] for r in rows} == {"001", "002", "003", "X99"}
+    assert "(/departments?dept=001&year=2025&as_of=2025-07-15&lang=zh)" in \
+        next(r["link"] for r in rows if r["dept_code"] == "001")
+    assert out["view"] == "?year=2025&as_of=2025-07-15&lang=zh"
+
+
+def test_a_department_permalink(store):
+    search = "?dept=001&year=2025&as_of=2025-06-30&lang=zh"
+    out = page.update_department(store, 2025, "2025-06-30", "001", search)
+    assert out["view"] == search and out["message"] is None and out["body_style"] == {}
+    assert "市教育局" in text(out["heading"]) and "所属单位 2 个" in text(out["heading"])
+    cards = text(out["headline"])
+    assert "400.00 万元" in cards and "52.5%" in cards and "10.00 万元" in cards   # budget, rate, 三公
+    flags = out[f"table:{D.T_FLAGS}"]
+    assert flags["rowData"][0]["severity_text"] == "红色预警"
+    assert any(r["title"] == "连续亏损" for r in flags["rowData"])
+    sev = next(c for c in flags["columnDefs"] if c["field"] == "severity_text")
+    assert "bw-cell-high" in sev["cellClassRules"]
+    lines = out[f"table:{D.T_LINES}"]
+    assert [c["headerName"] for c in lines["columnDefs"]][4:7] == ["年初预算（万元）", "调整预算（万元）", "已支出（万元）"]
+    assert lines["rowData"][0]["func"] == "2050202 小学教育"
+    audit = out[f"table:{D.T_AUDIT}"]["rowData"]
+    assert {r["finding_id"] for r in audit} == {"SJ2023-01", "SJ2025-01"}
+    ents = out[f"table:{D.T_ENTERPRISES}"]["rowData"]
+    assert [e["enterprise_code"] for e in ents] == ["E02"] and ents[0]["CONSECUTIVE_LOSS"] == "high"
+    fig = out[f"fig:{D.SANGONG}"]
+    assert fig.layout.title.text.startswith("市教育局三公经费")
+    assert out[f"config:{D.SANGONG}"]["toImageButtonOptions"]["filename"] == "budgetwatch_department_001_sangong_2025"
+
+
+def test_english_and_an_unknown_department(store):
+    out = page.update_department(store, 2025, "2025-06-30", "001", "?lang=en")
+    assert out[f"fig:{D.UNITS}"].layout.title.text.startswith("市教育局 and its units")
+    assert out[f"table:{D.T_FLAGS}"]["rowData"][0]["severity_text"] == "High (red)"
+    unknown = page.update_department(store, 2025, None, "999", "")
+    assert "没有编码为 999 的部门或单位" in text(unknown["message"]) and unknown["picker_style"] == {}
+
+
+def test_empty_folder_and_failures_say_a_sentence(data_dir):
+    out = page.update_department(Store(data_dir), None, None, "001", "")
+    assert "尚未导入任何数据" in text(out["message"]) and out["view"] is dash.no_update
+
+    class Broken:
+        def __init__(self, folder):
+            self.data_dir = folder
+
+        @contextlib.contextmanager
+        def reader(self):
+            raise QueryError("查询超时（超过 60 秒）/ query timed out")
+            yield
+
+        def current_path(self):
+            return None
+
+    msg = text(page.update_department(Broken(data_dir), None, None, "001", "")["message"])
+    assert "请稍后再试" in msg and "Traceback" not in msg
+
+
+def test_export_matches_the_permalink(store):
+    export = page.fetch(D.T_LINES)(store, {"dept": "001", "year": "2025", "as_of": "2025-06-30"}, "zh")
+    assert export.title == "市教育局 预算指标与执行"
+    assert ("部门", "市教育局（001）") in export.filters and export.as_of == "2025-06-30"
+    assert "调整预算（万元）" in export.frame.columns and export.frame["调整预算（万元）"].sum() == 400
+    csv = to_csv_bytes(export).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(csv), comment="#")
+    assert len(back) == 5
+    picker = page.fetch(D.T_PICKER)(store, {"year": "2025"}, "en")
+    assert "Department" in picker.frame.columns and "市教育局" in set(picker.frame["Department"])
+
+
+def test_the_pages_are_routed():
+    for path, heading in (("/departments", "部门画像"), ("/assets", "国有资产"), ("/audit", "审计整改")):
+        out = route(PAGES, PLANNED, path, "?year=2025", None)
+        assert heading in text(out["page"])
+    assert all(path not in {p for _k, p in PLANNED} for path in ("/departments", "/assets", "/audit"))
