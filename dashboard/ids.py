@@ -100,6 +100,7 @@ class Execution:
     BODY = "exec-body"
     STATE = "exec-state"                # dcc.Store: the query of the view shown
     GRID_QUERY = "exec-grid-query"      # dcc.Store: the node and period the vouchers grid reads
+    GRID_PURGED = "exec-grid-purged"    # dcc.Store: written by the clientside cache purge
     GRID_HOLDER = "exec-grid-holder"    # holds the vouchers grid, drawn afresh for each node
     CRUMBS = "exec-crumbs"
     ACTIONS = "exec-actions"
