@@ -474,7 +474,7 @@ def update_detail(store: Store, flag: str | None, year, as_of, search) -> dict:
     rule, key = picked
     out.update(style={}, title=f"{rule_title(rule, lang)} · {key}", scroll=flag)
     try:
-        fs = qf.flag_set(store, int(year), date_param(as_of), rule_ids=[rule])
+        fs = qf.flag_set(store, int(year), date_param(as_of))
         row = find_flag(fs, rule, key)
         history = qf.review_history(store, rule, key, int(year))
         out["history_rows"] = history_rows(history, lang)
@@ -593,7 +593,7 @@ def save_review(store: Store, flag: str | None, year, as_of, status, note, name,
         return say("warn.review.need_name")
     rule, key = picked
     try:
-        fs = qf.flag_set(store, int(year), date_param(as_of), rule_ids=[rule])
+        fs = qf.flag_set(store, int(year), date_param(as_of))
         row = find_flag(fs, rule, key)
         if row is not None and row.get("state") == "resolved":
             row = None  # keep what the flag said when it last fired
@@ -652,7 +652,7 @@ def fetch_evidence(store: Store, query: dict, lang: str) -> Export:
     year = int_param(query.get("year"))
     if picked is None or year is None:
         return Export(pd.DataFrame(), t("warn.export.evidence", lang, flag="—"))
-    fs = qf.flag_set(store, year, date_param(query.get("as_of")), rule_ids=[picked[0]])
+    fs = qf.flag_set(store, year, date_param(query.get("as_of")))
     row = find_flag(fs, *picked)
     frame = pd.DataFrame()
     if row is not None:
