@@ -100,8 +100,8 @@ class Execution:
     BODY = "exec-body"
     STATE = "exec-state"                # dcc.Store: the query of the view shown
     GRID_QUERY = "exec-grid-query"      # dcc.Store: the node and period the vouchers grid reads
-    GRID_PURGED = "exec-grid-purged"    # dcc.Store: written by the clientside cache purge
     GRID_HOLDER = "exec-grid-holder"    # holds the vouchers grid, drawn afresh for each node
+    OVERVIEW_GO = "exec-overview-go"    # dcc.Location on the overview: a department bar opens its drill-down
     CRUMBS = "exec-crumbs"
     ACTIONS = "exec-actions"
     HEADLINE = "exec-headline"

@@ -202,6 +202,22 @@ def _names(frame: pd.DataFrame, by: str, depth: int) -> list[str]:
             f"{reference.func_name(c)}（未细化）" for c in frame["code"]]
 
 
+def department_code(con: duckdb.DuckDBPyConnection, label: str) -> str | None:
+    """The top-level department a chart label names: ``市教育局``, ``市教育局（001）`` (two
+    departments of one name) or a bare code (units missing from the departments feed)."""
+    label = str(label or "").strip()
+    m = re.match(r"^(.*)（([^（）]+)）$", label)
+    candidates = [m.group(2)] if m else []
+    frame = query(con, """
+        SELECT dept_code FROM departments
+        WHERE dept_code = ANY($codes) OR dept_name = $label
+        ORDER BY dept_code = ANY($codes) DESC, (parent_code IS NULL OR parent_code = '') DESC, dept_code
+        LIMIT 1""", {"codes": candidates or [label], "label": label})
+    if len(frame):
+        return frame["dept_code"].iloc[0]
+    return label if _DEPT_CODE.match(label) else None
+
+
 def node_names(con: duckdb.DuckDBPyConnection, node: Node) -> list[str]:
     """The name of each step of the path, for the breadcrumb."""
     names = []

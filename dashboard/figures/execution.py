@@ -21,11 +21,13 @@ def band_colour(rate: float | None, schedule: float) -> str:
 
 
 def level_treemap(frame: pd.DataFrame, schedule: float, *, title: str, lang: str = "zh",
-                  selected: str | None = None) -> go.Figure:
+                  selected: str | None = None, root_label: str | None = None, level_key: str = "") -> go.Figure:
     """The level's children as tiles sized by adjusted budget, coloured by the gap to schedule.
 
     ``frame``: code, name, adjusted, spent, rate (queries.execution.level). Each tile carries
-    its code as ``id`` and ``customdata[0]`` so a click names the child. Children without an
+    its code in ``customdata[0]`` so a click names the child; tile ids are prefixed with
+    ``level_key`` (the level's path) because Plotly keeps a clicked id zoomed in the next
+    figure if that holds the same id (a department's own unit has the department's code). Children without an
     adjusted budget cannot have an area: they are named in a note under the chart.
     ``selected`` (a leaf's own code) is outlined.
     """
@@ -38,17 +40,22 @@ def level_treemap(frame: pd.DataFrame, schedule: float, *, title: str, lang: str
     custom = [[c, fmt.percent(r), fmt.points(r - schedule, lang), fmt.money(a, lang, unit), fmt.money(s, lang, unit)]
               for c, r, a, s in zip(sized["code"], sized["rate"], sized["adjusted"], sized["spent"])]
     widths = [3 if c == selected else 1 for c in sized["code"]]
+    # One explicit root (the level's parent) above the tiles: with several roots Plotly adds a
+    # hidden one and a click on a tile zooms into it instead of just reporting the click.
     fig = go.Figure(go.Treemap(
-        ids=list(sized["code"]), labels=labels, parents=[""] * len(sized),
-        values=list(sized["adjusted"] / unit.divisor), customdata=custom,
-        marker={"colors": colours, "line": {"color": ["#1f2933" if w == 3 else "#ffffff" for w in widths],
-                                            "width": widths}},
+        ids=[f"{level_key}>"] + [f"{level_key}>{c}" for c in sized["code"]], labels=[root_label or ""] + labels,
+        parents=[""] + [f"{level_key}>"] * len(sized),
+        values=[0.0] + list(sized["adjusted"] / unit.divisor), branchvalues="remainder",
+        customdata=[[None] * 5] + custom,
+        marker={"colors": ["#ffffff"] + colours,
+                "line": {"color": ["#ffffff"] + ["#1f2933" if w == 3 else "#ffffff" for w in widths],
+                         "width": [0] + widths}},
         texttemplate="<b>%{label}</b><br>" + t("exec.tile", lang, rate="%{customdata[1]}", gap="%{customdata[2]}"),
         hovertemplate="<b>%{label}</b><br>"
         + t("exec.hover", lang, rate="%{customdata[1]}", gap="%{customdata[2]}", adjusted="%{customdata[3]}",
             spent="%{customdata[4]}") + "<extra></extra>",
-        textfont={"size": 14}, textposition="middle center", tiling={"pad": 2}, sort=True, pathbar={"visible": False},
-        root={"color": "#ffffff"},
+        textfont={"size": 14}, textposition="middle center", tiling={"pad": 2}, sort=True,
+        pathbar={"visible": False}, maxdepth=2,
     ))
     base_layout(fig, title, height=TREEMAP_HEIGHT)
     legend = "　".join(f"<span style='color:{colour}'>■</span> {t(f'fig.band.{band}', lang)}"

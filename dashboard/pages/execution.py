@@ -21,6 +21,8 @@ the frame redraws the page from the new URL.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 
 import dash
@@ -34,7 +36,7 @@ from dashboard.figures import execution as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
 from dashboard.tables import Export, export_download, register_export, table_card
-from dashboard.urls import build_search, date_param, int_param, lang_of, parse_search, with_params
+from dashboard.urls import build_search, date_param, int_param, lang_of, parse_search
 from queries import execution as q
 from queries import reference
 from queries.overview import Period, day_of_year, resolve_period
@@ -51,9 +53,11 @@ VOUCHER_PAGE = 50
 
 log = logging.getLogger("budgetwatch.dashboard")
 
-_NUM = "params.value == null ? '—' : d3.format(',.2f')(params.value)"
+# toLocaleString, not d3.format: d3 writes a Unicode minus (−) that Excel does not read as a number.
+_NUM = ("params.value == null ? '—' : Number(params.value).toLocaleString('en-US', "
+        "{minimumFractionDigits: 2, maximumFractionDigits: 2})")
 _PCT = "params.value == null ? '—' : d3.format('.1%')(params.value)"
-_PTS = "params.value == null ? '—' : d3.format('+.1f')(params.value)"
+_PTS = "params.value == null ? '—' : (params.value > 0 ? '+' : '') + Number(params.value).toFixed(1)"
 
 
 # -- the view's state ---------------------------------------------------------------------------
@@ -106,7 +110,8 @@ def _clicked_code(trigger, click, cell) -> str | None:
             point = click["points"][0]
         except (TypeError, KeyError, IndexError):
             return None
-        return point.get("id") or (point.get("customdata") or [None])[0]
+        custom = point.get("customdata")
+        return custom[0] if isinstance(custom, list) and custom else None
     if isinstance(cell, dict) and cell.get("colId") in ("code", "name"):
         return cell.get("rowId")
     return None
@@ -123,7 +128,6 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         view_store(VIEW),
         dcc.Store(id=E.STATE, data=state),
         dcc.Store(id=E.GRID_QUERY),
-        dcc.Store(id=E.GRID_PURGED),
         html.Div(className="bw-toolbar", children=[
             html.H1(t("exec.title", lang), className="bw-page-title"),
             html.Label(className="bw-field", children=[
@@ -170,15 +174,30 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
             html.H2(id=E.VOUCHERS_TITLE, className="bw-section-title"),
             html.Div(id=E.VOUCHERS_NOTE),
             html.P(t("exec.vouchers.hint", lang), className="bw-hint"),
-            table_card(E.T_VOUCHERS, lang, rowModelType="infinite", rowData=None,
-                       columnDefs=voucher_columns(lang),
-                       defaultColDef={"filterParams": {"buttons": ["apply", "reset"], "maxNumConditions": 2}},
-                       dashGridOptions={"paginationPageSize": VOUCHER_PAGE, "cacheBlockSize": VOUCHER_PAGE,
-                                        "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
-                                        "paginationPageSizeSelector": False, "suppressMultiSort": False},
-                       columnSize="responsiveSizeToFit", style={"height": "560px", "width": "100%"}),
+            html.Div(id=E.GRID_HOLDER, children=voucher_grid(lang, "initial")),
         ]),
     ])
+
+
+def voucher_grid(lang: str, token: str) -> list:
+    """The vouchers grid (AG Grid's infinite row model) in a wrapper keyed by ``token``.
+
+    A new token — a new node, year, as-of date or voucher — makes React mount a new grid,
+    which asks for its first block with the new ``GRID_QUERY`` already in place and starts
+    from page one with no filters. (Purging the cache of a grid that stayed mounted while
+    hidden left rows without data.)
+    """
+    return [html.Div(id=f"exec-grid-{token}", children=table_card(
+        E.T_VOUCHERS, lang, rowModelType="infinite", rowData=None,
+        columnDefs=voucher_columns(lang),
+        dashGridOptions={"paginationPageSize": VOUCHER_PAGE, "cacheBlockSize": VOUCHER_PAGE,
+                         "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
+                         "paginationPageSizeSelector": False},
+        columnSize="responsiveSizeToFit", style={"height": "560px", "width": "100%"}))]
+
+
+def grid_token(grid_query: dict) -> str:
+    return hashlib.sha1(json.dumps(grid_query, sort_keys=True).encode()).hexdigest()[:12]
 
 
 _TEXT_FILTER = {"filter": "agTextColumnFilter",
@@ -340,6 +359,22 @@ def _period(con, state: dict) -> Period | None:
     return resolve_period(con, int_param(state.get("year")), date_param(state.get("as_of")))
 
 
+def department_href(store: Store, click: dict | None, search: str | None) -> str | None:
+    """Where a click on the overview's department bar leads: that department's drill-down,
+    same year, as-of date and language. None when the click names no department."""
+    try:
+        label = click["points"][0]["y"]
+    except (TypeError, KeyError, IndexError):
+        return None
+    with store.reader() as con:
+        code = q.department_code(con, label)
+    if code is None:
+        return None
+    query = parse_search(search)
+    return link({"year": query.get("year"), "as_of": query.get("as_of"), "by": "dept", "path": code},
+                lang_of(search))
+
+
 # -- the callbacks, as plain functions ----------------------------------------------------------
 def update_execution(store: Store, state: dict, search: str | None) -> dict:
     """Everything the page shows for a state (year, as-of, by, path, vouchers, voucher).
@@ -390,7 +425,7 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
 
     out.update(
         state=state,
-        view=with_params(search, **{k: state.get(k) for k in STATE_KEYS}, lang=lang),
+        view=build_search({**{k: state.get(k) for k in STATE_KEYS}, "lang": lang}),   # canonical order
         year_options=[{"label": str(v), "value": v} for v in period.years],
         year=y, as_of=day.isoformat(), by=node.by,
         as_of_min=dt.date(y, 1, 1).isoformat(), as_of_max=dt.date(y, 12, 31).isoformat(),
@@ -408,7 +443,8 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
     title = t("exec.treemap.title", lang, year=y, node=level_label, level=level_word, date=fmt.date(day, lang))
     figures = {
         E.TREEMAP: figs.level_treemap(frame, schedule, title=title, lang=lang,
-                                      selected=node.path[-1] if node.is_leaf else None),
+                                      selected=node.path[-1] if node.is_leaf else None, root_label=level_label,
+                                      level_key=f"{node.by}:{level_node.key}"),
         E.MONTHLY: figs.monthly_figure(monthly, year=y, node_label=here, lang=lang),
     }
     for name, fig in figures.items():
@@ -425,6 +461,7 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
                                                     href=link(state, lang, voucher=None, vouchers="1"))])
         out["grid_query"] = {"by": node.by, "path": node.key, "year": y, "as_of": day.isoformat(),
                              "voucher": voucher}
+        out["grid"] = voucher_grid(lang, grid_token(out["grid_query"]))
     return out
 
 
@@ -436,7 +473,7 @@ def _blank(lang: str) -> dict:
         "body_style": {"display": "none"}, "crumbs": [], "actions": [], "headline": [],
         "level_title": "", "level_columns": dash.no_update, "level_rows": [],
         "vouchers_style": {"display": "none"}, "vouchers_title": "", "vouchers_note": None,
-        "grid_query": None, "click": None,
+        "grid_query": None, "grid": [], "click": None,
     }
     for name in GRAPHS:
         out[f"fig:{name}"] = dash.no_update
@@ -555,6 +592,7 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
         "vouchers_title": Output(E.VOUCHERS_TITLE, "children"),
         "vouchers_note": Output(E.VOUCHERS_NOTE, "children"),
         "grid_query": Output(E.GRID_QUERY, "data"),
+        "grid": Output(E.GRID_HOLDER, "children"),
         "click": Output(ids.graph(E.TREEMAP), "clickData"),
     }
     for name in GRAPHS:
@@ -579,24 +617,6 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
     )
     def _rows(request, grid_query):
         return grid_rows(store, request, grid_query)
-
-    # A new node: drop the grid's cached blocks so it asks again (and starts at page 1).
-    app.clientside_callback(
-        """
-        function (query, gridId) {
-            if (window.dash_ag_grid && window.dash_ag_grid.getApiAsync) {
-                window.dash_ag_grid.getApiAsync(gridId).then(function (api) {
-                    api.paginationGoToFirstPage(); api.purgeInfiniteCache();
-                });
-            }
-            return Date.now();
-        }
-        """,
-        Output(E.GRID_PURGED, "data"),
-        Input(E.GRID_QUERY, "data"),
-        State(ids.table(E.T_VOUCHERS), "id"),
-        prevent_initial_call=True,
-    )
 
     register_export(app, store, E.T_LEVEL, fetch_level)
 

@@ -42,6 +42,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
     as_of = date_param(query.get("as_of"))
     return html.Div(className="bw-page", children=[
         view_store(VIEW),
+        dcc.Location(id=ids.Execution.OVERVIEW_GO, refresh="callback-nav"),   # a department bar → its drill-down
         html.Div(className="bw-toolbar", children=[
             html.H1(t("overview.title", lang), className="bw-page-title"),
             html.Label(className="bw-field", children=[
@@ -224,3 +225,10 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
     )
     def _update(year, as_of, search):
         return update_overview(store, year, as_of, search)
+
+    @app.callback(Output(ids.Execution.OVERVIEW_GO, "href"),
+                  Input(ids.graph(ids.Overview.DEPARTMENTS), "clickData"),
+                  State(ids.Frame.URL, "search"), prevent_initial_call=True)
+    def _open_department(click, search):
+        from dashboard.pages.execution import department_href   # the execution page owns its URLs
+        return department_href(store, click, search) or dash.no_update

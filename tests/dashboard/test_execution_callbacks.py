@@ -59,7 +59,7 @@ def test_three_clicks_from_total_to_vouchers(store):
     state = page.update_execution(store, {"year": "2025", "as_of": "2025-06-30"}, "")["state"]
     for code, level_title in (("205", "205 教育支出：各款执行情况"), ("20502", "20502 普通教育：各项执行情况"),
                               ("2050202", "20502 普通教育：各项执行情况")):
-        out = page.on_change(store, TREEMAP, state, "", click={"points": [{"id": code, "customdata": [code]}]})
+        out = page.on_change(store, TREEMAP, state, "", click={"points": [{"id": "x", "customdata": [code, "", ""]}]})
         state = out["state"]
         assert state["path"].endswith(code) and out["level_title"] == level_title
     assert out["view"] == "?year=2025&as_of=2025-06-30&by=func&path=205.20502.2050202&lang=zh"
@@ -72,7 +72,7 @@ def test_three_clicks_from_total_to_vouchers(store):
     assert out["state"]["path"] == "205"
     assert page.navigate({"by": "func"}, LEVEL, cell={"colId": "spent", "rowId": "205"}) == {"by": "func"}
     # a child that cannot be drilled into (a line coded to the 类 only) leaves the view as it is
-    assert page.navigate({"by": "func", "path": "205"}, TREEMAP, click={"points": [{"id": "205"}]}) == \
+    assert page.navigate({"by": "func", "path": "205"}, TREEMAP, click={"points": [{"customdata": ["205"]}]}) == \
         {"by": "func", "path": "205"}
 
 
@@ -154,3 +154,12 @@ def test_empty_store_and_failures_read_as_sentences(data_dir, monkeypatch):
     out = page.update_execution(store, {}, "?lang=en")
     assert "Something went wrong" in text(out["message"]) and "Traceback" not in text(out["message"])
     assert out["view"] is dash.no_update
+
+
+def test_overview_department_bar_links_into_the_drill_down(store):
+    href = page.department_href(store, {"points": [{"y": "市教育局"}]}, "?year=2025&as_of=2025-06-30&lang=en")
+    assert href == "/execution?year=2025&as_of=2025-06-30&by=dept&path=001&lang=en"
+    assert page.department_href(store, {"points": [{"y": "市教育局（001）"}]}, "").endswith("by=dept&path=001")
+    assert page.department_href(store, {"points": [{"y": "X99"}]}, "").endswith("path=X99")
+    assert page.department_href(store, {"points": [{"y": "'; DROP TABLE departments"}]}, "") is None
+    assert page.department_href(store, None, "") is None

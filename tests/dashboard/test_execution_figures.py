@@ -16,13 +16,15 @@ LEVEL = pd.DataFrame({
 
 
 def test_treemap_sizes_by_adjusted_and_colours_by_gap():
-    fig = figs.level_treemap(LEVEL, 0.5, title="2025年全部支出：各类执行情况", lang="zh", selected="208")
+    fig = figs.level_treemap(LEVEL, 0.5, title="2025年全部支出：各类执行情况", lang="zh", selected="208",
+                             root_label="全部支出", level_key="func:")
     tm = fig.data[0]
-    assert list(tm.ids) == ["205", "208", "210"]                 # no area without a budget
-    assert list(tm.values) == [4.0, 2.0, 1.0]                    # 亿元
-    assert list(tm.marker.colors) == [BLUE, PALE_BLUE, RED]      # ahead, 10 points behind, 40 behind
-    assert list(tm.marker.line.width) == [1, 3, 1]               # the selected leaf is outlined
-    assert tm.customdata[1][0] == "208" and tm.customdata[1][2] == "-10.0 个百分点"
+    assert tm.ids[0] == "func:>" and tm.labels[0] == "全部支出"      # one root
+    assert list(tm.ids[1:]) == ["func:>205", "func:>208", "func:>210"]   # no area without a budget
+    assert list(tm.values[1:]) == [4.0, 2.0, 1.0]                # 亿元
+    assert list(tm.marker.colors[1:]) == [BLUE, PALE_BLUE, RED]  # ahead, 10 points behind, 40 behind
+    assert list(tm.marker.line.width[1:]) == [1, 3, 1]           # the selected leaf is outlined
+    assert tm.customdata[2][0] == "208" and tm.customdata[2][2] == "-10.0 个百分点"
     note = fig.layout.annotations[0].text
     assert "调整预算（亿元）" in note and "另有 1 项有支出但无预算：城乡社区支出" in note
     assert fig.layout.title.text == "2025年全部支出：各类执行情况"
