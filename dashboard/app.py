@@ -12,7 +12,7 @@ from pathlib import Path
 import dash
 from dash import html
 
-from dashboard import frame
+from dashboard import briefing_route, frame
 from dashboard.i18n import t
 from dashboard.pages import PAGES, PLANNED
 from queries.store import Store
@@ -37,4 +37,5 @@ def create_app(data_dir: str | os.PathLike | None = None) -> dash.Dash:
     frame.register_callbacks(app, PAGES, PLANNED)
     for page in PAGES:
         page.register_callbacks(app, store)
+    briefing_route.register(app, store)     # /briefing.pdf and the overview's briefing link
     return app

@@ -102,7 +102,7 @@ def image_bytes(fig: go.Figure, fmt_: str, *, width: int = PRINT_WIDTH, height: 
 
 def footer_text(as_of: str | None, unit: str | None, lang: str, exported_at: dt.datetime) -> str:
     if lang == "zh":
-        parts = [f"数据截至 {fmt.date(as_of, lang)}" if as_of else None,
+        parts = [f"数据截至 {fmt.as_of(as_of, lang)}" if as_of else None,
                  f"单位：{unit}" if unit else None,
                  f"导出时间 {exported_at:%Y-%m-%d %H:%M}", "预算联网监督 budgetwatch"]
     else:

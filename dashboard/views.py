@@ -76,17 +76,44 @@ def figure_title(fig: go.Figure) -> str:
 
 
 # -- overview (总览) ---------------------------------------------------------------------
+def _dept_monthly(con, dept: str, year: int, as_of) -> "pd.DataFrame":
+    """``monthly_cumulative``'s frame for one department and its units (this year and last)."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from queries.flags import monthly_spending
+
+    parts = []
+    for y, until in ((year - 1, dt.date(year - 1, 12, 31)), (year, as_of)):
+        m = monthly_spending(con, dept, y, until, rollup=True)
+        m = m[m["month"] <= until.month] if y == year else m
+        parts.append(pd.DataFrame({"year": y, "month": m["month"].astype(int), "payments": m["n"].astype(int),
+                                   "spent": m["spent"], "cumulative": m["spent"].cumsum()}))
+    return pd.concat(parts, ignore_index=True)
+
+
 def _overview(graph: str) -> Callable[[object, dict, str], ViewFigure]:
     def build(store, query: dict, lang: str) -> ViewFigure:
         from dashboard.pages import overview as page
         from queries import overview as q
+        from queries.exports import dept_name
 
+        dept = (query.get("dept") or "").strip() if graph.endswith("monthly") else ""
         with store.reader() as con:
             period = q.resolve_period(con, int_param(query.get("year")), date_param(query.get("as_of")))
             if period is None:
                 raise ViewError("还没有预算或支付数据 / no budget or payment data loaded yet")
             depts, funds, monthly = page.frames(con, period)
+            if dept:
+                name = dept_name(con, dept)
+                if name is None:
+                    raise ViewError(f"没有部门 {dept} / no department {dept}")
+                monthly = _dept_monthly(con, dept, period.year, period.as_of)
         fig = page.build_figures(period, depts, funds, monthly, lang)[graph]
+        if dept:   # a fresh figure from the builder: name the department in its title
+            fig.update_layout(title={"text": f"{name}：{figure_title(fig)}" if lang == "zh"
+                                     else f"{name}: {figure_title(fig)}"})
         # the monthly curve is in 万元/亿元; the other two show execution rates
         unit = fmt.money_unit(monthly["cumulative"]).label(lang) if graph.endswith("monthly") else "%"
         return ViewFigure(fig, figure_title(fig), period.as_of.isoformat(), unit)
@@ -100,8 +127,52 @@ def _register_builtin() -> None:
              help="各部门预算执行进度与序时进度 / departments against the time schedule")
     register("overview.funds", _overview(ids.Overview.FUNDS),
              help="四本预算执行情况 / the four budgets")
-    register("overview.monthly", _overview(ids.Overview.MONTHLY),
-             help="逐月累计支出与上年对比 / cumulative spending by month")
+    register("overview.monthly", _overview(ids.Overview.MONTHLY), keys=("year", "as_of", "dept"),
+             help="逐月累计支出与上年对比（可按部门） / cumulative spending by month (a department with --dept)")
+    register("audit.status", _audit_status, keys=("year",),
+             help="审计查出问题整改情况 / audit findings by rectification status")
+    register("assets.debt_ratio", _debt_ratio, keys=("year", "dept"),
+             help="国有企业资产负债率 / enterprises' debt ratio against the thresholds")
+
+
+# -- audit (审计整改) and state assets (国有资产): the pages' own queries and builders -----------
+def _year(con, query: dict, years_sql: str) -> int:
+    year = int_param(query.get("year"))
+    if year is None:
+        row = con.execute(years_sql).fetchall()
+        if not row or row[0][0] is None:
+            raise ViewError("没有可用的年度数据 / no data for any year")
+        year = int(row[0][0])
+    return year
+
+
+def _audit_status(store, query: dict, lang: str) -> ViewFigure:
+    from dashboard.figures.audit import status_figure
+    from queries.audit import counts_by
+
+    with store.reader() as con:
+        year = _year(con, query, "SELECT max(audit_year) FROM audit_findings")
+        counts = counts_by(con, year, "status")
+    fig = status_figure(counts, year=year, lang=lang)
+    unit = fmt.money_unit(list(counts["involved"])).label(lang) if not counts.empty else None
+    return ViewFigure(fig, figure_title(fig), None, unit)
+
+
+def _debt_ratio(store, query: dict, lang: str) -> ViewFigure:
+    from dashboard.figures.assets import debt_ratio_figure
+    from queries.assets import enterprises
+    from queries.briefing import department_units
+    from queries.rules.config import load_thresholds
+
+    thresholds = load_thresholds(store.data_dir)
+    dept = (query.get("dept") or "").strip()
+    with store.reader() as con:
+        year = _year(con, query, "SELECT max(year) FROM assets_enterprise")
+        frame = enterprises(con, year, department_units(con, dept) if dept else None)
+    fig = debt_ratio_figure(frame, max_ratio=float(thresholds.value("LEVERAGE", "max_ratio_pct")) / 100,
+                            high_ratio=float(thresholds.value("LEVERAGE", "high_ratio_pct")) / 100,
+                            year=year, lang=lang)
+    return ViewFigure(fig, figure_title(fig), str(year), "%")
 
 
 _register_builtin()

@@ -18,10 +18,11 @@ from dash import Input, Output, State, dcc, html
 from dashboard import format as fmt
 from dashboard import ids
 from dashboard.components import card, figure_card, how_to_load, notice, view_store
+from dashboard.briefing_route import briefing_link
 from dashboard.figures import overview as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import data_label, t
-from dashboard.urls import date_param, int_param, lang_of, with_params
+from dashboard.urls import build_search, date_param, int_param, lang_of, with_params
 from queries import overview as q
 from queries.store import QueryError, Store
 
@@ -58,6 +59,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                                      placeholder=t("overview.as_of", lang)),
             ]),
             html.Div(id=ids.Overview.SCHEDULE, className="bw-schedule"),
+            briefing_link(lang, build_search({"year": year, "as_of": as_of})),
         ]),
         html.Div(id=ids.Overview.MESSAGE),
         dcc.Loading(type="dot", delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6},
