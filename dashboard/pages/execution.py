@@ -232,7 +232,7 @@ def voucher_columns(lang: str) -> list[dict]:
 
 def level_columns(lang: str, unit: fmt.MoneyUnit) -> list[dict]:
     money = {"type": "rightAligned", "valueFormatter": {"function": _NUM}, "filter": "agNumberColumnFilter",
-             "minWidth": 120}
+             "minWidth": 150}
     u = unit.label(lang)
     return [
         {"field": "code", "headerName": t("exec.col.code", lang), "minWidth": 90, "maxWidth": 120,
@@ -347,6 +347,16 @@ def voucher_rows(frame: pd.DataFrame) -> list[dict]:
                      "fund_type": r.fund_type, "payee": r.payee, "amount": float(r.amount),
                      "purpose": None if pd.isna(r.purpose) else r.purpose})
     return rows
+
+
+def voucher_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``voucher_rows`` for a whole download, column-wise (a million rows in seconds)."""
+    out = frame.copy()
+    out["pay_date"] = pd.to_datetime(out["pay_date"]).dt.strftime("%Y-%m-%d")
+    for col, kind in (("func_code", "func"), ("econ_code", "econ")):
+        names = {c: reference.label(c, kind) for c in out[col].unique()}
+        out[kind] = out[col].map(names)
+    return out
 
 
 def _schedule_text(period: Period, lang: str) -> str:
@@ -537,9 +547,8 @@ def fetch_vouchers(store: Store, query: dict, lang: str, *, filter_model: dict |
         frame = q.vouchers_all(con, node, period.year, period.as_of, filter_model=filter_model,
                                sort_model=sort_model, voucher=state.get("voucher"))
         labels = step_labels(node, q.node_names(con, node))
-    rows = pd.DataFrame(voucher_rows(frame), columns=[c["colId"] for c in voucher_columns(lang)] + ["dept_code"])
     cols = ["voucher_no", "pay_date", "dept_code", "unit", "func", "econ", "fund_type", "payee", "amount", "purpose"]
-    rows = rows[cols].rename(columns={c: t(f"exec.vcol.{c}", lang) for c in cols})
+    rows = voucher_frame(frame)[cols].rename(columns={c: t(f"exec.vcol.{c}", lang) for c in cols})
     filters = _filters(period, node, labels, lang)
     if state.get("voucher"):
         filters.append((t("exec.f.voucher", lang), state["voucher"]))
