@@ -155,6 +155,14 @@ class Warnings:
     HISTORY = "warnings-history"
 
 
+class Admin:
+    ACTION = "admin-action"
+    ACTOR = "admin-actor"
+    MESSAGE = "admin-message"
+    USERS = "admin-users"            # table names (see table())
+    LOG = "admin-log"
+
+
 class Data:
     MESSAGE = "data-message"
     FEED = "data-feed"

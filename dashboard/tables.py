@@ -26,9 +26,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from dashboard import ids
+from dashboard import auth, ids
 from dashboard.i18n import t
 from dashboard.urls import lang_of, parse_search
+from queries import accounts
 
 XLSX_MAX_ROWS = 1_048_000  # Excel's sheet limit, less the header block
 
@@ -186,6 +187,8 @@ def export_download(store, name: str, fetch: Fetch, triggered, search: str | Non
     kind = "xlsx" if triggered == ids.table_xlsx(name) else "csv"
     lang = lang_of(search)
     export = fetch(store, parse_search(search), lang)
+    accounts.log_event(store, auth.current_user() or "anonymous", "export", name,
+                       {"format": kind, "rows": len(export.frame), "filters": dict(export.filters)})
     if kind == "xlsx":
         return dcc.send_bytes(to_xlsx_bytes(export, lang), file_name(name, export, "xlsx"))
     return dcc.send_bytes(to_csv_bytes(export, lang), file_name(name, export, "csv"))

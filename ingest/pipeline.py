@@ -16,6 +16,7 @@ from pathlib import Path
 from ingest import load, read, validate
 from ingest.problems import Problem, Refused, problem
 from ingest.spec import FEEDS, Feed
+from queries import accounts
 from queries.store import Store
 
 # progress(message, fraction): fraction in [0, 1] when known, else None
@@ -96,6 +97,11 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
                 for t in ("staged", "bad", "dup_keys"):
                     w.con.execute(f"DROP TABLE IF EXISTS {t}")
             report.seconds = time.perf_counter() - started
+            accounts.log_event(store.data_dir, who, "ingest", report.file,
+                               {"feed": feed.name, "status": report.status, "rows": report.rows_read,
+                                "inserted": report.inserted, "updated": report.updated,
+                                "rejected": report.rejected, "load_id": report.load_id},
+                               outcome="ok" if report.ok else report.status)
             if report.load_id is not None:
                 w.touch()
             reports.append(report)

@@ -87,7 +87,7 @@ def add_user(data_dir, username: str, password: str, role: str, *, depts: list[s
                         "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [username, generate_password_hash(password), role, json.dumps(depts or []),
                          display_name, now, now])
-            _log(con, actor, "user.add", username, {"role": role, "depts": depts or []})
+            record(con, actor, "user.add", username, {"role": role, "depts": depts or []})
     finally:
         con.close()
     return User(username, role, tuple(depts or ()), display_name)
@@ -124,7 +124,7 @@ def _update(data_dir, username: str, actor: str, action: str, detail: dict, assi
             cur = con.execute(f"UPDATE users SET {assignments} WHERE username = ?", [*values, username])
             if cur.rowcount == 0:
                 raise AccountError(f"没有用户 {username} / no user {username}")
-            _log(con, actor, action, username, detail)
+            record(con, actor, action, username, detail)
     finally:
         con.close()
 
@@ -175,19 +175,19 @@ def authenticate(data_dir, username: str, password: str, ip: str = "") -> LoginR
             row = con.execute("SELECT * FROM users WHERE username = ?", [username]).fetchone()
             if failures[0] >= LOCK_AFTER:
                 until = dt.datetime.fromisoformat(failures[1]) + LOCK_WINDOW
-                _log(con, username, "login", username, {"reason": "locked"}, ip, outcome="refused")
+                record(con, username, "login", username, {"reason": "locked"}, ip, outcome="refused")
                 return LoginResult(None, "locked", until, failures[0])
             ok = check_password_hash(row["password_hash"] if row else _DUMMY_HASH, password)
             if not ok or row is None:
                 con.execute("INSERT INTO login_failures (username, ip, at) VALUES (?, ?, ?)",
                             [username, ip, now.isoformat(sep=" ")])
-                _log(con, username, "login", username, {"reason": "bad_credentials"}, ip, outcome="refused")
+                record(con, username, "login", username, {"reason": "bad_credentials"}, ip, outcome="refused")
                 return LoginResult(None, "bad_credentials", failures=failures[0] + 1)
             if row["disabled"]:
-                _log(con, username, "login", username, {"reason": "disabled"}, ip, outcome="refused")
+                record(con, username, "login", username, {"reason": "disabled"}, ip, outcome="refused")
                 return LoginResult(None, "disabled")
             con.execute("DELETE FROM login_failures WHERE username = ?", [username])
-            _log(con, username, "login", username, {}, ip)
+            record(con, username, "login", username, {}, ip)
             return LoginResult(_row_user(row))
     finally:
         con.close()
@@ -195,7 +195,7 @@ def authenticate(data_dir, username: str, password: str, ip: str = "") -> LoginR
 
 # -- the audit log ----------------------------------------------------------------------
 
-def _log(con, actor: str, action: str, target: str = "", detail: dict | None = None, ip: str = "",
+def record(con, actor: str, action: str, target: str = "", detail: dict | None = None, ip: str = "",
          outcome: str = "ok") -> None:
     con.execute("INSERT INTO audit_log (at, actor, action, target, detail, ip, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [_now().isoformat(sep=" "), actor, action, target,
@@ -207,7 +207,7 @@ def log_event(data_dir, actor: str, action: str, target: str = "", detail: dict 
     """Record who did what: loads, reviews, exports, account changes, logins."""
     con = state.connect(data_dir)
     try:
-        _log(con, actor, action, target, detail, ip, outcome)
+        record(con, actor, action, target, detail, ip, outcome)
     finally:
         con.close()
 

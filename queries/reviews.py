@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from queries import state
+from queries import accounts, state
 
 STATUSES = {"confirmed": "属实", "dismissed": "排除", "referred": "转交询问"}
 _ALIASES = {**{k: k for k in STATUSES}, **{v: k for k, v in STATUSES.items()},
@@ -81,6 +81,8 @@ def add_review(data_dir: str | os.PathLike | None, rule: str, entity_key: str, y
                 [rule, entity_key, year, status, note or "", reviewer, when,
                  *[snap[k] for k in _SNAPSHOT]])
             review_id = cur.lastrowid
+            accounts.record(con, reviewer, "review", f"{rule}|{entity_key}|{year}",
+                            {"status": status, "note": note or ""})
         row = con.execute("SELECT * FROM flag_reviews WHERE review_id = ?", [review_id]).fetchone()
         return dict(row)
     finally:

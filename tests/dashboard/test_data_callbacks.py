@@ -1,6 +1,8 @@
 """The data page's callbacks as plain functions: status, load history, uploads."""
 from __future__ import annotations
 
+import pytest
+
 import base64
 import datetime as dt
 import json
@@ -12,6 +14,15 @@ from queries.loads import load_history
 from queries.store import Store
 from tests.conftest import rows
 from tests.dashboard import sample
+from dashboard import auth
+from queries.accounts import User
+
+@pytest.fixture(autouse=True)
+def signed_in_staff():
+    """This file's callbacks run as 张三, a staff member."""
+    with auth.acting_as(User("张三", "staff")):
+        yield
+
 
 HEADER = "voucher_no,pay_date,dept_code,func_code,econ_code,fund_type,payee,amount\n"
 GOOD = HEADER + ("U0001,2025-07-20,003,2050202,30201,政府性基金预算,某公司,\"12,000.00\"\n"
@@ -108,3 +119,11 @@ def test_exports(data_dir):
     store = store_of(data_dir)
     assert len(page.fetch_history(store, {}, "zh").frame) == 3
     assert "feed" not in page.fetch_status(store, {}, "en").frame.columns
+
+
+def test_a_member_cannot_upload(data_dir):
+    store = store_of(data_dir)
+    before = store.generation()
+    with auth.acting_as(User("委员甲", "member")):
+        out = page.upload(store, "payments", b64(GOOD, "gb18030"), "2025年7月支付.csv", False, "委员甲", "")
+    assert out["loaded"] is False and store.generation() == before

@@ -38,16 +38,21 @@ def test_xlsx_opens_with_openpyxl_and_holds_its_filters():
     assert cells[header_at + 1] == ("001", "市教育局", 1234.5)  # leading zeros kept as text
 
 
-def test_download_callback_body():
+def test_download_callback_body(data_dir):
+    from queries import accounts
+    from queries.store import Store
+    store = Store(data_dir)
     calls = []
 
     def fetch(store, query, lang):
         calls.append((store, query, lang))
         return EXPORT
 
-    got = export_download("STORE", "depts", fetch, ids.table_xlsx("depts"), "?year=2025&lang=en")
-    assert calls == [("STORE", {"year": "2025", "lang": "en"}, "en")]
+    got = export_download(store, "depts", fetch, ids.table_xlsx("depts"), "?year=2025&lang=en")
+    assert calls == [(store, {"year": "2025", "lang": "en"}, "en")]
     assert got["filename"].startswith("budgetwatch_depts_") and got["filename"].endswith(".xlsx")
     openpyxl.load_workbook(io.BytesIO(base64.b64decode(got["content"])))
-    got = export_download("STORE", "depts", fetch, ids.table_csv("depts"), "")
+    got = export_download(store, "depts", fetch, ids.table_csv("depts"), "")
     assert got["filename"].endswith(".csv")
+    events = accounts.audit_events(data_dir, action="export")
+    assert list(events["target"]) == ["depts", "depts"] and events.iloc[0]["actor"] == "测试员"

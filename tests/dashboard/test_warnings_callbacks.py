@@ -15,6 +15,15 @@ from dashboard.tables import to_csv_bytes
 from queries import flags as qf
 from queries.store import QueryError, Store
 from tests.dashboard import sample
+from dashboard import auth
+from queries.accounts import User
+
+@pytest.fixture(autouse=True)
+def signed_in_staff():
+    """This file's callbacks run as 王敏, a staff member."""
+    with auth.acting_as(User("王敏", "staff")):
+        yield
+
 
 DUP = "DUPLICATE_PAYMENT|D0002"
 
@@ -120,8 +129,9 @@ def test_over_budget_shows_the_line_against_its_payments(store):
 
 
 def test_review_saved_from_the_callback_shows_in_list_and_history(store):
-    missing = page.save_review(store, DUP, 2025, "2025-07-15", "confirmed", "note", "", 0, "")
-    assert "请填写复核人" in text(missing["result"]) and missing["saved"] is dash.no_update
+    with auth.acting_as(None):                           # nobody signed in: nothing is saved
+        nobody = page.save_review(store, DUP, 2025, "2025-07-15", "confirmed", "note", "某人", 0, "")
+    assert nobody["saved"] is dash.no_update
     no_status = page.save_review(store, DUP, 2025, "2025-07-15", None, "", "王敏", 0, "")
     assert "请选择复核结论" in text(no_status["result"])
 
@@ -136,7 +146,8 @@ def test_review_saved_from_the_callback_shows_in_list_and_history(store):
 
 
 def test_a_review_survives_a_new_generation_and_shows_resolved_when_the_flag_goes(store):
-    page.save_review(store, DUP, 2025, "2025-07-15", "referred", "请卫健委说明", "李强", 0, "")
+    with auth.acting_as(User("李强", "staff")):
+        page.save_review(store, DUP, 2025, "2025-07-15", "referred", "请卫健委说明", "typed name is ignored", 0, "")
     before = store.generation()
     with store.writer("test") as w:                      # a later load: one more payment
         w.con.execute("INSERT INTO payments VALUES ('V2599', '2025-07-10', '003', '2050202', '30201', ?, "
@@ -210,3 +221,10 @@ def test_the_page_is_wired_into_the_app(store):
     app = create_app(store.data_dir)
     assert any("warnings-list" in k for k in app.callback_map)
     assert qf.flags_with_reviews(store, 2025, "2025-07-15").shape[0] > 0
+
+
+def test_a_member_cannot_review(data_dir):
+    store = store_of(data_dir) if "store_of" in globals() else Store(data_dir)
+    with auth.acting_as(User("委员甲", "member")):
+        out = page.save_review(store, DUP, 2025, "2025-07-15", "confirmed", "x", "委员甲", 0, "")
+    assert out["saved"] is dash.no_update
