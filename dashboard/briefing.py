@@ -86,6 +86,7 @@ class Briefing:
     leverage: pd.DataFrame
     losses: pd.DataFrame
     max_ratio_pct: float
+    enterprises: int = 0               # enterprises of the year in scope
     charts: list[Chart] = field(default_factory=list)
 
     @property
@@ -164,7 +165,7 @@ def collect(store: Store, year: int | None = None, as_of: dt.date | None = None,
         lagging=lagging if not dept else lagging[lagging["dept_code"] == dept], counts=counts,
         dismissed=int(dismissed.sum()), warnings_total=len(shown), warnings=shown.head(max(0, top)),
         overdue=overdue.head(LIST_MAX), overdue_total=len(overdue), leverage=leverage.head(LIST_MAX),
-        losses=losses.head(LIST_MAX), max_ratio_pct=max_ratio)
+        losses=losses.head(LIST_MAX), max_ratio_pct=max_ratio, enterprises=len(ents))
     if charts:
         brief.charts = render_charts(store, brief, lang)
     return brief
@@ -183,8 +184,8 @@ def chart_plan(brief: Briefing) -> list[tuple[int, str, dict]]:
 def render_charts(store: Store, brief: Briefing, lang: str = "zh") -> list[Chart]:
     out = []
     for section, name, query in chart_plan(brief):
-        if name not in views.VIEWS:
-            continue
+        if name not in views.VIEWS or (name == "assets.debt_ratio" and not brief.enterprises):
+            continue    # a view not registered, or a chart that would only say "no data"
         try:
             vf = views.render(store, name, query, lang)
         except (ImportError, KeyError, views.ViewError) as exc:   # a page not built yet

@@ -32,8 +32,11 @@ def briefing_href(search: str | None) -> str:
 
 def briefing_link(lang: str, search: str | None = None) -> html.A:
     label, title = _TEXT.get(lang, _TEXT["zh"])
+    # the house's small outlined button (bw-svg), kept in the toolbar's flow, at its right end
     return html.A(label, id=LINK_ID, href=briefing_href(search), title=title, target="_blank",
-                  rel="noopener", className="bw-svg bw-briefing")
+                  rel="noopener", className="bw-svg bw-briefing",
+                  style={"position": "static", "marginLeft": "auto", "marginBottom": "8px",
+                         "textDecoration": "none", "fontSize": "14px", "padding": "4px 12px"})
 
 
 def register(app: dash.Dash, store) -> None:
