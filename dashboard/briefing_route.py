@@ -47,12 +47,22 @@ def register(app: dash.Dash, store) -> None:
 
     @app.server.route(ROUTE)
     def briefing_pdf():
+        from dashboard import auth
+        from queries import accounts
+
         args = flask.request.args
         fmt = "html" if args.get("format") == "html" else "pdf"
         top = int_param(args.get("top")) or DEFAULT_TOP
+        dept = args.get("dept") or None
+        limited = auth.allowed_depts()
+        if limited and dept not in limited:    # an account limited to some departments sees only theirs
+            if dept is not None or len(limited) != 1:
+                return flask.Response("无权查看该范围的简报 / not allowed to see this briefing", status=403,
+                                      mimetype="text/plain; charset=utf-8")
+            dept = limited[0]
         try:
             brief, data = build(store, fmt, int_param(args.get("year")), date_param(args.get("as_of")),
-                                args.get("dept") or None, max(1, min(top, 100)))
+                                dept, max(1, min(top, 100)))
         except BriefingError as exc:
             return flask.Response(str(exc), status=400, mimetype="text/plain; charset=utf-8")
         except Exception:   # the last guard: a sentence for the person, the traceback for the log
@@ -60,6 +70,10 @@ def register(app: dash.Dash, store) -> None:
             return flask.Response("生成简报失败 / the briefing could not be made", status=500,
                                   mimetype="text/plain; charset=utf-8")
         name = file_name(brief, fmt)
+        accounts.log_event(store.data_dir, auth.current_user() or "anonymous", "export", "briefing",
+                           {"format": fmt, "year": brief.year, "as_of": brief.as_of.isoformat(),
+                            "dept": brief.dept_code, "warnings": brief.warnings_total},
+                           ip=flask.request.remote_addr or "")
         disposition = "inline" if fmt == "pdf" else "attachment"
         return flask.Response(data, mimetype="application/pdf" if fmt == "pdf" else "text/html; charset=utf-8",
                               headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",

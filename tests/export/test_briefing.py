@@ -87,15 +87,41 @@ def test_cli_briefing_for_one_department_as_html(demo_store, tmp_path):
     assert res.returncode == 2 and "top-level department" in res.stderr
 
 
-def test_dashboard_route_serves_the_pdf(demo_store, kaleido_server):
+def _client_as(store, username: str, role: str, depts: tuple[str, ...] = ()):
+    """A test client signed in as a real account (the door reads the session), and that user."""
+    import time
+
     from dashboard.app import create_app
+    from queries import accounts
+
+    if accounts.get_user(store.data_dir, username) is None:
+        accounts.add_user(store.data_dir, username, "Briefing-Test-Pass-2025!", role, depts=list(depts) or None)
+    client = create_app(store.data_dir).server.test_client()
+    with client.session_transaction() as sess:
+        sess.update({"user": username, "seen": time.time(), "since": time.time()})
+    return client, accounts.get_user(store.data_dir, username)
+
+
+def test_dashboard_route_serves_the_pdf(demo_store, kaleido_server):
+    from dashboard import auth
     from dashboard.briefing_route import briefing_href
 
-    client = create_app(demo_store.data_dir).server.test_client()
+    client, user = _client_as(demo_store, "briefing_member", "member")
     href = briefing_href("?year=2025&as_of=2025-06-30&lang=zh")
     assert href == "/briefing.pdf?year=2025&as_of=2025-06-30"
-    res = client.get(href)
-    assert res.status_code == 200 and res.mimetype == "application/pdf" and res.data[:5] == b"%PDF-"
-    assert "budgetwatch_briefing_2025_20250630.pdf" in res.headers["Content-Disposition"]
-    bad = client.get("/briefing.pdf?year=2025&dept=nope")
-    assert bad.status_code == 400 and "top-level department" in bad.get_data(as_text=True)
+    with auth.acting_as(user):
+        res = client.get(href)
+        assert res.status_code == 200 and res.mimetype == "application/pdf" and res.data[:5] == b"%PDF-"
+        assert "budgetwatch_briefing_2025_20250630.pdf" in res.headers["Content-Disposition"]
+        bad = client.get("/briefing.pdf?year=2025&dept=nope")
+        assert bad.status_code == 400 and "top-level department" in bad.get_data(as_text=True)
+
+
+def test_an_account_limited_to_departments_gets_only_theirs(demo_store, kaleido_server):
+    from dashboard import auth
+
+    client, user = _client_as(demo_store, "briefing_edu", "member", ("001",))
+    with auth.acting_as(user):
+        assert client.get("/briefing.pdf?year=2025&dept=003").status_code == 403
+        res = client.get("/briefing.pdf?year=2025&as_of=2025-06-30&format=html")
+        assert res.status_code == 200 and "湘江市教育局预算执行监督简报" in res.get_data(as_text=True)
