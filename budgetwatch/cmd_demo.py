@@ -41,11 +41,24 @@ def load_demo(store: Store, scale: float = 1.0, out=sys.stdout) -> bool:
     return ok
 
 
+DEMO_USER, DEMO_PASSWORD = "demo", "budgetwatch-demo-2025"
+
+
+def ensure_demo_account(store: Store, out=sys.stdout) -> None:
+    """An administrator account for the demo, so every page (accounts and audit log too) can be tried."""
+    from queries import accounts
+
+    if accounts.get_user(store.data_dir, DEMO_USER) is None:
+        accounts.add_user(store.data_dir, DEMO_USER, DEMO_PASSWORD, "admin", display_name="演示账号", actor="demo")
+    print(f"登录 log in: 用户名 user {DEMO_USER} / 密码 password {DEMO_PASSWORD}", file=out)
+
+
 def run_demo(args: argparse.Namespace) -> int:
     store = Store(args.data_dir)
     if not load_demo(store, scale=args.scale):
         print("演示数据未能全部导入 / the demo data did not load cleanly", file=sys.stderr)
         return 1
+    ensure_demo_account(store)
     if args.no_serve:
         return 0
     from budgetwatch.cmd_serve import serve

@@ -12,12 +12,19 @@ from pathlib import Path
 import dash
 from dash import html
 
-from dashboard import briefing_route, frame
+from dashboard import briefing_route, frame, ids, security
 from dashboard.i18n import t
 from dashboard.pages import PAGES, PLANNED
 from queries.store import Store
 
 ASSETS = Path(__file__).with_name("assets")
+# Callback outputs that change things: the door refuses requests for them below the role.
+PROTECTED_OUTPUTS = (
+    (ids.Warnings.SAVED, "staff"),           # saving a review (the only callback writing it)
+    (ids.Data.REPORT, "staff"),              # uploading a feed file
+    (ids.Admin.LOG, "admin"),                # the audit log
+    (ids.Admin.USERS, "admin"),
+)
 
 
 def create_app(data_dir: str | os.PathLike | None = None) -> dash.Dash:
@@ -38,4 +45,8 @@ def create_app(data_dir: str | os.PathLike | None = None) -> dash.Dash:
     for page in PAGES:
         page.register_callbacks(app, store)
     briefing_route.register(app, store)     # /briefing.pdf and the overview's briefing link
+    # The door: every request needs a session; changes need a role (see security.py).
+    security.install(app.server, store.data_dir)
+    for output_id, role in PROTECTED_OUTPUTS:
+        security.protect(app.server, output_id, role)
     return app

@@ -17,8 +17,9 @@ from types import ModuleType
 import dash
 from dash import ALL, MATCH, Input, Output, State, dcc, html
 
-from dashboard import ids
+from dashboard import auth, ids, security
 from dashboard.i18n import t
+from queries.accounts import ROLE_NAMES
 from dashboard.urls import build_search, lang_of, parse_search, with_params
 
 # Downloads the chart next to the clicked button as SVG, named as its PNG download is.
@@ -57,7 +58,7 @@ def header(pages: tuple[ModuleType, ...], planned: tuple[tuple[str, str], ...],
     """
     keep_lang = build_search({"lang": lang}) if lang != "zh" else ""
     links = []
-    for page in pages:
+    for page in visible(pages):
         active = page.PATH == path
         links.append(dcc.Link(t(page.NAV_KEY, lang), href=page.PATH + keep_lang,
                               className="bw-nav-link" + (" is-active" if active else "")))
@@ -73,7 +74,28 @@ def header(pages: tuple[ModuleType, ...], planned: tuple[tuple[str, str], ...],
         html.Nav(links, className="bw-nav", **{"aria-label": t("nav.label", lang)}),
         dcc.Link(t("lang.switch", lang), id=ids.Frame.LANG, className="bw-lang",
                  href=(path or "/") + with_params(search, lang=other), title=t("lang.switch_title", lang)),
+        *signed_in(lang),
     ]
+
+
+def visible(pages: tuple[ModuleType, ...]) -> tuple[ModuleType, ...]:
+    """The pages the signed-in account may open (a page may name a ``ROLE``; default: everyone)."""
+    user = auth.user()
+    return tuple(p for p in pages if user is None or user.can(getattr(p, "ROLE", "member")))
+
+
+def signed_in(lang: str) -> list:
+    """Who is signed in, and a logout button (a POST form carrying the session's CSRF token)."""
+    user = auth.user()
+    if user is None:
+        return []
+    role = ROLE_NAMES[user.role][0 if lang == "zh" else 1]
+    return [html.Form(method="POST", action="/logout", className="bw-user", children=[
+        html.Span(user.username, className="bw-user-name", title=t("user.signed_in", lang, name=user.username,
+                                                                   role=role)),
+        dcc.Input(type="hidden", name="csrf", value=security.csrf_token()),
+        html.Button(t("user.logout", lang), type="submit", className="bw-logout", id=ids.Frame.LOGOUT),
+    ])]
 
 
 def not_found(path: str, lang: str) -> html.Div:
@@ -98,7 +120,10 @@ def route(pages: tuple[ModuleType, ...], planned: tuple[tuple[str, str], ...],
         page = dash.no_update
     else:
         module = next((p for p in pages if p.PATH == path), None)
-        page = module.layout(parse_search(search), lang) if module else not_found(path, lang)
+        if module is not None and module not in visible(pages):
+            page = html.Div(className="bw-notice is-error", children=[html.P(t("page.not_allowed", lang))])
+        else:
+            page = module.layout(parse_search(search), lang) if module else not_found(path, lang)
     return {"page": page, "header": header(pages, planned, path, search, lang), "rendered": key}
 
 

@@ -14,6 +14,7 @@ class Frame:
     WRITTEN = "frame-written"            # dcc.Store: the query the page itself last put in the URL
     HEADER = "frame-header"
     LANG = "frame-lang-toggle"
+    LOGOUT = "frame-logout"
     PAGE = "frame-page"
 
 

@@ -33,3 +33,21 @@ def rows(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
 
     with Store(data_dir).reader() as con:
         return con.execute(sql, params or []).fetchall()
+
+
+TEST_PASSWORD = "Test-password-1"
+
+
+def signed_in_client(app, data_dir: Path, username: str = "tester", role: str = "staff"):
+    """A Flask test client of a Dash app, logged in through the real login form."""
+    from queries import accounts
+
+    if accounts.get_user(data_dir, username) is None:
+        accounts.add_user(data_dir, username, TEST_PASSWORD, role)
+    client = app.server.test_client()
+    client.get("/login")
+    with client.session_transaction() as s:
+        token = s["csrf"]
+    r = client.post("/login", data={"username": username, "password": TEST_PASSWORD, "csrf": token, "next": "/"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    return client

@@ -11,9 +11,9 @@ from __future__ import annotations
 from types import ModuleType
 
 from dashboard.pages import execution
-from dashboard.pages import assets, audit, data, department, overview, warnings
+from dashboard.pages import admin, assets, audit, data, department, overview, warnings
 
-PAGES: tuple[ModuleType, ...] = (overview, execution, department, assets, audit, warnings, data)
+PAGES: tuple[ModuleType, ...] = (overview, execution, department, assets, audit, warnings, data, admin)
 
 # (nav key, path) of pages still to come, in header order after the built ones.
 PLANNED: tuple[tuple[str, str], ...] = (

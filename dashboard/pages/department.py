@@ -489,7 +489,19 @@ TABLES = (D.T_PICKER, D.T_LINES, D.T_FLAGS, D.T_AUDIT, D.T_ASSETS, D.T_ENTERPRIS
 
 
 def update_department(store: Store, year, as_of: str | None, dept: str | None, search: str | None) -> dict:
-    """Everything the page shows for a department, year and as-of date (None: defaults / picker)."""
+    """Everything the page shows for a department, year and as-of date (None: defaults / picker).
+
+    Whatever goes wrong while drawing, the reader gets a sentence, never a traceback."""
+    try:
+        return _update_department(store, year, as_of, dept, search)
+    except Exception:
+        log.exception("department page failed")
+        out = _blank(lang_of(search))
+        out["message"] = notice(t("error.unexpected", lang_of(search)), tone="is-error")
+        return out
+
+
+def _update_department(store: Store, year, as_of: str | None, dept: str | None, search: str | None) -> dict:
     lang = lang_of(search)
     out = _blank(lang)
     dept = (str(dept).strip() or None) if dept else None
@@ -559,7 +571,8 @@ def update_department(store: Store, year, as_of: str | None, dept: str | None, s
     out[f"table:{D.T_FLAGS}"] = grid_payload(flags_frame(data.flags, names, lang), FLAG_COLS, lang, ("severity",))
     out[f"table:{D.T_LINES}"] = grid_payload(lines_frame(data.lines, lang), LINE_COLS, lang, ("over",))
     out[f"table:{D.T_AUDIT}"] = grid_payload(audit_frame(data.findings, lang), AUDIT_COLS, lang, ("status",))
-    admin = data.admin if data.admin is not None else pd.DataFrame(columns=[c.field for c in ADMIN_COLS] + ["dept_code", "dept_name", "idle_share"])
+    admin = data.admin if data.admin is not None else pd.DataFrame(
+        columns=list(dict.fromkeys([c.field for c in ADMIN_COLS] + ["dept_code", "dept_name", "idle_share"])))
     out[f"table:{D.T_ASSETS}"] = grid_payload(admin_frame(admin, max_idle), ADMIN_COLS, lang, ("idle_flag",))
     ents = data.enterprises if data.enterprises is not None else pd.DataFrame(columns=[c.field for c in ENTERPRISE_COLS])
     out[f"table:{D.T_ENTERPRISES}"] = grid_payload(ents, ENTERPRISE_COLS, lang,

@@ -50,12 +50,38 @@ def _wait_until_up(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"budgetwatch serve did not answer within {START_TIMEOUT_S}s:\n{log.read_text()}")
 
 
+BROWSER_USER = "browser-admin"
+BROWSER_PASSWORD = "Browser-test-pass-1"
+
+
+def sign_in(context, url: str, username: str = BROWSER_USER, password: str = BROWSER_PASSWORD) -> None:
+    """Log a browser context in through the real login form (shares the context's cookies)."""
+    import re
+
+    form = context.request.get(url + "/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text())
+    assert token, "the login page has no CSRF token"
+    r = context.request.post(url + "/login", form={"username": username, "password": password,
+                                                   "csrf": token.group(1), "next": "/"}, max_redirects=0)
+    assert r.status == 302, f"login failed: {r.status}"
+
+
+def ensure_account(data_dir: Path, username: str = BROWSER_USER, role: str = "admin",
+                   password: str = BROWSER_PASSWORD) -> None:
+    from queries import accounts
+    if accounts.get_user(data_dir, username) is None:
+        accounts.add_user(data_dir, username, password, role)
+
+
 @pytest.fixture
-def live_server(tmp_path):
-    """Factory: ``live_server(data_dir) -> base URL`` of a running ``budgetwatch serve``."""
+def live_server(tmp_path, page):
+    """Factory: ``live_server(data_dir, role="admin") -> base URL`` of a running ``budgetwatch serve``,
+    with the test's ``page`` already signed in as an account of that role (``sign_in=False`` to stay out)."""
     procs: list[subprocess.Popen] = []
 
-    def start(data_dir: Path) -> str:
+    def start(data_dir: Path, role: str = "admin", sign_in_page: bool = True) -> str:
+        username = f"browser-{role}"
+        ensure_account(data_dir, username, role)
         port = free_port()
         log = tmp_path / f"serve-{port}.log"
         cmd = [sys.executable, "-m", "budgetwatch", "serve", "--host", "127.0.0.1", "--port", str(port),
@@ -65,7 +91,9 @@ def live_server(tmp_path):
             proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         procs.append(proc)
         url = f"http://127.0.0.1:{port}"
-        _wait_until_up(url + "/", proc, log)
+        _wait_until_up(url + "/login", proc, log)
+        if sign_in_page:
+            sign_in(page.context, url, username)
         return url
 
     yield start

@@ -21,7 +21,8 @@ CSV = ("单位：元\n"
 
 
 def test_review_a_duplicate_payment_then_upload_a_file(live_server, page, data_dir, screenshot_path):
-    base = live_server(plant_duplicate(sample.build(data_dir, loaded_at=dt.datetime.now().replace(microsecond=0))))
+    base = live_server(plant_duplicate(sample.build(data_dir, loaded_at=dt.datetime.now().replace(microsecond=0))),
+                       role="staff")
     page.goto(base + "/warnings?year=2025&as_of=2025-07-15")
     row = page.locator(f".ag-row[row-id='{DUP}']")
     row.locator("[col-id='message']").click()
@@ -37,11 +38,11 @@ def test_review_a_duplicate_payment_then_upload_a_file(live_server, page, data_d
 
     page.locator(f"#{W.REVIEW_STATUS}").get_by_text("属实").click()
     page.locator(f"#{W.REVIEW_NOTE}").fill("经核对原始凭证，确为重复支付，已要求追回")
-    page.locator(f"#{W.REVIEW_NAME}").fill("王敏")
+    assert page.locator(f"#{W.REVIEW_NAME}").input_value() == "browser-staff"  # the signed-in reviewer
     page.locator(f"#{W.REVIEW_SAVE}").click()
     page.locator(f"#{W.REVIEW_RESULT}", has_text="已保存：属实").wait_for()
     row.locator("[col-id='status']", has_text="属实").wait_for()
-    page.locator(f"#{ids.table(W.HISTORY)} .ag-row", has_text="王敏").wait_for()
+    page.locator(f"#{ids.table(W.HISTORY)} .ag-row", has_text="browser-staff").wait_for()
     page.wait_for_load_state("networkidle")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshot_path("warnings.png")), full_page=True)
@@ -55,7 +56,7 @@ def test_review_a_duplicate_payment_then_upload_a_file(live_server, page, data_d
     page.locator(f"#{D.FEED}").click()
     page.get_by_role("option", name=re.compile("国库集中支付")).click()
     page.wait_for_url(re.compile(r"feed=payments"))
-    page.locator(f"#{D.WHO}").fill("张三")
+    assert page.locator(f"#{D.WHO}").input_value() == "browser-staff"
     page.locator(f"#{D.UPLOAD} input[type=file]").set_input_files(
         {"name": "7月支付.csv", "mimeType": "text/csv", "buffer": CSV.encode("gb18030")})
     page.locator(f"#{D.FILE_NAME}", has_text="7月支付.csv").wait_for()
@@ -68,7 +69,7 @@ def test_review_a_duplicate_payment_then_upload_a_file(live_server, page, data_d
     page.locator(f"#{D.LOAD}").click()
     page.locator(f"#{D.REPORT}", has_text="部分导入").wait_for()
     page.locator(f"#{ids.table(D.HISTORY)} .ag-row", has_text="7月支付.csv").wait_for()
-    assert "张三" in page.locator(f"#{ids.table(D.HISTORY)} .ag-row", has_text="7月支付.csv").inner_text()
+    assert "browser-staff" in page.locator(f"#{ids.table(D.HISTORY)} .ag-row", has_text="7月支付.csv").inner_text()
     page.wait_for_load_state("networkidle")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshot_path("data.png")), full_page=True)

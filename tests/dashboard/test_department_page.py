@@ -136,3 +136,14 @@ def test_the_pages_are_routed():
         out = route(PAGES, PLANNED, path, "?year=2025", None)
         assert heading in text(out["page"])
     assert all(path not in {p for _k, p in PLANNED} for path in ("/departments", "/assets", "/audit"))
+
+
+def test_a_department_without_assets_or_findings_draws(data_dir):
+    """Only departments, budget and payments loaded: the asset and audit tables are empty, not an error."""
+    from dashboard.pages import department as page_mod
+    from queries.store import Store
+    from tests.dashboard import sample
+    sample.build(data_dir)
+    out = page_mod.update_department(Store(data_dir), 2025, "2025-06-30", "001", "")
+    assert out["message"] is None or "出错" not in str(out["message"])
+    assert out[f"table:{page_mod.D.T_ASSETS}"]["rowData"] == []

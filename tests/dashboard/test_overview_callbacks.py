@@ -15,6 +15,7 @@ from dashboard.frame import route, write_url
 from dashboard.pages import PAGES, PLANNED
 from dashboard.pages import overview as page
 from queries.store import QueryError, Store
+from tests.conftest import signed_in_client
 from tests.dashboard import sample
 
 NOW = dt.datetime(2025, 7, 20)
@@ -168,7 +169,8 @@ def test_apps_are_independent_and_registered_through_http(store, tmp_path):
     """create_app twice in one process; the overview callback answers over HTTP."""
     create_app(tmp_path / "other")
     app = create_app(store.data_dir)
-    client = app.server.test_client()
+    assert app.server.test_client().get("/_dash-dependencies").status_code == 401  # the door is shut
+    client = signed_in_client(app, store.data_dir)
     assert client.get("/").status_code == 200
     deps = client.get("/_dash-dependencies").get_json()
     [dep] = [d for d in deps if "overview-year.options" in d["output"]]
