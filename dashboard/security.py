@@ -27,6 +27,7 @@ from urllib.parse import urlparse
 from flask import Flask, Response, g, redirect, request, session
 
 from queries import accounts
+from queries.store import reset_scope, set_scope
 
 IDLE_MINUTES = int(os.environ.get("BUDGETWATCH_IDLE_MINUTES", "60"))
 MAX_HOURS = 12
@@ -58,6 +59,7 @@ def install(server: Flask, data_dir, *, secure_cookies: bool | None = None) -> N
 
     server.before_request(_guard)
     server.after_request(_headers)
+    server.teardown_request(_end_scope)
     server.add_url_rule("/login", "bw_login", _login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "bw_logout", _logout, methods=["POST"])
 
@@ -116,6 +118,7 @@ def _guard():
             return redirect("/login?next=" + _quote(nxt))
         return _refuse(401, "请先登录", "login required")
     g.user = user
+    g.scope_token = set_scope(user.depts)   # an account limited to departments reads only theirs
     if request.path == "/_dash-update-component":
         needed = _role_for_callback()
         if needed and not user.can(needed):
@@ -123,6 +126,12 @@ def _guard():
                                {"needs": needed}, _ip(), outcome="refused")
             return _refuse(403, "无此权限", "not allowed for your role")
     return None
+
+
+def _end_scope(_exc=None) -> None:
+    token = g.pop("scope_token", None)
+    if token is not None:
+        reset_scope(token)
 
 
 def _role_for_callback() -> str | None:

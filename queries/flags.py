@@ -34,7 +34,7 @@ from queries import reviews as rv
 from queries.rules import RULES, compute_flags
 from queries.rules.base import BUDGET_MATCH, UNIT_TREE, select_rules
 from queries.rules.config import Thresholds, load_thresholds
-from queries.store import Store, query
+from queries.store import current_scope, Store, query
 
 CACHE_SIZE = 8
 _cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
@@ -54,7 +54,8 @@ class FlagSet:
 def _key(store: Store, year: int, as_of: str | None, thresholds: Thresholds,
          rule_ids: Sequence[str]) -> tuple:
     values = json.dumps(thresholds.values, sort_keys=True, default=str)
-    return (str(store.data_dir), store.generation(), int(year), as_of or "", values, tuple(rule_ids))
+    return (str(store.data_dir), store.generation(), current_scope(), int(year), as_of or "", values,
+            tuple(rule_ids))
 
 
 def computed_flags(store: Store, year: int, as_of: str | dt.date | None = None, *,

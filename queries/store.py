@@ -17,6 +17,7 @@ The previous generation is kept (a reader may still be on it); older ones are re
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import fcntl
 import logging
 import os
@@ -38,6 +39,60 @@ SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8"
 _GEN = re.compile(r"^gen-(\d{6})\.duckdb$")
 DEFAULT_MAX_ROWS = 200_000
 DEFAULT_TIMEOUT_S = 60.0
+
+
+# -- scope: an account limited to some departments -----------------------------------------
+# Tables whose rows belong to a unit, and the column naming it. A reader opened inside
+# ``scoped(depts)`` sees, under the same names, only the rows of those top-level departments
+# and every unit under them: temporary views shadow the tables, so every query — pages, grids,
+# exports, rules — is filtered without knowing it. A derived table added later must be listed
+# here too (or not be read while ``current_scope()`` is set).
+SCOPED_TABLES = {
+    "departments": "dept_code",
+    "budget": "dept_code",
+    "payments": "dept_code",
+    "assets_admin": "dept_code",
+    "audit_findings": "dept_code",
+    "assets_enterprise": "supervisor_code",
+}
+_SCOPE: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("budgetwatch_scope", default=())
+
+
+def current_scope() -> tuple[str, ...]:
+    """The top-level departments this thread's readers are limited to; () = everything."""
+    return _SCOPE.get()
+
+
+def set_scope(depts) -> contextvars.Token:
+    return _SCOPE.set(tuple(sorted({str(d) for d in depts or ()})))
+
+
+def reset_scope(token: contextvars.Token) -> None:
+    _SCOPE.reset(token)
+
+
+@contextlib.contextmanager
+def scoped(depts) -> Iterator[None]:
+    token = set_scope(depts)
+    try:
+        yield
+    finally:
+        reset_scope(token)
+
+
+def _apply_scope(con: duckdb.DuckDBPyConnection, depts: tuple[str, ...]) -> None:
+    db = con.execute("SELECT current_database()").fetchone()[0].replace('"', '""')
+    main = f'"{db}".main'
+    con.execute(f"""
+        CREATE TEMP TABLE _scope_units AS
+        WITH RECURSIVE units(code) AS (
+            SELECT unnest($depts::VARCHAR[])
+            UNION
+            SELECT d.dept_code FROM {main}.departments d JOIN units ON d.parent_code = units.code
+        ) SELECT DISTINCT code FROM units""", {"depts": list(depts)})
+    for table, column in SCOPED_TABLES.items():
+        con.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM {main}.{table} "
+                    f"WHERE {column} IN (SELECT code FROM _scope_units)")
 
 
 class QueryError(RuntimeError):
@@ -145,6 +200,9 @@ class Store:
                     raise
                 time.sleep(0.05)
         try:
+            scope = current_scope()
+            if scope:
+                _apply_scope(con, scope)
             yield con
         finally:
             con.close()

@@ -1,0 +1,71 @@
+"""Accounts limited to some departments read only those departments' rows — everywhere."""
+from __future__ import annotations
+
+import json
+
+from dashboard import ids
+from dashboard.app import create_app
+from queries import accounts
+from queries.flags import computed_flags
+from queries.rules.config import load_thresholds
+from queries.store import Store, current_scope, scoped
+from tests.conftest import signed_in_client
+from tests.dashboard import sample
+
+
+def test_a_scoped_reader_sees_only_the_departments_units(data_dir):
+    store = Store(sample.build(data_dir))
+    with scoped(["001"]):
+        assert current_scope() == ("001",)
+        with store.reader() as con:
+            depts = sorted(r[0] for r in con.execute("SELECT dept_code FROM departments").fetchall())
+            pays = con.execute("SELECT DISTINCT dept_code FROM payments ORDER BY 1").fetchall()
+            joined = con.execute("SELECT count(*) FROM payments p JOIN departments d USING (dept_code)").fetchone()
+    assert depts == ["001", "001001", "001001001"]           # the department and the two levels under it
+    assert [r[0] for r in pays] == ["001", "001001", "001001001"]
+    assert joined[0] > 0
+    assert current_scope() == ()
+    with store.reader() as con:                                # outside the scope: everything
+        assert con.execute("SELECT count(DISTINCT dept_code) FROM departments").fetchone()[0] == 6
+
+
+def test_flags_are_cached_per_scope(data_dir):
+    store = Store(sample.build(data_dir))
+    th = load_thresholds(data_dir)
+    everything, _, _ = computed_flags(store, 2025, "2025-06-30", thresholds=th)
+    with scoped(["003"]):
+        mine, _, cached = computed_flags(store, 2025, "2025-06-30", thresholds=th)
+    assert not cached
+    assert set(mine["dept_code"].dropna()) <= {"003"}
+    assert len(everything) > len(mine)
+
+
+def test_a_limited_member_gets_only_their_department_over_http(data_dir):
+    sample.build(data_dir)
+    app = create_app(data_dir)
+    accounts.add_user(data_dir, "district", "District-pass-1", "member", depts=["002"])
+    client = app.server.test_client()
+    client.get("/login")
+    with client.session_transaction() as s:
+        token = s["csrf"]
+    assert client.post("/login", data={"username": "district", "password": "District-pass-1", "csrf": token,
+                                       "next": "/"}).status_code == 302
+    deps = client.get("/_dash-dependencies").get_json()
+    [dep] = [d for d in deps if "overview-year.options" in d["output"]]
+
+    def spec(text_id):
+        cid, prop = text_id.rsplit(".", 1)
+        return {"id": json.loads(cid) if cid.startswith("{") else cid, "property": prop}
+
+    payload = {"output": dep["output"], "outputs": [spec(o) for o in dep["output"].strip(".").split("...")],
+               "inputs": [{"id": ids.Overview.YEAR, "property": "value", "value": 2025},
+                          {"id": ids.Overview.AS_OF, "property": "date", "value": "2025-06-30"}],
+               "state": [{"id": ids.Frame.URL, "property": "search", "value": ""}],
+               "changedPropIds": [f"{ids.Overview.YEAR}.value"]}
+    body = client.post("/_dash-update-component", json=payload).get_data(as_text=True)
+    assert "市卫生健康委员会" in body
+    assert "市教育局" not in body and "市交通运输局" not in body
+    # and the same request by an unlimited account shows every department
+    full = signed_in_client(app, data_dir, "all-seeing", "member")
+    assert "市教育局" in full.post("/_dash-update-component", json=payload).get_data(as_text=True)
+    assert current_scope() == ()
