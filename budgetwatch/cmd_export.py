@@ -17,7 +17,9 @@ import time
 from pathlib import Path
 
 from budgetwatch.cli import add_data_dir
+from budgetwatch.cmd_ingest import who_default
 from dashboard.urls import parse_search
+from queries import accounts
 from queries.store import QueryError, Store
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -106,6 +108,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"注意：表 {args.table} 不使用筛选 {', '.join(unused)} / note: table {args.table} "
                   f"ignores {', '.join(unused)}", file=sys.stderr)
         n = table_export.export_table(store, args.table, query, fmt, args.output, args.lang)
+        accounts.log_event(store.data_dir, who_default(), "export", args.table,
+                           {"format": fmt, "rows": n, "filters": query, "output": str(args.output), "via": "cli"})
         print(f"已导出 {n:,} 行 → {args.output}（{time.perf_counter() - started:.1f} 秒） / "
               f"exported {n:,} rows", file=sys.stderr)
         return 0
@@ -128,6 +132,8 @@ def _export_view(store: Store, args: argparse.Namespace, query: dict, started: f
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(out)
+    accounts.log_event(store.data_dir, who_default(), "export", args.view,
+                       {"format": fmt, "filters": query, "output": str(out), "via": "cli"})
     print(f"已导出 {args.view} → {out}（{len(data):,} 字节，{time.perf_counter() - started:.1f} 秒） / "
           f"exported", file=sys.stderr)
     return 0

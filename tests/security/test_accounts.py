@@ -52,3 +52,12 @@ def test_cli_user_lifecycle(data_dir):
     log = cli("audit-log", "--format", "json", data_dir=data_dir)
     actions = [e["action"] for e in json.loads(log.stdout)]
     assert {"user.add", "user.passwd", "user.disable", "login"} <= set(actions)
+
+
+def test_cli_exports_are_in_the_audit_log(data_dir):
+    from tests.dashboard import sample
+    sample.build(data_dir)
+    out = data_dir.parent / "d.csv"
+    assert cli("export", "--table", "departments", "--year", "2025", "-o", out, data_dir=data_dir).returncode == 0
+    [event] = json.loads(cli("audit-log", "--action", "export", "--format", "json", data_dir=data_dir).stdout)
+    assert event["target"] == "departments" and json.loads(event["detail"])["via"] == "cli"
