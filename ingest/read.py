@@ -215,6 +215,8 @@ def _load_csv_duckdb(con: duckdb.DuckDBPyConnection, src: Source, utf8: Path, ex
     except duckdb.Error:
         got, rejects = -1, -1
     finally:
+        # rowid now numbers the file's lines; what follows may run in any order, in parallel
+        con.execute("SET preserve_insertion_order = false")
         con.execute("DROP TABLE IF EXISTS raw_rejects")
         con.execute("DROP TABLE IF EXISTS raw_scan")
     if rejects != 0 or got != expected:
