@@ -12,7 +12,7 @@ from pathlib import Path
 import dash
 from dash import html
 
-from dashboard import briefing_route, frame, ids, security
+from dashboard import briefing_route, downloads, frame, ids, security
 from dashboard.i18n import t
 from dashboard.pages import PAGES, PLANNED
 from queries.store import Store
@@ -45,6 +45,7 @@ def create_app(data_dir: str | os.PathLike | None = None) -> dash.Dash:
     for page in PAGES:
         page.register_callbacks(app, store)
     briefing_route.register(app, store)     # /briefing.pdf and the overview's briefing link
+    downloads.register(app, store)          # /download/<table>.csv|xlsx: every table's downloads
     # The door: every request needs a session; changes need a role (see security.py).
     security.install(app.server, store.data_dir)
     for output_id, role in PROTECTED_OUTPUTS:

@@ -176,15 +176,16 @@ def chart_plan(brief: Briefing) -> list[tuple[int, str, dict]]:
     base = {"year": str(brief.year), "as_of": brief.as_of.isoformat()}
     if brief.dept_code:
         d = {**base, "dept": brief.dept_code}
-        return [(1, "overview.monthly", d), (4, "assets.debt_ratio", d)]
+        return [(1, "overview.monthly", d), (2, "warnings.counts", d), (4, "assets.debt_ratio", d)]
     return [(0, "overview.funds", base), (1, "overview.departments", base), (1, "overview.monthly", base),
-            (3, "audit.status", base), (4, "assets.debt_ratio", base)]
+            (2, "warnings.counts", base), (3, "audit.status", base), (4, "assets.debt_ratio", base)]
 
 
 def render_charts(store: Store, brief: Briefing, lang: str = "zh") -> list[Chart]:
     out = []
     for section, name, query in chart_plan(brief):
-        if name not in views.VIEWS or (name == "assets.debt_ratio" and not brief.enterprises):
+        if name not in views.VIEWS or (name == "assets.debt_ratio" and not brief.enterprises) or (
+                name == "warnings.counts" and not sum(brief.counts.values())):
             continue    # a view not registered, or a chart that would only say "no data"
         try:
             vf = views.render(store, name, query, lang)

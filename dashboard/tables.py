@@ -6,6 +6,14 @@ A page puts ``table_card(name, lang)`` in its layout, fills the grid (``ids.tabl
 function from the URL query to an ``Export`` — the full table, not the page the grid shows —
 so a download always matches the permalink, whatever the grid has loaded.
 
+The two downloads are plain links to one Flask route, ``/download/<name>.csv|xlsx?<the page's
+URL query>`` (``dashboard/downloads.py``); a clientside callback keeps their addresses in step
+with the page's URL (and, with ``grid=True``, the grid's own filters as ``&grid=<json>``). No
+callback carries a file. A table that can be large also registers ``stream(store, query,
+lang)`` — a context manager yielding a ``dashboard.table_export.Source`` (Arrow batches from
+DuckDB) — and its rows stream from DuckDB to the browser; the others are serialised from the
+``Export`` frame. Every download is written to the audit log.
+
 Every file says what it holds: title, the filters that produced it, the data's as-of date and
 the time of export — as ``#`` comment lines above the header in CSV (UTF-8 with BOM, so Excel
 reads the Chinese; pandas reads it with ``comment='#'``), and as a header block above the
@@ -21,7 +29,7 @@ from dataclasses import dataclass, field
 
 import dash_ag_grid as dag
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc, html, no_update
+from dash import Input, Output, dcc, html, no_update
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -149,35 +157,74 @@ def grid(name: str, lang: str, **kw) -> dag.AgGrid:
     )
 
 
+DOWNLOAD_ROUTE = "/download"
+_LINK_STYLE = {"textDecoration": "none", "display": "inline-block"}
+
+
+def download_href(name: str, kind: str, search: str | None = None, prefix: str = "/") -> str:
+    """The download route's address for table ``name`` and a page's URL query."""
+    query = (search or "").lstrip("?")
+    return f"{prefix.rstrip('/')}{DOWNLOAD_ROUTE}/{name}.{kind}" + (f"?{query}" if query else "")
+
+
 def table_card(name: str, lang: str, **grid_kw) -> html.Div:
-    """The grid with its two download buttons."""
+    """The grid with its two download links (addresses set by ``register_export``)."""
+    def link(kind: str, id_: str) -> html.A:
+        return html.A(t(f"export.{kind}", lang), id=id_, n_clicks=0, className="bw-svg bw-download",
+                      download=f"budgetwatch_{name}.{kind}", title=t("export.hint", lang), style=_LINK_STYLE)
     return html.Div(className="bw-table", children=[
         grid(name, lang, **grid_kw),
         html.Div(className="bw-table-actions", children=[
-            html.Button(t("export.csv", lang), id=ids.table_csv(name), n_clicks=0, className="bw-svg",
-                        title=t("export.hint", lang)),
-            html.Button(t("export.xlsx", lang), id=ids.table_xlsx(name), n_clicks=0, className="bw-svg",
-                        title=t("export.hint", lang)),
-            dcc.Download(id=ids.table_download(name)),
+            link("csv", ids.table_csv(name)),
+            link("xlsx", ids.table_xlsx(name)),
+            dcc.Download(id=ids.table_download(name)),   # for tables not tied to the URL (an upload's problems)
         ]),
     ])
 
 
 Fetch = Callable[[object, dict, str], Export]
+REGISTRY_KEY = "budgetwatch.exports"
 
 
-def register_export(app, store, name: str, fetch: Fetch) -> None:
-    """Wire the CSV/XLSX buttons of table ``name`` to ``fetch`` (see the module docstring)."""
+@dataclass(frozen=True)
+class Registered:
+    """A table the download route serves."""
+    name: str
+    fetch: Fetch | None
+    stream: Callable | None = None   # (store, query, lang) -> context manager yielding a Source
+    role: str | None = None          # the role a download needs beyond a session ("admin")
 
-    @app.callback(
-        Output(ids.table_download(name), "data"),
-        Input(ids.table_csv(name), "n_clicks"),
-        Input(ids.table_xlsx(name), "n_clicks"),
-        State(ids.Frame.URL, "search"),
-        prevent_initial_call=True,
+
+_HREF_JS = """function(search, model) {
+    var q = (search || '').replace(/^\\?/, '');
+    if (model && typeof model === 'object' && Object.keys(model).length) {
+        q += (q ? '&' : '') + 'grid=' + encodeURIComponent(JSON.stringify(model));
+    }
+    q = q ? '?' + q : '';
+    return [%(base)s + 'csv' + q, %(base)s + 'xlsx' + q];
+}"""
+
+
+def register_export(app, store, name: str, fetch: Fetch | None, *, stream: Callable | None = None,
+                    grid: bool = False, role: str | None = None) -> None:
+    """Serve table ``name`` at the download route and point its two links there.
+
+    ``fetch`` gives the whole table as an ``Export``; ``stream`` (optional, for tables that can
+    be large) a Source of Arrow batches, preferred when given. ``grid=True`` adds the grid's
+    filterModel to the query (``&grid=<json>``); ``role`` limits the download to that role."""
+    import json
+
+    app.server.config.setdefault(REGISTRY_KEY, {})[name] = Registered(name, fetch, stream, role)
+    prefix = app.config.requests_pathname_prefix or "/"
+    base = json.dumps(download_href(name, "", None, prefix))
+    inputs = [Input(ids.Frame.URL, "search")]
+    if grid:
+        inputs.append(Input(ids.table(name), "filterModel"))
+    app.clientside_callback(
+        _HREF_JS % {"base": base},          # without grid=True, model is undefined
+        Output(ids.table_csv(name), "href"), Output(ids.table_xlsx(name), "href"),
+        *inputs,
     )
-    def download(_csv, _xlsx, search):
-        return export_download(store, name, fetch, ctx.triggered_id, search)
 
 
 def export_download(store, name: str, fetch: Fetch, triggered, search: str | None):

@@ -133,6 +133,8 @@ def _register_builtin() -> None:
              help="审计查出问题整改情况 / audit findings by rectification status")
     register("assets.debt_ratio", _debt_ratio, keys=("year", "dept"),
              help="国有企业资产负债率 / enterprises' debt ratio against the thresholds")
+    register("warnings.counts", _warning_counts, keys=("year", "as_of", "dept"),
+             help="预警数量（按规则和等级） / warnings by rule and severity")
 
 
 # -- audit (审计整改) and state assets (国有资产): the pages' own queries and builders -----------
@@ -156,6 +158,38 @@ def _audit_status(store, query: dict, lang: str) -> ViewFigure:
     fig = status_figure(counts, year=year, lang=lang)
     unit = fmt.money_unit(list(counts["involved"])).label(lang) if not counts.empty else None
     return ViewFigure(fig, figure_title(fig), None, unit)
+
+
+def _warning_counts(store, query: dict, lang: str) -> ViewFigure:
+    """Active warnings at the as-of date by rule and severity — those the briefing counts
+    (reviewed as dismissed left out), for the whole budget or one department with its units."""
+    import pandas as pd
+
+    from dashboard.figures.warnings import counts_figure
+    from queries import flags as qflags
+    from queries import overview as q
+    from queries.rules import RULES_BY_ID
+
+    dept = (query.get("dept") or "").strip()
+    with store.reader() as con:
+        period = q.resolve_period(con, int_param(query.get("year")), date_param(query.get("as_of")))
+        if period is None:
+            raise ViewError("还没有预算或支付数据 / no budget or payment data loaded yet")
+        ancestors = qflags.unit_ancestors(con)[0] if dept else {}
+    flags = qflags.flags_with_reviews(store, period.year, period.as_of.isoformat())
+    if dept:
+        flags = flags[[dept in ancestors.get(str(c), {str(c)}) for c in flags["dept_code"]]]
+    active = flags[(flags["state"] == "active") & ~flags["review_status"].eq("dismissed")]
+    counts = active.groupby(["rule", "severity"]).size().rename("n").reset_index() if len(active) else \
+        pd.DataFrame({"rule": [], "severity": [], "n": []})
+
+    def title(rule: str) -> str:
+        r = RULES_BY_ID.get(rule)
+        return (r.title_cn if lang == "zh" else r.title_en) if r else rule
+
+    counts["title"] = [title(r) for r in counts["rule"]]
+    fig = counts_figure(counts, year=period.year, lang=lang)
+    return ViewFigure(fig, figure_title(fig), period.as_of.isoformat(), None)
 
 
 def _debt_ratio(store, query: dict, lang: str) -> ViewFigure:

@@ -91,6 +91,38 @@ def stream_vouchers(con: duckdb.DuckDBPyConnection, params: dict, batch_rows: in
     return sum(n for _, _, n in chunks), pa.RecordBatchReader.from_batches(schema, batches())
 
 
+def stream_voucher_view(con: duckdb.DuckDBPyConnection, node, year: int, as_of: dt.date,
+                        filter_model: dict | None = None, voucher: str | None = None,
+                        batch_rows: int = BATCH_ROWS, chunk_rows: int = CHUNK_ROWS) -> tuple[int, pa.RecordBatchReader]:
+    """(row count, reader) for the execution page's vouchers grid (``queries.execution``: a
+    node of the drill-down, the grid's filters, one voucher), in the grid's default order —
+    newest day first, then voucher number — read a date range at a time like
+    ``stream_vouchers`` so memory stays bounded by the range, not the year."""
+    from queries import execution as qe
+
+    con.execute("SET enable_progress_bar = false")   # a slow reader (XLSX) must not print DuckDB's bar
+    base, params = qe._voucher_from(node, year, as_of, filter_model, voucher)
+    days = con.execute(base.format(select="x.pay_date AS d, count(*) AS n") + "\n        GROUP BY 1 ORDER BY 1 DESC",
+                       params).fetchall()
+    chunks: list[list] = []          # [newest day, oldest day, rows], newest range first
+    for day, n in days:
+        if chunks and chunks[-1][2] + n <= chunk_rows:
+            chunks[-1][1] = day
+            chunks[-1][2] += n
+        else:
+            chunks.append([day, day, n])
+    sql = (base.format(select=qe._VOUCHER_SELECT) + "\n        AND x.pay_date BETWEEN $chunk_lo AND $chunk_hi"
+           + f"\n        ORDER BY {qe.grid_order(None)}")
+    empty = {**params, "chunk_lo": dt.date(1900, 1, 1), "chunk_hi": dt.date(1900, 1, 1)}
+    schema = con.sql(sql + "\n        LIMIT 0", params=empty).to_arrow_table().schema
+
+    def batches():
+        for hi, lo, _ in chunks:
+            yield from stream(con, sql, {**params, "chunk_lo": lo, "chunk_hi": hi}, batch_rows)
+
+    return sum(n for _, _, n in chunks), pa.RecordBatchReader.from_batches(schema, batches())
+
+
 def dept_name(con: duckdb.DuckDBPyConnection, code: str | None) -> str | None:
     if not code:
         return None

@@ -73,3 +73,37 @@ def first_digit_figure(frame: pd.DataFrame, *, name: str, lang: str = "zh") -> g
     fig.update_xaxes(title=t("warn.fig.digit", lang), dtick=1)
     fig.update_yaxes(title=fmt.axis_title(t("warn.fig.share", lang), "%", lang), rangemode="tozero")
     return fig
+
+
+_COUNTS_TEXT = {
+    "zh": {"title": "{year}年预警数量（按规则和等级）", "axis": "预警数（条）", "high": "红色", "medium": "橙色",
+           "low": "黄色"},
+    "en": {"title": "Warnings by rule and severity, {year}", "axis": "Warnings", "high": "Red", "medium": "Orange",
+           "low": "Yellow"},
+}
+
+
+def counts_figure(frame: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
+    """Warnings per rule as horizontal bars stacked by severity (red, orange, yellow); the
+    rule with the most on top. ``frame``: rule, title (the rule's name), severity, n."""
+    words = _COUNTS_TEXT.get(lang, _COUNTS_TEXT["zh"])
+    title = words["title"].format(year=year)
+    if frame.empty or not frame["n"].sum():
+        return empty_figure(title, lang)
+    totals = frame.groupby("title", sort=False)["n"].sum().sort_values(ascending=True, kind="stable")
+    order = list(totals.index)
+    fig = go.Figure()
+    for sev in ("high", "medium", "low"):
+        part = frame[frame["severity"] == sev].groupby("title")["n"].sum().reindex(order).fillna(0)
+        if not part.sum():
+            continue
+        fig.add_bar(y=order, x=part.values, orientation="h", name=words[sev], marker_color=SEVERITY_COLOURS[sev],
+                    text=[f"{int(v)}" if v else "" for v in part.values], textposition="inside",
+                    insidetextanchor="middle", hovertemplate="%{y} · " + words[sev] + ": %{x}<extra></extra>")
+    fig.add_scatter(y=order, x=totals.values, mode="text", text=[f"{int(v)}" for v in totals.values],
+                    textposition="middle right", showlegend=False, hoverinfo="skip", cliponaxis=False)
+    base_layout(fig, title, height=max(260, 90 + 34 * len(order)))
+    fig.update_layout(barmode="stack", legend_traceorder="normal", margin={"l": 16, "r": 48, "t": 64, "b": 48})
+    fig.update_xaxes(title=words["axis"], rangemode="tozero")
+    fig.update_yaxes(automargin=True)
+    return fig

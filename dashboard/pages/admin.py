@@ -131,5 +131,5 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
             return Export(pd.DataFrame(), t("admin.not_allowed", lang))
         return Export(users_frame(store.data_dir, lang), t("admin.accounts", lang))
 
-    register_export(app, store, A.LOG, fetch_log)
-    register_export(app, store, A.USERS, fetch_users)
+    register_export(app, store, A.LOG, fetch_log, role="admin")
+    register_export(app, store, A.USERS, fetch_users, role="admin")

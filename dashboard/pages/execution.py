@@ -35,7 +35,7 @@ from dashboard.components import card, figure_card, how_to_load, notice, view_st
 from dashboard.figures import execution as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
-from dashboard.tables import Export, export_download, register_export, table_card
+from dashboard.tables import Export, register_export, table_card
 from dashboard.urls import build_search, date_param, int_param, lang_of, parse_search
 from queries import execution as q
 from queries import reference
@@ -629,16 +629,6 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
 
     register_export(app, store, E.T_LEVEL, fetch_level)
 
-    @app.callback(
-        Output(ids.table_download(E.T_VOUCHERS), "data"),
-        Input(ids.table_csv(E.T_VOUCHERS), "n_clicks"),
-        Input(ids.table_xlsx(E.T_VOUCHERS), "n_clicks"),
-        State(ids.Frame.URL, "search"),
-        State(ids.table(E.T_VOUCHERS), "filterModel"),
-        prevent_initial_call=True,
-    )
-    def _download_vouchers(_csv, _xlsx, search, filter_model):
-        # tables.register_export's body, with the grid's own filters passed along.
-        def fetch(s, query, lang):
-            return fetch_vouchers(s, query, lang, filter_model=filter_model)
-        return export_download(store, E.T_VOUCHERS, fetch, ctx.triggered_id, search)
+    # every voucher of the view, streamed from DuckDB (dashboard/downloads.py), with the grid's filters
+    from dashboard.table_export import open_execution_vouchers
+    register_export(app, store, E.T_VOUCHERS, fetch_vouchers, stream=open_execution_vouchers, grid=True)

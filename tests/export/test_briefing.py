@@ -128,3 +128,18 @@ def test_an_account_limited_to_departments_gets_only_theirs(demo_store, kaleido_
         assert client.get("/briefing.pdf?year=2025&dept=003").status_code == 403
         res = client.get("/briefing.pdf?year=2025&as_of=2025-06-30&format=html")
         assert res.status_code == 200 and "湘江市教育局预算执行监督简报" in res.get_data(as_text=True)
+
+
+def test_section_three_has_the_warnings_chart(demo_store, brief):
+    """预警情况 carries the warnings page's chart: active warnings by rule and severity."""
+    from dashboard import views
+
+    assert [c.section for c in brief.charts if c.view == "warnings.counts"] == [2]
+    vf = views.render(demo_store, "warnings.counts", {"year": str(YEAR), "as_of": AS_OF})
+    bars = [tr for tr in vf.figure.data if tr.type == "bar"]
+    by_sev = {tr.marker.color: sum(tr.x) for tr in bars}
+    assert sum(by_sev.values()) == sum(brief.counts.values()) - brief.dismissed > 0
+    assert vf.title == "2025年预警数量（按规则和等级）" and vf.as_of == AS_OF
+    assert views.unused_keys("warnings.counts", {"year": "2025", "as_of": AS_OF, "dept": "001"}) == []
+    one = views.render(demo_store, "warnings.counts", {"year": str(YEAR), "as_of": AS_OF, "dept": "001"})
+    assert sum(sum(tr.x) for tr in one.figure.data if tr.type == "bar") <= sum(by_sev.values())
