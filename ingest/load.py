@@ -8,6 +8,7 @@ updates by key. Nothing is ever deleted by a load.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import duckdb
@@ -21,6 +22,7 @@ class Applied:
     inserted: int
     updated: int
     unchanged: int
+    days: tuple[dt.date, dt.date] | None = None   # payments: the first and last day whose rows changed
 
 
 def apply(con: duckdb.DuckDBPyConnection, feed: Feed, *, file_name: str, sha256: str, file_format: str,
@@ -48,6 +50,13 @@ def apply(con: duckdb.DuckDBPyConnection, feed: Feed, *, file_name: str, sha256:
             source = "changes"
             inserted, updated = con.execute(
                 "SELECT count(*) FILTER (NOT existed), count(*) FILTER (existed) FROM changes").fetchone()
+        days = None
+        if table == "payments":   # the days payments_daily must be rebuilt for: new rows' and replaced rows'
+            days = con.execute(f"SELECT min(pay_date), max(pay_date) FROM {source}").fetchone()
+            if updated:
+                old = con.execute(f"""SELECT min(t.pay_date), max(t.pay_date) FROM {table} t JOIN changes s
+                                      ON {key_join} WHERE s.existed""").fetchone()
+                days = (min(days[0], old[0]), max(days[1], old[1]))
         if updated:
             con.execute(f"""DELETE FROM {table} t USING changes s
                             WHERE s.existed AND {key_join}""")
@@ -73,7 +82,53 @@ def apply(con: duckdb.DuckDBPyConnection, feed: Feed, *, file_name: str, sha256:
         raise
     finally:
         con.execute("DROP TABLE IF EXISTS changes")
-    return Applied(load_id, inserted, updated, good - inserted - updated)
+    return Applied(load_id, inserted, updated, good - inserted - updated, days)
+
+
+# -- payments_daily: payments summed per day and codes, for the pages ---------------------------
+_DAILY_STAMP = "payments_daily"
+_DAILY_SELECT = """SELECT pay_date, dept_code, func_code, econ_code, fund_type, count(*), sum(amount)
+                   FROM payments {where} GROUP BY ALL ORDER BY pay_date, dept_code"""
+
+
+def _file_name(con: duckdb.DuckDBPyConnection) -> str:
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return os.path.basename(path[0]) if path and path[0] else ""
+
+
+def daily_ready(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether ``payments_daily`` answers for the generation ``con`` is on (else use payments)."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", [_DAILY_STAMP]).fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None and row[0] == _file_name(con)
+
+
+def refresh_daily(con: duckdb.DuckDBPyConnection, source_name: str | None,
+                  days: tuple[dt.date, dt.date] | None) -> None:
+    """At the end of a load, in the new generation: bring ``payments_daily`` up to date.
+
+    ``source_name``: the file of the generation this one was copied from; ``days``: the range
+    of days whose payments the load changed (None: none). The table is rebuilt for those days
+    only when it was valid for the source generation, else whole; then stamped as this file's.
+    """
+    valid = source_name is not None and con.execute(
+        "SELECT count(*) FROM meta WHERE key = ? AND value = ?", [_DAILY_STAMP, source_name]).fetchone()[0] > 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if not valid:
+            con.execute("DELETE FROM payments_daily")
+            con.execute("INSERT INTO payments_daily " + _DAILY_SELECT.format(where=""))
+        elif days is not None and days[0] is not None:
+            con.execute("DELETE FROM payments_daily WHERE pay_date BETWEEN ? AND ?", list(days))
+            con.execute("INSERT INTO payments_daily " + _DAILY_SELECT.format(where="WHERE pay_date BETWEEN ? AND ?"),
+                        list(days))
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_DAILY_STAMP, _file_name(con)])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def latest_load_was(con: duckdb.DuckDBPyConnection, feed: Feed, sha256: str) -> int | None:

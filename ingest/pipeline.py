@@ -83,12 +83,16 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
     feed = FEEDS[feed_name]
     say = progress or (lambda _msg, _fraction=None: None)
     reports: list[FileReport] = []
+    source = store.current_path()
+    days: list[tuple] = []
     with store.writer(who=who) as w:
         for path in paths:
             report = FileReport(file=Path(path).name, feed=feed.name)
             started = time.perf_counter()
             try:
-                _ingest_one(w.con, feed, Path(path), report, store, accept_partial, sheet, who, say)
+                changed = _ingest_one(w.con, feed, Path(path), report, store, accept_partial, sheet, who, say)
+                if changed:
+                    days.append(changed)
             except Refused as exc:
                 report.status, report.problems = "refused", exc.problems
                 report.problem_count = max(report.problem_count, len(exc.problems))
@@ -105,24 +109,51 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
             if report.load_id is not None:
                 w.touch()
             reports.append(report)
+        if w.changed or w.first:
+            span = (min(d[0] for d in days), max(d[1] for d in days)) if days else None
+            load.refresh_daily(w.con, source.name if source else None, span)
     return reports
 
 
 def _ingest_one(con, feed: Feed, path: Path, report: FileReport, store: Store, accept_partial: bool,
-                sheet: str | None, who: str, say: Progress) -> None:
+                sheet: str | None, who: str, say: Progress) -> tuple | None:
+    """Read, validate and apply one file; the range of payment days it changed, if any."""
     say(f"读取 reading {path.name}", None)
     src = read.open_source(path, feed, sheet=sheet)
     report.file_format, report.sheet, report.unit = src.file_format, src.sheet, src.header.unit
-    with _watch(con, say, f"读取 reading {path.name}"):
-        shape_problems = read.load_raw(con, src, store.tmp_dir, progress=lambda f: say(f"读取 reading {path.name}", f))
-    totals = read.total_rows(con)
-    report.total_rows_dropped = len(totals)
-    if not shape_problems and load.latest_load_was(con, feed, src.sha256) is not None:
-        rows = con.execute("SELECT count(*) FROM raw").fetchone()[0] - len(totals)
-        report.status, report.rows_read, report.unchanged = "unchanged", rows, rows
-        return
-    with _watch(con, say, f"校验 validating {path.name}"):
-        result = validate.stage(con, feed, src.header, src.name, skip_rows=totals)
+    scan = None
+    if src.kind == "csv":
+        scan = read.scan_csv(src, store.tmp_dir, progress=lambda f: say(f"读取 reading {path.name}", f))
+    try:
+        return _read_and_stage(con, feed, src, scan, report, store, accept_partial, who, say)
+    finally:
+        if scan is not None:
+            scan.discard()
+
+
+def _read_and_stage(con, feed: Feed, src: read.Source, scan: read.Scan | None, report: FileReport, store: Store,
+                    accept_partial: bool, who: str, say: Progress) -> tuple | None:
+    name = src.name
+    result = None
+    if scan is not None and not scan.may_pad and load.latest_load_was(con, feed, src.sha256) is None:
+        # Most files are clean: type and check them straight from the reader. Anything to
+        # report (or a cell that might be padded) goes the exact way below, with row numbers.
+        source, params = read.csv_source(src, scan)
+        with _watch(con, say, f"读取并校验 reading and validating {name}"):
+            result = validate.stage_clean(con, feed, src.header, source, params,
+                                          expected=scan.lines - src.header_row, width=src.width)
+        shape_problems: list[Problem] = []
+    if result is None:
+        with _watch(con, say, f"读取 reading {name}"):
+            shape_problems = read.load_raw(con, src, store.tmp_dir, scan=scan)
+        totals = read.total_rows(con)
+        report.total_rows_dropped = len(totals)
+        if not shape_problems and load.latest_load_was(con, feed, src.sha256) is not None:
+            rows = con.execute("SELECT count(*) FROM raw").fetchone()[0] - len(totals)
+            report.status, report.rows_read, report.unchanged = "unchanged", rows, rows
+            return None
+        with _watch(con, say, f"校验 validating {name}"):
+            result = validate.stage(con, feed, src.header, src.name, skip_rows=totals)
     report.extra_columns = result.extra_columns
     problems = shape_problems + result.problems
     report.rows_read = result.rows + len(shape_problems)
@@ -133,8 +164,8 @@ def _ingest_one(con, feed: Feed, path: Path, report: FileReport, store: Store, a
         raise Refused([problem(src.name, "no_rows")])
     if report.rejected and not accept_partial:
         report.status = "refused"
-        return
-    with _watch(con, say, f"写入 loading {path.name}"):
+        return None
+    with _watch(con, say, f"写入 loading {name}"):
         applied = load.apply(con, feed, file_name=src.name, sha256=src.sha256, file_format=src.file_format,
                              sheet=src.sheet, unit=src.header.unit, rows_read=report.rows_read,
                              rows_rejected=report.rejected, who=who)
@@ -144,3 +175,4 @@ def _ingest_one(con, feed: Feed, path: Path, report: FileReport, store: Store, a
         report.status = "unchanged" if not report.rejected else "partial"
     else:
         report.status = "partial" if report.rejected else "applied"
+    return applied.days

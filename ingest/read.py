@@ -145,10 +145,47 @@ def _open_csv(path: Path, feed: Feed, head: bytes, encoding: str) -> Source:
     raise first_error
 
 
-def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, int, bool]:
-    """One pass over the file: its sha256, a UTF-8 copy when needed, and its line count."""
+_PAD_BYTES = (b" ", b"\t")
+_IDEO_SPACE = "\u3000".encode("utf-8")
+
+
+@dataclass
+class Scan:
+    """What one pass over a CSV file found: its UTF-8 text, its line count, and whether any
+    cell could be padded (a space, tab or ideographic space anywhere in the file)."""
+    utf8: Path
+    lines: int
+    is_copy: bool
+    may_pad: bool
+
+    def discard(self) -> None:
+        if self.is_copy:
+            self.utf8.unlink(missing_ok=True)
+
+
+def scan_csv(src: Source, tmp_dir: Path, progress=None) -> Scan:
+    """The sha256 (into ``src``), a UTF-8 copy if needed, the line count: one pass over the bytes."""
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    utf8, src.sha256, lines, is_copy, may_pad = _utf8_copy(src, tmp_dir, progress)
+    return Scan(utf8, lines, is_copy, may_pad)
+
+
+def csv_source(src: Source, scan: Scan) -> tuple[str, list]:
+    """``read_csv(…)`` of the file's data lines, every cell as text, with its parameters.
+
+    Lines DuckDB cannot parse go to the TEMP table ``raw_rejects`` (drop it, and ``raw_scan``).
+    """
+    columns = {f"c{i}": "VARCHAR" for i in range(src.width)}
+    return ("""read_csv(?, header = false, skip = ?, delim = ?, quote = '"', escape = '"', auto_detect = false,
+                        columns = ?, all_varchar = true, store_rejects = true, rejects_table = 'raw_rejects',
+                        rejects_scan = 'raw_scan')""", [str(scan.utf8), src.header_row, src.delimiter, columns])
+
+
+def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, int, bool, bool]:
+    """One pass over the file: its sha256, a UTF-8 copy when needed, its line count, and whether
+    any padding character occurs in it at all (memchr-fast; most exports have none)."""
     h = hashlib.sha256()
-    newlines, last = 0, b""
+    newlines, last, tail, may_pad = 0, b"", b"", False
     need_copy = src.encoding not in ("utf-8", "utf-8-sig")
     out_path = tmp_dir / f"{uuid.uuid4().hex}.csv" if need_copy else src.path
     decoder = codecs.getincrementaldecoder(src.encoding or "utf-8")() if need_copy else None
@@ -169,6 +206,10 @@ def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, in
                     out.write(chunk)
                 offset += len(chunk)
                 newlines += chunk.count(b"\n")
+                if not may_pad:
+                    may_pad = (any(chunk.find(p) >= 0 for p in _PAD_BYTES) or chunk.find(_IDEO_SPACE) >= 0
+                               or (tail + chunk[:2]).find(_IDEO_SPACE) >= 0)
+                    tail = chunk[-2:]
                 if chunk:
                     last = chunk[-2:]
             if decoder is not None:
@@ -181,35 +222,35 @@ def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, in
     if out is not None:
         out.close()
     lines = newlines + (0 if last.endswith(b"\n") else 1)
-    return out_path, h.hexdigest(), lines, need_copy
+    return out_path, h.hexdigest(), lines, need_copy, may_pad
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, src: Source, tmp_dir: Path, progress=None) -> list[Problem]:
-    """Create TEMP table ``raw`` from the source; return problems of shape (ragged rows)."""
+def load_raw(con: duckdb.DuckDBPyConnection, src: Source, tmp_dir: Path, progress=None,
+             scan: Scan | None = None) -> list[Problem]:
+    """Create TEMP table ``raw`` from the source; return problems of shape (ragged rows).
+
+    ``scan``: the CSV's scan when the caller made it already (and discards it).
+    """
     drop_raw(con)
     if src.kind != "csv":
         return _load_excel(con, src)
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    utf8, src.sha256, lines, is_copy = _utf8_copy(src, tmp_dir, progress)
+    own = scan is None
+    scan = scan or scan_csv(src, tmp_dir, progress)
     try:
-        if _load_csv_duckdb(con, src, utf8, expected=lines - src.header_row):
+        if _load_csv_duckdb(con, src, scan, expected=scan.lines - src.header_row):
             return []
-        return _load_csv_python(con, src, utf8)
+        return _load_csv_python(con, src, scan.utf8)
     finally:
-        if is_copy:
-            utf8.unlink(missing_ok=True)
+        if own:
+            scan.discard()
 
 
-def _load_csv_duckdb(con: duckdb.DuckDBPyConnection, src: Source, utf8: Path, expected: int) -> bool:
+def _load_csv_duckdb(con: duckdb.DuckDBPyConnection, src: Source, scan: Scan, expected: int) -> bool:
     """The fast path. False when DuckDB's rows cannot be tied to file lines one to one."""
-    columns = {f"c{i}": "VARCHAR" for i in range(src.width)}
     con.execute("SET preserve_insertion_order = true")
     try:
-        con.execute(
-            """CREATE TEMP TABLE raw_fast AS SELECT * FROM read_csv(?, header = false, skip = ?, delim = ?,
-                   quote = '"', escape = '"', auto_detect = false, columns = ?, all_varchar = true,
-                   store_rejects = true, rejects_table = 'raw_rejects', rejects_scan = 'raw_scan')""",
-            [str(utf8), src.header_row, src.delimiter, columns])
+        source, params = csv_source(src, scan)
+        con.execute(f"CREATE TEMP TABLE raw_fast AS SELECT * FROM {source}", params)
         got = con.execute("SELECT count(*) FROM raw_fast").fetchone()[0]
         rejects = con.execute("SELECT count(*) FROM raw_rejects").fetchone()[0]
     except duckdb.Error:

@@ -101,3 +101,19 @@ CREATE TABLE IF NOT EXISTS audit_findings (
     load_id          INTEGER NOT NULL,
     extra            JSON
 );
+
+-- Payments summed per day and code combination (~50× fewer rows than payments at 10M a year),
+-- so that totals, drill-down levels and monthly curves need not scan every payment; exact for
+-- any as-of date. Rebuilt by every load that changes payments (ingest/load.py refresh_daily,
+-- only the days the load touched). It answers for a generation only while meta's
+-- 'payments_daily' value is that generation's file name (ingest.load.daily_ready): a generation
+-- changed any other way keeps an older name, and readers then use payments itself.
+CREATE TABLE IF NOT EXISTS payments_daily (
+    pay_date  DATE NOT NULL,
+    dept_code VARCHAR NOT NULL,
+    func_code VARCHAR NOT NULL,
+    econ_code VARCHAR NOT NULL,
+    fund_type VARCHAR NOT NULL,
+    payments  BIGINT NOT NULL,
+    amount    DECIMAL(38,2) NOT NULL
+);
