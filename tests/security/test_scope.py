@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -69,3 +70,19 @@ def test_a_limited_member_gets_only_their_department_over_http(data_dir):
     full = signed_in_client(app, data_dir, "all-seeing", "member")
     assert "市教育局" in full.post("/_dash-update-component", json=payload).get_data(as_text=True)
     assert current_scope() == ()
+
+
+def test_a_limited_member_downloads_only_their_vouchers(data_dir):
+    sample.build(data_dir)
+    app = create_app(data_dir)
+    accounts.add_user(data_dir, "district2", "District-pass-2", "member", depts=["002"])
+    client = app.server.test_client()
+    client.get("/login")
+    with client.session_transaction() as s:
+        token = s["csrf"]
+    client.post("/login", data={"username": "district2", "password": "District-pass-2", "csrf": token, "next": "/"})
+    res = client.get("/download/exec-vouchers.csv?year=2025&as_of=2025-12-31&by=dept&vouchers=1")
+    assert res.status_code == 200, res.get_data(as_text=True)[:300]
+    body = res.get_data(as_text=True)
+    vouchers = set(re.findall(r"V2\d{3}", body))
+    assert vouchers and vouchers <= {"V2505", "V2506"}   # 002 and 002001 only
