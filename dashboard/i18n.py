@@ -214,6 +214,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "exec.vcol.payee": {"zh": "收款人", "en": "Payee"},
     "exec.vcol.amount": {"zh": "金额（元）", "en": "Amount (yuan)"},
     "exec.vcol.purpose": {"zh": "用途", "en": "Purpose"},
+    "exec.vcol.flag": {"zh": "预警", "en": "Warning"},
+    "exec.vflag": {"zh": "⚑ 预警", "en": "⚑ Flag"},
     "exec.export.level": {"zh": "{year}年{node}各{level}预算执行", "en": "{node}: execution by {level}, {year}"},
     "exec.export.vouchers": {"zh": "{year}年{node}支付凭证", "en": "{node}: payment vouchers, {year}"},
     "exec.f.year": {"zh": "年度", "en": "Year"},

@@ -47,16 +47,20 @@ def department_units(con: duckdb.DuckDBPyConnection, dept: str) -> pd.DataFrame:
 
     Empty when the code is neither in the departments feed nor in budget or payments.
     """
-    return query(con, f"""
+    frame = query(con, f"""
         WITH RECURSIVE {_UNITS_CTE},
         u AS (SELECT dept_code, min(depth) AS depth FROM units GROUP BY 1)
         SELECT u.dept_code, coalesce(d.dept_name, u.dept_code) AS dept_name,
-               nullif(trim(d.parent_code), '') AS parent_code, CAST(u.depth AS INTEGER) AS depth
+               nullif(trim(d.parent_code), '') AS parent_code, CAST(u.depth AS INTEGER) AS depth,
+               d.dept_code IS NOT NULL OR EXISTS (SELECT 1 FROM budget b WHERE b.dept_code = u.dept_code) AS known
         FROM u LEFT JOIN departments d USING (dept_code)
-        WHERE d.dept_code IS NOT NULL
-           OR EXISTS (SELECT 1 FROM budget b WHERE b.dept_code = u.dept_code)
-           OR EXISTS (SELECT 1 FROM payments p WHERE p.dept_code = u.dept_code)
         ORDER BY u.depth, u.dept_code""", {"dept": dept})
+    unknown = [c for c, k in zip(frame["dept_code"], frame["known"]) if not k]
+    if unknown:   # only codes found nowhere else are looked for among the payments (a full scan)
+        paid = set(query(con, "SELECT DISTINCT dept_code FROM payments WHERE list_contains(?, dept_code)",
+                         [unknown])["dept_code"])
+        frame = frame[frame["known"] | frame["dept_code"].isin(paid)]
+    return frame.drop(columns=["known"]).reset_index(drop=True)
 
 
 def unit_execution(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date) -> pd.DataFrame:
@@ -186,15 +190,18 @@ def sangong(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date
     """
     codes = [str(c) for c in codes]
     frame = query(con, f"""
-        WITH RECURSIVE {_UNITS_CTE}
+        WITH RECURSIVE {_UNITS_CTE},
+        x AS (   -- summed per economic code and year first: no string work per payment
+            SELECT econ_code, pay_date >= $year_start AS cur_year, sum(amount) AS amount
+            FROM payments
+            WHERE pay_date BETWEEN $prev_year_start AND $as_of
+              AND (pay_date >= $year_start OR pay_date <= $prev_as_of)
+              AND dept_code IN (SELECT dept_code FROM units)
+            GROUP BY ALL)
         SELECT left(econ_code, 5) AS econ_code,
-               CAST(coalesce(sum(amount) FILTER (WHERE pay_date >= $year_start), 0) AS DOUBLE) AS cur,
-               CAST(coalesce(sum(amount) FILTER (WHERE pay_date <= $prev_as_of), 0) AS DOUBLE) AS prev
-        FROM payments
-        WHERE pay_date BETWEEN $prev_year_start AND $as_of
-          AND (pay_date >= $year_start OR pay_date <= $prev_as_of)
-          AND list_contains($codes, left(econ_code, 5))
-          AND dept_code IN (SELECT dept_code FROM units)
+               CAST(coalesce(sum(amount) FILTER (WHERE cur_year), 0) AS DOUBLE) AS cur,
+               CAST(coalesce(sum(amount) FILTER (WHERE NOT cur_year), 0) AS DOUBLE) AS prev
+        FROM x WHERE list_contains($codes, left(econ_code, 5))
         GROUP BY 1""", {"dept": dept, "codes": codes, "year_start": dt.date(year, 1, 1),
                         "prev_year_start": dt.date(year - 1, 1, 1), "as_of": as_of,
                         "prev_as_of": prev_as_of(as_of)})

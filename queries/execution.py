@@ -141,6 +141,13 @@ def _join(node: Node) -> str:
     return _TREE_JOIN if node.by == "dept" else ""
 
 
+def _pre_where(node: Node) -> str:
+    """The steps of ``_node_where`` that need no department tree (pushed below the grouping)."""
+    parent = node.level_parent
+    return "".join(f" AND {_STEP_FILTER[(node.by, i)][0]}" for i in range(parent.depth)
+                   if not (node.by == "dept" and i == 0))
+
+
 def _period(year: int, as_of: dt.date) -> dict:
     return {"year": int(year), "as_of": as_of}
 
@@ -166,10 +173,16 @@ def level(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date)
             WHERE x.year = $year{where}
             GROUP BY 1
         ),
+        x AS (   -- payments summed per unit and codes first: the rest works on thousands of rows
+            SELECT dept_code, func_code, econ_code, sum(amount) AS amount, count(*) AS n
+            FROM payments x
+            WHERE x.pay_date BETWEEN make_date($year, 1, 1) AND $as_of{_pre_where(node)}
+            GROUP BY ALL
+        ),
         s AS (
-            SELECT {key} AS code, sum(x.amount) AS spent, count(*) AS payments
-            FROM payments x {join}
-            WHERE x.pay_date BETWEEN make_date($year, 1, 1) AND $as_of{where}
+            SELECT {key} AS code, sum(x.amount) AS spent, sum(x.n) AS payments
+            FROM x {join}
+            WHERE true{where}
             GROUP BY 1
         )
         SELECT code,

@@ -31,6 +31,7 @@ import duckdb
 import pandas as pd
 
 from queries import reviews as rv
+from queries import summary
 from queries.rules import RULES, compute_flags
 from queries.rules.base import BUDGET_MATCH, UNIT_TREE, select_rules
 from queries.rules.config import Thresholds, load_thresholds
@@ -73,7 +74,9 @@ def computed_flags(store: Store, year: int, as_of: str | dt.date | None = None, 
             return hit.copy(), 0.0, True
     started = time.perf_counter()
     with store.reader() as con:
-        flags = compute_flags(con, year, as_of=as_of_text, thresholds=thresholds.values, rules=chosen)
+        flags = summary.cached_flags(con, year, as_of_text, thresholds.values, chosen)   # made at load
+        if flags is None:
+            flags = compute_flags(con, year, as_of=as_of_text, thresholds=thresholds.values, rules=chosen)
     seconds = time.perf_counter() - started
     with _cache_lock:
         _cache[key] = flags
@@ -82,9 +85,52 @@ def computed_flags(store: Store, year: int, as_of: str | dt.date | None = None, 
     return flags.copy(), seconds, False
 
 
+VOUCHER_RULES = ("NO_BUDGET", "DUPLICATE_PAYMENT", "SPLIT_PAYMENT", "AMOUNT_OUTLIER")
+_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+_voucher_cache: OrderedDict[tuple, dict] = OrderedDict()
+
+
+def voucher_flags(store: Store, year: int, as_of: str | dt.date | None) -> dict[str, dict]:
+    """Voucher number → its most severe active voucher-keyed flag (``rule``, ``key``,
+    ``severity``, ``flag`` = ``RULE|KEY``) for a year and as-of date.
+
+    Taken from the flag set of that view (the in-process cache or the one made at load) when
+    there is one, else from the four voucher rules run once; kept per generation, so a grid
+    asks it for every block without recomputing anything."""
+    thresholds = load_thresholds(store.data_dir)
+    as_of_text = as_of.isoformat() if isinstance(as_of, dt.date) else as_of
+    every = [r.id for r in select_rules(None, RULES)]
+    key = _key(store, year, as_of_text, thresholds, ("vouchers",))
+    with _cache_lock:
+        hit = _voucher_cache.get(key)
+        if hit is not None:
+            return hit
+        full = _cache.get(_key(store, year, as_of_text, thresholds, every))
+    if full is None:
+        with store.reader() as con:
+            full = summary.cached_flags(con, year, as_of_text, thresholds.values, every)
+    if full is None:
+        full = computed_flags(store, year, as_of_text, thresholds=thresholds, rule_ids=list(VOUCHER_RULES))[0]
+    out: dict[str, dict] = {}
+    part = full[full["rule"].isin(VOUCHER_RULES)]
+    for rule, entity, sev, ev in zip(part["rule"], part["entity_key"], part["severity"], part["evidence"]):
+        vouchers = parse_evidence(ev).get("vouchers") or [entity]
+        for v in vouchers:
+            v = str(v)
+            was = out.get(v)
+            if was is None or _SEVERITY_RANK.get(sev, 9) < _SEVERITY_RANK.get(was["severity"], 9):
+                out[v] = {"rule": rule, "key": str(entity), "severity": sev, "flag": f"{rule}|{entity}"}
+    with _cache_lock:
+        _voucher_cache[key] = out
+        while len(_voucher_cache) > CACHE_SIZE:
+            _voucher_cache.popitem(last=False)
+    return out
+
+
 def clear_cache() -> None:
     with _cache_lock:
         _cache.clear()
+        _voucher_cache.clear()
 
 
 def flag_set(store: Store, year: int, as_of: str | dt.date | None = None, config: str | None = None,
@@ -108,9 +154,11 @@ def flags_with_reviews(store: Store, year: int, as_of: str | None = None, config
 # -- what the page needs around the flags --------------------------------------------------
 def flag_years(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Years any rule can look at (budget, payments, assets, audit), newest first."""
-    frame = query(con, """
-        SELECT year FROM budget
-        UNION SELECT CAST(year(pay_date) AS INTEGER) FROM payments
+    main = summary.years(con)
+    years = "SELECT year FROM year_summary" if main is not None else \
+        "SELECT year FROM budget UNION SELECT CAST(year(pay_date) AS INTEGER) FROM payments"
+    frame = query(con, f"""
+        {years}
         UNION SELECT year FROM assets_enterprise
         UNION SELECT year FROM assets_admin
         UNION SELECT audit_year FROM audit_findings

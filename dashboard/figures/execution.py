@@ -39,6 +39,11 @@ def level_treemap(frame: pd.DataFrame, schedule: float, *, title: str, lang: str
     labels = [f"{n}<br><span style='font-size:11px'>{c}</span>" for c, n in zip(sized["code"], sized["name"])]
     custom = [[c, fmt.percent(r), fmt.points(r - schedule, lang), fmt.money(a, lang, unit), fmt.money(s, lang, unit)]
               for c, r, a, s in zip(sized["code"], sized["rate"], sized["adjusted"], sized["spent"])]
+    # The root's hover speaks for the whole level (not "null"): its children summed.
+    adjusted, spent = float(frame["adjusted"].sum()), float(frame["spent"].sum())
+    rate = spent / adjusted if adjusted > 0 else None
+    root = [None, fmt.percent(rate), fmt.points(rate - schedule, lang) if rate is not None else "—",
+            fmt.money(adjusted, lang, unit), fmt.money(spent, lang, unit)]
     widths = [3 if c == selected else 1 for c in sized["code"]]
     # One explicit root (the level's parent) above the tiles: with several roots Plotly adds a
     # hidden one and a click on a tile zooms into it instead of just reporting the click.
@@ -46,7 +51,7 @@ def level_treemap(frame: pd.DataFrame, schedule: float, *, title: str, lang: str
         ids=[f"{level_key}>"] + [f"{level_key}>{c}" for c in sized["code"]], labels=[root_label or ""] + labels,
         parents=[""] + [f"{level_key}>"] * len(sized),
         values=[0.0] + list(sized["adjusted"] / unit.divisor), branchvalues="remainder",
-        customdata=[[None] * 5] + custom,
+        customdata=[root] + custom,
         marker={"colors": ["#ffffff"] + colours,
                 "line": {"color": ["#ffffff"] + ["#1f2933" if w == 3 else "#ffffff" for w in widths],
                          "width": [0] + widths}},

@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -193,25 +191,18 @@ def graph_style(fig) -> dict:
 
 
 # -- flags, cached per data generation ----------------------------------------------------------
-_FLAG_CACHE: OrderedDict = OrderedDict()
-_FLAG_LOCK = threading.Lock()
 
 
 def cached_flags(store: Store, con, year: int, as_of: dt.date, thresholds: dict):
-    """compute_flags for the year and as-of date, kept per data generation (a new load is a new
-    generation, so nothing stale is ever served): flipping between departments runs the rules once."""
-    key = (str(store.current_path()), year, as_of, json.dumps(thresholds, sort_keys=True, default=str))
-    with _FLAG_LOCK:
-        if key in _FLAG_CACHE:
-            _FLAG_CACHE.move_to_end(key)
-            return _FLAG_CACHE[key]
-    from queries.rules import compute_flags
-    flags = compute_flags(con, year, as_of, thresholds)
-    with _FLAG_LOCK:
-        _FLAG_CACHE[key] = flags
-        while len(_FLAG_CACHE) > 16:
-            _FLAG_CACHE.popitem(last=False)
-    return flags
+    """compute_flags for the year and as-of date from ``queries.flags``' cache (per data
+    generation, shared with the warnings page, and the flag set made at load for the default
+    view): flipping between departments runs the rules at most once."""
+    from queries import flags as qf
+    th = load_rule_thresholds(store)
+    if json.dumps(th.values, sort_keys=True, default=str) != json.dumps(thresholds, sort_keys=True, default=str):
+        from queries.rules import compute_flags    # thresholds other than those in force: as asked
+        return compute_flags(con, year, as_of, thresholds)
+    return qf.computed_flags(store, year, as_of, thresholds=th)[0]
 
 
 # -- tables of this page -----------------------------------------------------------------------

@@ -38,6 +38,7 @@ from dashboard.i18n import t
 from dashboard.tables import Export, register_export, table_card
 from dashboard.urls import build_search, date_param, int_param, lang_of, parse_search
 from queries import execution as q
+from queries import flags as qf
 from queries import reference
 from queries.overview import Period, day_of_year, resolve_period
 from queries.store import QueryError, Store
@@ -212,6 +213,7 @@ def voucher_columns(lang: str) -> list[dict]:
         return {"field": col_id, "colId": col_id, "headerName": t(f"exec.vcol.{col_id}", lang),
                 **_TEXT_FILTER, **kw}
     return [
+        flag_column(lang),
         col("voucher_no", minWidth=150, pinned="left"),
         col("pay_date", filter="agDateColumnFilter", minWidth=115,
             filterParams={"filterOptions": ["equals", "lessThan", "greaterThan", "inRange"],
@@ -228,6 +230,30 @@ def voucher_columns(lang: str) -> list[dict]:
                           "buttons": ["apply", "reset"], "maxNumConditions": 2}),
         col("purpose", minWidth=140),
     ]
+
+
+def flag_column(lang: str) -> dict:
+    """预警: a coloured marker linking to the voucher's flag on the warnings page (voucher-keyed
+    rules: no budget, duplicate, split, outlier), blank for vouchers without an active flag."""
+    return {"field": "flag_link", "colId": "flag", "headerName": t("exec.vcol.flag", lang), "pinned": "left",
+            "minWidth": 96, "maxWidth": 120, "sortable": False, "filter": False, "cellRenderer": "markdown",
+            "cellRendererParams": {"linkTarget": "_self"},
+            "cellClassRules": {"bw-vflag bw-vflag-high": "params.data && params.data.flag_sev == 'high'",
+                               "bw-vflag bw-vflag-medium": "params.data && params.data.flag_sev == 'medium'",
+                               "bw-vflag bw-vflag-low": "params.data && params.data.flag_sev == 'low'"},
+            "tooltipField": "flag_title"}
+
+
+def _rule_title(rule: str, lang: str) -> str:
+    from queries.rules import RULES_BY_ID
+    r = RULES_BY_ID.get(rule)
+    return (r.title_cn if lang == "zh" else r.title_en) if r else rule
+
+
+def flag_href(flag: dict, year: int, as_of: str, lang: str) -> str:
+    from urllib.parse import quote
+    return (f"/warnings?year={year}&as_of={as_of}&flag={quote(flag['flag'], safe='')}"
+            + ("&lang=en" if lang == "en" else ""))
 
 
 def level_columns(lang: str, unit: fmt.MoneyUnit) -> list[dict]:
@@ -337,11 +363,20 @@ def level_export_frame(frame: pd.DataFrame, schedule: float, lang: str) -> pd.Da
         "gap": t("exec.col.gap", lang), "payments": t("exec.col.payments", lang)})
 
 
-def voucher_rows(frame: pd.DataFrame) -> list[dict]:
-    """Rows for the grid: dates as ISO text, codes shown with their names."""
+def voucher_rows(frame: pd.DataFrame, flags: dict[str, dict] | None = None, *, year: int | None = None,
+                 as_of: str | None = None, lang: str = "zh") -> list[dict]:
+    """Rows for the grid: dates as ISO text, codes shown with their names; a voucher with an
+    active voucher-keyed flag (``queries.flags.voucher_flags``) gets its 预警 marker link."""
     rows = []
     for r in frame.itertuples():
-        rows.append({"voucher_no": r.voucher_no, "pay_date": pd.Timestamp(r.pay_date).date().isoformat(),
+        flag = (flags or {}).get(r.voucher_no)
+        marker = {"flag_link": None, "flag_sev": None, "flag_title": None, "flag": None}
+        if flag:
+            marker = {"flag_link": f"[{t('exec.vflag', lang)}]({flag_href(flag, year, as_of, lang)})",
+                      "flag_sev": flag["severity"], "flag": flag["flag"],
+                      "flag_title": f"{t('warn.sev.' + flag['severity'], lang)} · "
+                                    f"{_rule_title(flag['rule'], lang)}"}
+        rows.append({**marker, "voucher_no": r.voucher_no, "pay_date": pd.Timestamp(r.pay_date).date().isoformat(),
                      "unit": r.unit, "dept_code": r.dept_code,
                      "func": reference.label(r.func_code, "func"), "econ": reference.label(r.econ_code, "econ"),
                      "fund_type": r.fund_type, "payee": r.payee, "amount": float(r.amount),
@@ -496,7 +531,7 @@ def on_change(store: Store, trigger, state: dict | None, search: str | None, **i
     return update_execution(store, navigate(state or {}, trigger, **inputs), search)
 
 
-def grid_rows(store: Store, request: dict | None, grid_query: dict | None) -> dict:
+def grid_rows(store: Store, request: dict | None, grid_query: dict | None, search: str | None = None) -> dict:
     """The vouchers grid's getRowsRequest answered: one block of rows and the matching count."""
     if not request or not grid_query:
         return {"rowData": [], "rowCount": 0}
@@ -506,6 +541,7 @@ def grid_rows(store: Store, request: dict | None, grid_query: dict | None) -> di
     if year is None or as_of is None:
         return {"rowData": [], "rowCount": 0}
     try:
+        flags = qf.voucher_flags(store, year, as_of)     # cached per generation, view
         with store.reader() as con:
             frame, total = q.vouchers_page(
                 con, node, year, as_of, start=int(request.get("startRow") or 0),
@@ -514,7 +550,8 @@ def grid_rows(store: Store, request: dict | None, grid_query: dict | None) -> di
     except Exception:   # the grid shows no rows; the log has the reason
         log.exception("vouchers page failed")
         return {"rowData": [], "rowCount": 0}
-    return {"rowData": voucher_rows(frame), "rowCount": total}
+    return {"rowData": voucher_rows(frame, flags, year=year, as_of=as_of.isoformat(),
+                                    lang=lang_of(search)), "rowCount": total}
 
 
 def fetch_level(store: Store, query: dict, lang: str) -> Export:
@@ -623,9 +660,10 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
         Output(ids.table(E.T_VOUCHERS), "getRowsResponse"),
         Input(ids.table(E.T_VOUCHERS), "getRowsRequest"),
         State(E.GRID_QUERY, "data"),
+        State(ids.Frame.URL, "search"),
     )
-    def _rows(request, grid_query):
-        return grid_rows(store, request, grid_query)
+    def _rows(request, grid_query, search):
+        return grid_rows(store, request, grid_query, search)
 
     register_export(app, store, E.T_LEVEL, fetch_level)
 

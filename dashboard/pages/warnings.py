@@ -36,6 +36,7 @@ from dashboard.tables import Export, register_export, table_card
 from dashboard.urls import date_param, int_param, lang_of, parse_search, with_params
 from queries import flags as qf
 from queries import reviews as rv
+from queries.overview import available_years
 from queries.rules import RULES, RULES_BY_ID
 from queries.rules.base import RuleError, SEVERITIES, resolve_context
 from queries.store import QueryError, Store
@@ -199,9 +200,7 @@ def resolve(store: Store, year: int | None, as_of: str | None) -> dict | None:
         years = qf.flag_years(con)
         if not years:
             return None
-        main = [int(r[0]) for r in con.execute(
-            "SELECT year FROM budget UNION SELECT CAST(year(pay_date) AS INTEGER) FROM payments "
-            "ORDER BY 1 DESC").fetchall()]
+        main = available_years(con)
         if year not in years:
             year = main[0] if main else years[0]
         day = date_param(as_of)

@@ -229,8 +229,11 @@ def resolve_context(con: duckdb.DuckDBPyConnection, year: int,
         if day.year != year:
             raise RuleError(f"截止日期 {day} 不在 {year} 年内 / the as-of date {day} is not in {year}")
         return Context(year, day, day, True)
-    latest = query(con, "SELECT max(pay_date) AS d FROM payments WHERE pay_date BETWEEN ? AND ?",
-                   [dt.date(year, 1, 1), dt.date(year, 12, 31)])["d"].iloc[0]
+    from queries import summary   # the year's last payment date, kept at load
+    latest = summary.last_payment(con, year)
+    if latest is summary.MISSING:
+        latest = query(con, "SELECT max(pay_date) AS d FROM payments WHERE pay_date BETWEEN ? AND ?",
+                       [dt.date(year, 1, 1), dt.date(year, 12, 31)])["d"].iloc[0]
     if latest is None or pd.isna(latest):
         return Context(year, None, today or dt.date.today(), False)
     latest = pd.Timestamp(latest).date()
