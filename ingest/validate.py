@@ -78,7 +78,9 @@ def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
         # the common case first: a plain number casts directly
         num = f"coalesce(TRY_CAST({v} AS DECIMAL(38,8)), {num})"
         if col.kind == NUMBER or scale == 1:
-            expr = f"TRY_CAST(round({num}, 2) AS DECIMAL(18,2))"
+            # and a plain number with at most two decimals is exactly its DECIMAL(18,2) (no rounding)
+            expr = (f"CASE WHEN regexp_full_match({v}, '-?[0-9]{{1,15}}(\\.[0-9]{{1,2}})?') "
+                    f"THEN CAST({v} AS DECIMAL(18,2)) ELSE TRY_CAST(round({num}, 2) AS DECIMAL(18,2)) END")
         else:
             expr = f"TRY_CAST(round({num} * {scale}, 2) AS DECIMAL(18,2))"
         code = "bad_amount" if col.kind == AMOUNT else "bad_number"
@@ -98,7 +100,10 @@ def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
         norm = f"lower(replace({v}, ' ', ''))"
         whens = " ".join(f"WHEN {lit(k.replace(' ', '').lower())} THEN {lit(val)}"
                          for k, val in col.synonyms.items())
-        return f"CASE {norm} {whens} END", "CASE WHEN p IS NULL THEN 'bad_enum' END"
+        # the common case first: a canonical spelling, which maps to itself
+        same = sorted({val for k, val in col.synonyms.items() if k.replace(" ", "").lower() == val})
+        shortcut = f"WHEN {v} IN ({', '.join(lit(x) for x in same)}) THEN {v} " if same else ""
+        return f"CASE {shortcut}ELSE CASE {norm} {whens} END END", "CASE WHEN p IS NULL THEN 'bad_enum' END"
     raise ValueError(f"unknown column kind {col.kind}")
 
 
@@ -112,11 +117,11 @@ class Validation:
 
 
 def _staging_sql(feed: Feed, header: HeaderMatch, padded: set[int], source: str, row: str, where: str = "",
-                 carry: dict[str, str] | None = None) -> tuple[str, list]:
+                 carry: dict[str, str] | None = None, keep_errors: bool = True) -> tuple[str, list]:
     """The one statement that types and checks every cell: CREATE TEMP TABLE ``staged`` from
     ``source`` (a table of text cells c0, c1, …), and its parameters (the extra columns' headers,
     bound ahead of any parameters ``source`` has). ``carry``: more columns (name → expression over
-    the cells) kept as they are."""
+    the cells) kept as they are. ``keep_errors=False`` keeps only ``_ok``, not each cell's reason."""
     inner, parsed, errors, params = [], [], [], []
     for col in feed.columns:
         idx = header.mapping.get(col.name)
@@ -150,13 +155,13 @@ def _staging_sql(feed: Feed, header: HeaderMatch, padded: set[int], source: str,
         elif col.default_zero:
             value = f"coalesce(p_{col.name}, 0)"
         finals.append(f"{value} AS {col.name}")
-    err_cols = ", ".join(f"e_{c.name}" for c in feed.columns)
+    err_cols = "".join(f", e_{c.name}" for c in feed.columns) if keep_errors else ""
     carry = carry or {}
     carried = "".join(f", {expr} AS {name}" for name, expr in carry.items())
     kept = "".join(f", {name}" for name in carry)
     sql = f"""
         CREATE OR REPLACE TEMP TABLE staged AS
-        SELECT _row, {', '.join(finals)}, extra, {err_cols},
+        SELECT _row, {', '.join(finals)}, extra{err_cols},
                ({' AND '.join(f'e_{c.name} IS NULL' for c in feed.columns)}) AS _ok{kept}
         FROM (
             SELECT *, {', '.join(errors)}
@@ -195,8 +200,9 @@ def stage_clean(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch,
     first = [f"c{i}" for i in range(min(width, 3))]
     first_cell = f"coalesce({', '.join(first)})" if len(first) > 1 else first[0]
     total = " OR ".join(f"starts_with({first_cell}, {lit(w)})" for w in TOTAL_WORDS)
+    # each cell's reason is needed only by the parent check (departments: small files)
     sql, params = _staging_sql(feed, header, set(), source, "NULL::BIGINT", "",
-                               carry={"_total": f"coalesce({total}, false)"})
+                               carry={"_total": f"coalesce({total}, false)"}, keep_errors=bool(feed.self_refs))
     try:
         con.execute(sql, params + list(source_params))
         got, bad, totals = con.execute(
