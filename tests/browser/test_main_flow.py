@@ -49,6 +49,7 @@ def settle(page) -> None:
 
 def shot(page, screenshot_path, name: str) -> None:
     settle(page)
+    page.mouse.move(1, 1)       # no chart tooltip left over from the last click
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshot_path(f"flow_{name}.png")), full_page=True)
 
