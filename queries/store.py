@@ -54,6 +54,7 @@ SCOPED_TABLES = {
     "assets_admin": "dept_code",
     "audit_findings": "dept_code",
     "assets_enterprise": "supervisor_code",
+    "payments_daily": "dept_code",      # the per-day pre-aggregate of payments (ingest/load.py)
 }
 _SCOPE: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("budgetwatch_scope", default=())
 

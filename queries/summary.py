@@ -27,6 +27,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from queries.store import current_scope
+
 log = logging.getLogger("budgetwatch.summary")
 
 FLAG_YEARS = 2          # the latest years with payments whose flags are computed at load
@@ -104,7 +106,12 @@ def after_load(writer, data_dir) -> None:
 
 # -- reading -------------------------------------------------------------------------------
 def _meta(con: duckdb.DuckDBPyConnection) -> tuple | None:
-    """The stamp row when it belongs to this very generation, else None."""
+    """The stamp row when it belongs to this very generation, else None.
+
+    None too for a reader limited to some departments (queries/store.py ``scoped``): these
+    tables were made over all departments, so a limited reader computes from its own rows."""
+    if current_scope():
+        return None
     try:
         row = con.execute("SELECT stamp, thresholds, rules, dtypes, flag_years FROM summary_stamp LIMIT 1").fetchone()
     except duckdb.CatalogException:

@@ -86,3 +86,20 @@ def test_a_limited_member_downloads_only_their_vouchers(data_dir):
     body = res.get_data(as_text=True)
     vouchers = set(re.findall(r"V2\d{3}", body))
     assert vouchers and vouchers <= {"V2505", "V2506"}   # 002 and 002001 only
+
+
+def test_tables_made_at_load_are_scoped_too(tmp_path, data_dir):
+    """The demo city loaded for real: payments_daily, year_summary and flag_cache exist."""
+    from budgetwatch.cmd_demo import load_demo
+    store = Store(data_dir)
+    load_demo(store, scale=0.2, out=open("/dev/null", "w"))
+    th = load_thresholds(data_dir)
+    with store.reader() as con:
+        assert con.execute("SELECT count(*) FROM payments_daily").fetchone()[0] > 0
+    everything, _, _ = computed_flags(store, 2025, None, thresholds=th)
+    with scoped(["001"]):
+        with store.reader() as con:
+            assert {r[0][:3] for r in con.execute("SELECT DISTINCT dept_code FROM payments_daily").fetchall()} == {"001"}
+        mine, _, _ = computed_flags(store, 2025, None, thresholds=th)
+    assert 0 < len(mine) < len(everything)
+    assert set(mine["dept_code"].dropna().str[:3]) == {"001"}
