@@ -195,7 +195,7 @@ class Registered:
     role: str | None = None          # the role a download needs beyond a session ("admin")
 
 
-_HREF_JS = """function(search, model) {
+_HREF_JS = """function(_drawn, search, model) {
     var q = (search || '').replace(/^\\?/, '');
     if (model && typeof model === 'object' && Object.keys(model).length) {
         q += (q ? '&' : '') + 'grid=' + encodeURIComponent(JSON.stringify(model));
@@ -217,7 +217,9 @@ def register_export(app, store, name: str, fetch: Fetch | None, *, stream: Calla
     app.server.config.setdefault(REGISTRY_KEY, {})[name] = Registered(name, fetch, stream, role)
     prefix = app.config.requests_pathname_prefix or "/"
     base = json.dumps(download_href(name, "", None, prefix))
-    inputs = [Input(ids.Frame.URL, "search")]
+    # The link's own id as an input: the callback also runs when the page draws the link, so a
+    # permalink opened fresh has working links before the URL ever changes.
+    inputs = [Input(ids.table_csv(name), "id"), Input(ids.Frame.URL, "search")]
     if grid:
         inputs.append(Input(ids.table(name), "filterModel"))
     app.clientside_callback(
