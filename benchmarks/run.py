@@ -1,6 +1,6 @@
 """Performance at scale, every figure against its baseline, in one run.
 
-    python3 benchmarks/run.py --scale 170                 # ≈ 10M payments a year, two years (≈ 15 min here)
+    python3 benchmarks/run.py --scale 170                 # ≈ 10M payments a year, two years (≈ 6 min here)
     python3 benchmarks/run.py --scale 170 --skip-gen      # reuse the feeds written last time
     python3 benchmarks/run.py --scale 5 --runs 3          # a quick smoke run
 
@@ -669,7 +669,8 @@ def table(R: dict) -> list[tuple]:
             r = fm[base]["rows_per_s"] / fm[key]["rows_per_s"]
             rows.append((f"ingest {label}, {fm[key]['rows']:,} rows", f"{fm[key]['rows_per_s']:,.0f} rows/s",
                          f"UTF-8 {fm[base]['rows_per_s']:,.0f} rows/s", f"{r:.1f}× slower",
-                         "small factor", r <= (2 if key == "gb18030" else 10)))
+                         "≤ 2× of UTF-8" if key == "gb18030" else "≤ 10× of UTF-8",
+                         r <= (2 if key == "gb18030" else 10)))
     dq, pq = R.get("duck"), (R.get("pandas") or {}).get("queries", {})
     if dq:
         for name, v in dq.items():
