@@ -64,3 +64,42 @@ def how_to_load(lang: str) -> list:
     """How to get data in: the ingest command and the demo."""
     return with_code("empty.how", lang, ingest="budgetwatch ingest FEED FILE…",
                      example="budgetwatch ingest payments 2025年支付明细.csv", demo="budgetwatch demo")
+
+
+def as_of_field(id_: str, as_of, lang: str) -> html.Label:
+    """The toolbar's 截至日期 picker every dated page has (the value lives in the URL)."""
+    return html.Label(className="bw-field", children=[
+        html.Span(t("overview.as_of", lang)),
+        dcc.DatePickerSingle(id=id_, date=as_of.isoformat() if as_of else None,
+                             display_format="YYYY-MM-DD", first_day_of_week=1,
+                             placeholder=t("overview.as_of", lang)),
+    ])
+
+
+def section_outputs(graphs, tables) -> dict:
+    """Callback outputs for a page's charts (figure, config, style) and grids (columns, rows),
+    keyed ``fig:NAME``/``config:NAME``/``style:NAME``/``table:NAME`` as the page's body fills them."""
+    from dash import Output
+
+    out: dict = {}
+    for name in graphs:
+        out[f"fig:{name}"] = Output(ids.graph(name), "figure")
+        out[f"config:{name}"] = Output(ids.graph(name), "config")
+        out[f"style:{name}"] = Output(ids.graph(name), "style")
+    for name in tables:
+        out[f"table:{name}"] = {"columnDefs": Output(ids.table(name), "columnDefs"),
+                                "rowData": Output(ids.table(name), "rowData")}
+    return out
+
+
+def section_unchanged(graphs, tables) -> dict:
+    """The same keys as ``section_outputs``, all left as they are."""
+    import dash
+
+    out: dict = {}
+    for name in graphs:
+        out[f"fig:{name}"] = out[f"config:{name}"] = out[f"style:{name}"] = dash.no_update
+    for name in tables:
+        out[f"table:{name}"] = {"columnDefs": dash.no_update, "rowData": dash.no_update}
+    return out
+

@@ -18,7 +18,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import card, figure_card, how_to_load, notice, view_store
+from dashboard.components import (card, figure_card, how_to_load, notice,
+                                 section_outputs, section_unchanged, view_store)
 from dashboard.figures import assets as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
@@ -244,12 +245,7 @@ def _blank() -> dict:
            "enterprise": dash.no_update, "category_options": dash.no_update, "category": dash.no_update,
            "thresholds": "", "message": None, "body_style": HIDDEN, "headline": [],
            "view": dash.no_update}
-    for name in GRAPHS:
-        out[f"fig:{name}"] = dash.no_update
-        out[f"config:{name}"] = dash.no_update
-        out[f"style:{name}"] = dash.no_update
-    for name in TABLES:
-        out[f"table:{name}"] = {"columnDefs": dash.no_update, "rowData": dash.no_update}
+    out.update(section_unchanged(GRAPHS, TABLES))
     return out
 
 
@@ -280,13 +276,7 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
         "body_style": Output(A.BODY, "style"), "headline": Output(A.HEADLINE, "children"),
         "view": Output(ids.view(VIEW), "data"),
     }
-    for name in GRAPHS:
-        output[f"fig:{name}"] = Output(ids.graph(name), "figure")
-        output[f"config:{name}"] = Output(ids.graph(name), "config")
-        output[f"style:{name}"] = Output(ids.graph(name), "style")
-    for name in TABLES:
-        output[f"table:{name}"] = {"columnDefs": Output(ids.table(name), "columnDefs"),
-                                   "rowData": Output(ids.table(name), "rowData")}
+    output.update(section_outputs(GRAPHS, TABLES))
 
     @app.callback(
         output=output,

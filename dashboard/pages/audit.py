@@ -18,7 +18,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import card, figure_card, how_to_load, notice, view_store
+from dashboard.components import (as_of_field, card, figure_card, how_to_load,
+                                 notice, section_outputs, section_unchanged, view_store)
 from dashboard.figures import audit as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import data_label, t
@@ -92,12 +93,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                 dcc.Dropdown(id=U.YEAR, value=year, clearable=False, searchable=False,
                              options=[{"label": str(year), "value": year}] if year else [], className="bw-year"),
             ]),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.as_of", lang)),
-                dcc.DatePickerSingle(id=U.AS_OF, date=as_of.isoformat() if as_of else None,
-                                     display_format="YYYY-MM-DD", first_day_of_week=1,
-                                     placeholder=t("overview.as_of", lang)),
-            ]),
+            as_of_field(U.AS_OF, as_of, lang),
             html.Div(id=U.AS_OF_NOTE, className="bw-schedule"),
         ]),
         html.Div(id=U.MESSAGE),
@@ -247,12 +243,7 @@ def _blank() -> dict:
     out = {"year_options": dash.no_update, "year": dash.no_update, "as_of": dash.no_update,
            "as_of_min": None, "as_of_max": None, "as_of_note": "", "message": None,
            "body_style": HIDDEN, "headline": [], "view": dash.no_update}
-    for name in GRAPHS:
-        out[f"fig:{name}"] = dash.no_update
-        out[f"config:{name}"] = dash.no_update
-        out[f"style:{name}"] = dash.no_update
-    for name in TABLES:
-        out[f"table:{name}"] = {"columnDefs": dash.no_update, "rowData": dash.no_update}
+    out.update(section_unchanged(GRAPHS, TABLES))
     return out
 
 
@@ -281,13 +272,7 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
         "message": Output(U.MESSAGE, "children"), "body_style": Output(U.BODY, "style"),
         "headline": Output(U.HEADLINE, "children"), "view": Output(ids.view(VIEW), "data"),
     }
-    for name in GRAPHS:
-        output[f"fig:{name}"] = Output(ids.graph(name), "figure")
-        output[f"config:{name}"] = Output(ids.graph(name), "config")
-        output[f"style:{name}"] = Output(ids.graph(name), "style")
-    for name in TABLES:
-        output[f"table:{name}"] = {"columnDefs": Output(ids.table(name), "columnDefs"),
-                                   "rowData": Output(ids.table(name), "rowData")}
+    output.update(section_outputs(GRAPHS, TABLES))
 
     @app.callback(
         output=output,

@@ -24,7 +24,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import card, figure_card, how_to_load, notice, view_store
+from dashboard.components import (as_of_field, card, figure_card, how_to_load,
+                                 notice, section_outputs, section_unchanged, view_store)
 from dashboard.figures import assets as afigs
 from dashboard.figures import department as figs
 from dashboard.figures.common import image_config, image_filename
@@ -328,12 +329,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                 dcc.Dropdown(id=D.YEAR, value=year, clearable=False, searchable=False,
                              options=[{"label": str(year), "value": year}] if year else [], className="bw-year"),
             ]),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.as_of", lang)),
-                dcc.DatePickerSingle(id=D.AS_OF, date=as_of.isoformat() if as_of else None,
-                                     display_format="YYYY-MM-DD", first_day_of_week=1,
-                                     placeholder=t("overview.as_of", lang)),
-            ]),
+            as_of_field(D.AS_OF, as_of, lang),
             html.Div(id=D.SCHEDULE, className="bw-schedule"),
         ]),
         html.Div(id=D.MESSAGE),
@@ -579,12 +575,7 @@ def _blank(lang: str) -> dict:
         "picker_style": HIDDEN, "body_style": HIDDEN,
         "heading": [], "headline": [], "flags_note": "", "view": dash.no_update,
     }
-    for name in GRAPHS:
-        out[f"fig:{name}"] = dash.no_update
-        out[f"config:{name}"] = dash.no_update
-        out[f"style:{name}"] = dash.no_update
-    for name in TABLES:
-        out[f"table:{name}"] = {"columnDefs": dash.no_update, "rowData": dash.no_update}
+    out.update(section_unchanged(GRAPHS, TABLES))
     return out
 
 
@@ -643,13 +634,7 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
         "flags_note": Output(D.FLAGS, "children"),
         "view": Output(ids.view(VIEW), "data"),
     }
-    for name in GRAPHS:
-        output[f"fig:{name}"] = Output(ids.graph(name), "figure")
-        output[f"config:{name}"] = Output(ids.graph(name), "config")
-        output[f"style:{name}"] = Output(ids.graph(name), "style")
-    for name in TABLES:
-        output[f"table:{name}"] = {"columnDefs": Output(ids.table(name), "columnDefs"),
-                                   "rowData": Output(ids.table(name), "rowData")}
+    output.update(section_outputs(GRAPHS, TABLES))
 
     @app.callback(
         output=output,

@@ -31,7 +31,7 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import card, figure_card, how_to_load, notice, view_store
+from dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store
 from dashboard.figures import execution as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
@@ -137,12 +137,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                              options=[{"label": str(year), "value": year}] if year else [],
                              className="bw-year"),
             ]),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.as_of", lang)),
-                dcc.DatePickerSingle(id=E.AS_OF, date=as_of.isoformat() if as_of else None,
-                                     display_format="YYYY-MM-DD", first_day_of_week=1,
-                                     placeholder=t("overview.as_of", lang)),
-            ]),
+            as_of_field(E.AS_OF, as_of, lang),
             html.Div(className="bw-field", children=[
                 html.Span(t("exec.by", lang)),
                 dcc.RadioItems(id=E.BY, value=node.by, className="bw-exec-by", inline=True,

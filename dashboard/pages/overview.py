@@ -17,7 +17,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import card, figure_card, how_to_load, notice, view_store
+from dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store
 from dashboard.briefing_route import briefing_link
 from dashboard.figures import overview as figs
 from dashboard.figures.common import image_config, image_filename
@@ -52,12 +52,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                              options=[{"label": str(year), "value": year}] if year else [],
                              className="bw-year"),
             ]),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.as_of", lang)),
-                dcc.DatePickerSingle(id=ids.Overview.AS_OF, date=as_of.isoformat() if as_of else None,
-                                     display_format="YYYY-MM-DD", first_day_of_week=1,
-                                     placeholder=t("overview.as_of", lang)),
-            ]),
+            as_of_field(ids.Overview.AS_OF, as_of, lang),
             html.Div(id=ids.Overview.SCHEDULE, className="bw-schedule"),
             briefing_link(lang, build_search({"year": year, "as_of": as_of})),
         ]),

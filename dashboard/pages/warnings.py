@@ -28,7 +28,7 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import auth, ids
 from dashboard import format as fmt
-from dashboard.components import card, figure_card, how_to_load, notice, view_store
+from dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store
 from dashboard.figures import warnings as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
@@ -114,12 +114,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                 dcc.Dropdown(id=W.YEAR, value=year, clearable=False, searchable=False, className="bw-year",
                              options=[{"label": str(year), "value": year}] if year else []),
             ]),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.as_of", lang)),
-                dcc.DatePickerSingle(id=W.AS_OF, date=as_of.isoformat() if as_of else None,
-                                     display_format="YYYY-MM-DD", first_day_of_week=1,
-                                     placeholder=t("overview.as_of", lang)),
-            ]),
+            as_of_field(W.AS_OF, as_of, lang),
             _dropdown(W.RULE, t("warn.rule", lang), rule, rule_options(lang), width="220px",
                       searchable=True, placeholder=every),
             _dropdown(W.SEVERITY, t("warn.severity", lang), severity,
