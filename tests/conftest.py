@@ -38,12 +38,13 @@ def rows(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
 TEST_PASSWORD = "Test-password-1"
 
 
-def signed_in_client(app, data_dir: Path, username: str = "tester", role: str = "staff"):
+def signed_in_client(app, data_dir: Path, username: str = "tester", role: str = "staff",
+                     depts: list[str] | None = None):
     """A Flask test client of a Dash app, logged in through the real login form."""
     from queries import accounts
 
     if accounts.get_user(data_dir, username) is None:
-        accounts.add_user(data_dir, username, TEST_PASSWORD, role)
+        accounts.add_user(data_dir, username, TEST_PASSWORD, role, depts=depts)
     client = app.server.test_client()
     client.get("/login")
     with client.session_transaction() as s:

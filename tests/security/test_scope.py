@@ -6,7 +6,6 @@ import re
 
 from dashboard import ids
 from dashboard.app import create_app
-from queries import accounts
 from queries.flags import computed_flags
 from queries.rules.config import load_thresholds
 from queries.store import Store, current_scope, scoped
@@ -44,13 +43,7 @@ def test_flags_are_cached_per_scope(data_dir):
 def test_a_limited_member_gets_only_their_department_over_http(data_dir):
     sample.build(data_dir)
     app = create_app(data_dir)
-    accounts.add_user(data_dir, "district", "District-pass-1", "member", depts=["002"])
-    client = app.server.test_client()
-    client.get("/login")
-    with client.session_transaction() as s:
-        token = s["csrf"]
-    assert client.post("/login", data={"username": "district", "password": "District-pass-1", "csrf": token,
-                                       "next": "/"}).status_code == 302
+    client = signed_in_client(app, data_dir, "district", "member", depts=["002"])
     deps = client.get("/_dash-dependencies").get_json()
     [dep] = [d for d in deps if "overview-year.options" in d["output"]]
 
@@ -75,12 +68,7 @@ def test_a_limited_member_gets_only_their_department_over_http(data_dir):
 def test_a_limited_member_downloads_only_their_vouchers(data_dir):
     sample.build(data_dir)
     app = create_app(data_dir)
-    accounts.add_user(data_dir, "district2", "District-pass-2", "member", depts=["002"])
-    client = app.server.test_client()
-    client.get("/login")
-    with client.session_transaction() as s:
-        token = s["csrf"]
-    client.post("/login", data={"username": "district2", "password": "District-pass-2", "csrf": token, "next": "/"})
+    client = signed_in_client(app, data_dir, "district2", "member", depts=["002"])
     res = client.get("/download/exec-vouchers.csv?year=2025&as_of=2025-12-31&by=dept&vouchers=1")
     assert res.status_code == 200, res.get_data(as_text=True)[:300]
     body = res.get_data(as_text=True)
