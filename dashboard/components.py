@@ -1,6 +1,7 @@
 """Small building blocks every page uses: a chart with its downloads, a card, a notice."""
 from __future__ import annotations
 
+import logging
 import string
 
 from dash import dcc, html
@@ -8,6 +9,8 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.figures.common import image_config
 from dashboard.i18n import norm_lang, STRINGS, t
+
+_log = logging.getLogger("budgetwatch.dashboard")
 
 
 def figure_card(name: str, lang: str, filename: str) -> html.Div:
@@ -103,3 +106,14 @@ def section_unchanged(graphs, tables) -> dict:
         out[f"table:{name}"] = {"columnDefs": dash.no_update, "rowData": dash.no_update}
     return out
 
+
+def failure(exc: BaseException, lang: str, where: str) -> html.Div:
+    """What a page shows when drawing failed: one sentence, never a traceback (call it in the
+    ``except`` block: an unexpected error's traceback goes to the log)."""
+    from queries.store import QueryError
+
+    if isinstance(exc, QueryError):
+        _log.warning("%s query failed: %s", where, exc)
+        return notice(t("error.query", lang), detail=str(exc), tone="is-error")
+    _log.exception("%s page failed", where)
+    return notice(t("error.unexpected", lang), tone="is-error")

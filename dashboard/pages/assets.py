@@ -18,8 +18,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import (card, figure_card, how_to_load, notice,
-                                 section_outputs, section_unchanged, view_store)
+from dashboard.components import (card, failure, figure_card, how_to_load,
+                                 notice, section_outputs, section_unchanged, view_store)
 from dashboard.figures import assets as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
@@ -29,7 +29,7 @@ from dashboard.pages.department import (ADMIN_COLS, HIDDEN, admin_frame, Col, en
 from dashboard.tables import Export, register_export
 from dashboard.urls import int_param, lang_of, with_params
 from queries import assets as qa
-from queries.store import QueryError, Store
+from queries.store import Store
 
 PATH = "/assets"
 NAV_KEY = "nav.assets"
@@ -194,13 +194,8 @@ def update_assets(store: Store, year, enterprise: str | None, category: str | No
     out = _blank()
     try:
         data = load(store, int_param(str(year)) if year is not None else None, enterprise or None, category or None)
-    except QueryError as exc:
-        log.warning("assets query failed: %s", exc)
-        out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
-        return out
-    except Exception:
-        log.exception("assets page failed")
-        out["message"] = notice(t("error.unexpected", lang), tone="is-error")
+    except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log
+        out["message"] = failure(exc, lang, "assets")
         return out
     if data is None:
         out["message"] = notice(t("assets.empty", lang), more=how_to_load(lang))

@@ -18,8 +18,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import (as_of_field, card, figure_card, how_to_load,
-                                 notice, section_outputs, section_unchanged, view_store)
+from dashboard.components import (as_of_field, card, failure, figure_card,
+                                 how_to_load, notice, section_outputs, section_unchanged, view_store)
 from dashboard.figures import audit as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import data_label, t
@@ -29,7 +29,7 @@ from dashboard.pages.department import (HIDDEN, SEVERITY_CLASSES, Col, export_fr
 from dashboard.tables import Export, register_export
 from dashboard.urls import date_param, int_param, lang_of, with_params
 from queries import audit as qu
-from queries.store import QueryError, Store
+from queries.store import Store
 
 PATH = "/audit"
 NAV_KEY = "nav.audit"
@@ -205,13 +205,8 @@ def update_audit(store: Store, year, as_of: str | None, search: str | None, *, t
         data = load(store, int_param(str(year)) if year is not None else None, date_param(as_of), today=today)
         if data is not None:
             parts = tables(data, lang)
-    except QueryError as exc:
-        log.warning("audit query failed: %s", exc)
-        out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
-        return out
-    except Exception:
-        log.exception("audit page failed")
-        out["message"] = notice(t("error.unexpected", lang), tone="is-error")
+    except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log
+        out["message"] = failure(exc, lang, "audit")
         return out
     if data is None:
         out["message"] = notice(t("audit.empty", lang), more=how_to_load(lang))

@@ -27,7 +27,7 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import auth, ids
 from dashboard import format as fmt
-from dashboard.components import notice, view_store
+from dashboard.components import failure, notice, view_store
 from dashboard.i18n import data_label, t
 from dashboard.tables import Export, file_name, register_export, table_card, to_csv_bytes, to_xlsx_bytes
 from dashboard.urls import lang_of, with_params
@@ -35,7 +35,7 @@ from ingest.pipeline import FileReport, ingest_files
 from ingest.spec import FEEDS
 from queries import overview as qo
 from queries.loads import load_history
-from queries.store import QueryError, Store
+from queries.store import Store
 
 PATH = "/data"
 NAV_KEY = "nav.data"
@@ -175,13 +175,8 @@ def refresh(store: Store, feed: str | None, search: str | None, *, now: dt.datet
         with store.reader() as con:
             status = status_frame(qo.feed_freshness(con, now=now), lang)
             history = history_frame(load_history(con), lang)
-    except QueryError as exc:
-        log.warning("data page query failed: %s", exc)
-        out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
-        return out
-    except Exception:
-        log.exception("data page failed")
-        out["message"] = notice(t("error.unexpected", lang), tone="is-error")
+    except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log
+        out["message"] = failure(exc, lang, "data page")
         return out
     status_columns = grid_columns(status, hide=("feed", "tone"))
     status_columns[-1]["cellClassRules"] = {f"bw-state-{x}": f"params.data.tone == '{x}'" for x in ("ok", "stale", "empty")}

@@ -24,8 +24,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import (as_of_field, card, figure_card, how_to_load,
-                                 notice, section_outputs, section_unchanged, view_store)
+from dashboard.components import (as_of_field, card, failure, figure_card,
+                                 how_to_load, notice, section_outputs, section_unchanged, view_store)
 from dashboard.figures import assets as afigs
 from dashboard.figures import department as figs
 from dashboard.figures.common import image_config, image_filename
@@ -39,7 +39,7 @@ from queries import department as qd
 from queries import overview as q
 from queries.reference import label
 from queries.rules.config import load_thresholds
-from queries.store import QueryError, Store
+from queries.store import Store
 
 PATH = "/departments"
 NAV_KEY = "nav.departments"
@@ -500,13 +500,8 @@ def _update_department(store: Store, year, as_of: str | None, dept: str | None, 
                                for tbl in ("departments", "assets_enterprise", "assets_admin", "audit_findings"))
             out["message"] = notice(t("empty.no_budget" if anything else "empty.none", lang), more=how_to_load(lang))
             return out
-    except QueryError as exc:
-        log.warning("department query failed: %s", exc)
-        out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
-        return out
-    except Exception:
-        log.exception("department page failed")
-        out["message"] = notice(t("error.unexpected", lang), tone="is-error")
+    except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log
+        out["message"] = failure(exc, lang, "department")
         return out
 
     period = data.period

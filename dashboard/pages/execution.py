@@ -31,7 +31,7 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store
+from dashboard.components import as_of_field, card, failure, figure_card, how_to_load, notice, view_store
 from dashboard.figures import execution as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
@@ -41,7 +41,7 @@ from queries import execution as q
 from queries import flags as qf
 from queries import reference
 from queries.overview import Period, day_of_year, resolve_period
-from queries.store import QueryError, Store
+from queries.store import Store
 
 PATH = "/execution"
 NAV_KEY = "nav.execution"
@@ -441,13 +441,8 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
             n_vouchers = None
             if show_vouchers and voucher:
                 n_vouchers = q.vouchers_page(con, node, y, day, start=0, end=0, voucher=voucher)[1]
-    except QueryError as exc:
-        log.warning("execution query failed: %s", exc)
-        out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
-        return out
-    except Exception:  # the page's last guard: a person sees a sentence, the log the traceback
-        log.exception("execution page failed")
-        out["message"] = notice(t("error.unexpected", lang), tone="is-error")
+    except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log
+        out["message"] = failure(exc, lang, "execution")
         return out
 
     # The resolved state: defaults filled, the path as far as it is valid.

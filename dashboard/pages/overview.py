@@ -17,14 +17,14 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store
+from dashboard.components import as_of_field, card, failure, figure_card, how_to_load, notice, view_store
 from dashboard.briefing_route import briefing_link
 from dashboard.figures import overview as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import data_label, t
 from dashboard.urls import build_search, date_param, int_param, lang_of, with_params
 from queries import overview as q
-from queries.store import QueryError, Store
+from queries.store import Store
 
 PATH = "/"
 NAV_KEY = "nav.overview"
@@ -157,13 +157,8 @@ def update_overview(store: Store, year: int | str | None, as_of: str | None, sea
                 out["message"] = notice(t(key, lang), more=how_to_load(lang))
                 return out
             depts, funds, monthly = frames(con, period)
-    except QueryError as exc:
-        log.warning("overview query failed: %s", exc)
-        out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
-        return out
-    except Exception:  # the page's last guard: a person sees a sentence, the log the traceback
-        log.exception("overview failed")
-        out["message"] = notice(t("error.unexpected", lang), tone="is-error")
+    except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log
+        out["message"] = failure(exc, lang, "overview")
         return out
 
     y, day, schedule = period.year, period.as_of, period.schedule
