@@ -69,6 +69,15 @@ def how_to_load(lang: str) -> list:
                      example="budgetwatch ingest payments 2025年支付明细.csv", demo="budgetwatch demo")
 
 
+def year_field(id_: str, year, lang: str) -> html.Label:
+    """The toolbar's 年度 dropdown (its options are filled by the page's callback)."""
+    return html.Label(className="bw-field", children=[
+        html.Span(t("overview.year", lang)),
+        dcc.Dropdown(id=id_, value=year, clearable=False, searchable=False,
+                     options=[{"label": str(year), "value": year}] if year else [], className="bw-year"),
+    ])
+
+
 def as_of_field(id_: str, as_of, lang: str) -> html.Label:
     """The toolbar's 截至日期 picker every dated page has (the value lives in the URL)."""
     return html.Label(className="bw-field", children=[

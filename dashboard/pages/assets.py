@@ -19,7 +19,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import format as fmt
 from dashboard import ids
 from dashboard.components import (card, failure, figure_card, how_to_load,
-                                 notice, section_outputs, section_unchanged, view_store)
+                                 notice, section_outputs, section_unchanged, view_store, year_field)
 from dashboard.figures import assets as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
@@ -68,11 +68,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         view_store(VIEW),
         html.Div(className="bw-toolbar", children=[
             html.H1(t("assets.title", lang), className="bw-page-title"),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.year", lang)),
-                dcc.Dropdown(id=A.YEAR, value=year, clearable=False, searchable=False,
-                             options=[{"label": str(year), "value": year}] if year else [], className="bw-year"),
-            ]),
+            year_field(A.YEAR, year, lang),
             html.Div(id=A.THRESHOLDS, className="bw-schedule"),
         ]),
         html.Div(id=A.MESSAGE),

@@ -19,7 +19,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import format as fmt
 from dashboard import ids
 from dashboard.components import (as_of_field, card, failure, figure_card,
-                                 how_to_load, notice, section_outputs, section_unchanged, view_store)
+                                 how_to_load, notice, section_outputs, section_unchanged, view_store, year_field)
 from dashboard.figures import audit as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import data_label, t
@@ -88,11 +88,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         view_store(VIEW),
         html.Div(className="bw-toolbar", children=[
             html.H1(t("audit.title", lang), className="bw-page-title"),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.year", lang)),
-                dcc.Dropdown(id=U.YEAR, value=year, clearable=False, searchable=False,
-                             options=[{"label": str(year), "value": year}] if year else [], className="bw-year"),
-            ]),
+            year_field(U.YEAR, year, lang),
             as_of_field(U.AS_OF, as_of, lang),
             html.Div(id=U.AS_OF_NOTE, className="bw-schedule"),
         ]),

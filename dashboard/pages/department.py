@@ -25,7 +25,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import format as fmt
 from dashboard import ids
 from dashboard.components import (as_of_field, card, failure, figure_card,
-                                 how_to_load, notice, section_outputs, section_unchanged, view_store)
+                                 how_to_load, notice, section_outputs, section_unchanged, view_store, year_field)
 from dashboard.figures import assets as afigs
 from dashboard.figures import department as figs
 from dashboard.figures.common import image_config, image_filename
@@ -324,11 +324,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                              options=[{"label": dept, "value": dept}] if dept else [],
                              placeholder=t("dept.pick_placeholder", lang), className="bw-dept-pick"),
             ]),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.year", lang)),
-                dcc.Dropdown(id=D.YEAR, value=year, clearable=False, searchable=False,
-                             options=[{"label": str(year), "value": year}] if year else [], className="bw-year"),
-            ]),
+            year_field(D.YEAR, year, lang),
             as_of_field(D.AS_OF, as_of, lang),
             html.Div(id=D.SCHEDULE, className="bw-schedule"),
         ]),

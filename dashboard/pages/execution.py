@@ -31,7 +31,8 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import as_of_field, card, failure, figure_card, how_to_load, notice, view_store
+from dashboard.components import (as_of_field, card, failure, figure_card,
+                                 how_to_load, notice, view_store, year_field)
 from dashboard.figures import execution as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
@@ -131,12 +132,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         dcc.Store(id=E.GRID_QUERY),
         html.Div(className="bw-toolbar", children=[
             html.H1(t("exec.title", lang), className="bw-page-title"),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.year", lang)),
-                dcc.Dropdown(id=E.YEAR, value=year, clearable=False, searchable=False,
-                             options=[{"label": str(year), "value": year}] if year else [],
-                             className="bw-year"),
-            ]),
+            year_field(E.YEAR, year, lang),
             as_of_field(E.AS_OF, as_of, lang),
             html.Div(className="bw-field", children=[
                 html.Span(t("exec.by", lang)),

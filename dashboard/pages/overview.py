@@ -17,7 +17,8 @@ from dash import Input, Output, State, dcc, html
 
 from dashboard import format as fmt
 from dashboard import ids
-from dashboard.components import as_of_field, card, failure, figure_card, how_to_load, notice, view_store
+from dashboard.components import (as_of_field, card, failure, figure_card,
+                                 how_to_load, notice, view_store, year_field)
 from dashboard.briefing_route import briefing_link
 from dashboard.figures import overview as figs
 from dashboard.figures.common import image_config, image_filename
@@ -46,12 +47,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         dcc.Location(id=ids.Execution.OVERVIEW_GO, refresh="callback-nav"),   # a department bar → its drill-down
         html.Div(className="bw-toolbar", children=[
             html.H1(t("overview.title", lang), className="bw-page-title"),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.year", lang)),
-                dcc.Dropdown(id=ids.Overview.YEAR, value=year, clearable=False, searchable=False,
-                             options=[{"label": str(year), "value": year}] if year else [],
-                             className="bw-year"),
-            ]),
+            year_field(ids.Overview.YEAR, year, lang),
             as_of_field(ids.Overview.AS_OF, as_of, lang),
             html.Div(id=ids.Overview.SCHEDULE, className="bw-schedule"),
             briefing_link(lang, build_search({"year": year, "as_of": as_of})),

@@ -28,7 +28,7 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import auth, ids
 from dashboard import format as fmt
-from dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store
+from dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store, year_field
 from dashboard.figures import warnings as figs
 from dashboard.figures.common import image_config, image_filename
 from dashboard.i18n import t
@@ -109,11 +109,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         dcc.Store(id=W.SCROLL),
         html.Div(className="bw-toolbar", children=[
             html.H1(t("warn.title", lang), className="bw-page-title"),
-            html.Label(className="bw-field", children=[
-                html.Span(t("overview.year", lang)),
-                dcc.Dropdown(id=W.YEAR, value=year, clearable=False, searchable=False, className="bw-year",
-                             options=[{"label": str(year), "value": year}] if year else []),
-            ]),
+            year_field(W.YEAR, year, lang),
             as_of_field(W.AS_OF, as_of, lang),
             _dropdown(W.RULE, t("warn.rule", lang), rule, rule_options(lang), width="220px",
                       searchable=True, placeholder=every),
