@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from ingest.pipeline import ingest_files  # noqa: E402
-from queries.store import Store  # noqa: E402
+from budgetwatch.ingest.pipeline import ingest_files  # noqa: E402
+from budgetwatch.queries.store import Store  # noqa: E402
 
 TYPES = {"voucher_no": "VARCHAR", "pay_date": "DATE", "dept_code": "VARCHAR", "func_code": "VARCHAR",
          "econ_code": "VARCHAR", "fund_type": "VARCHAR", "payee": "VARCHAR", "amount": "DECIMAL(18,2)",

@@ -39,13 +39,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dashboard import auth  # noqa: E402
-from dashboard.pages import assets, audit, data, department, execution, overview, warnings  # noqa: E402
-from queries import execution as qe  # noqa: E402
-from queries import flags as qf  # noqa: E402
-from queries import reference  # noqa: E402
-from queries.accounts import User  # noqa: E402
-from queries.store import Store  # noqa: E402
+from budgetwatch.dashboard import auth  # noqa: E402
+from budgetwatch.dashboard.pages import assets, audit, data, department, execution, overview, warnings  # noqa: E402
+from budgetwatch.queries import execution as qe  # noqa: E402
+from budgetwatch.queries import flags as qf  # noqa: E402
+from budgetwatch.queries import reference  # noqa: E402
+from budgetwatch.queries.accounts import User  # noqa: E402
+from budgetwatch.queries.store import Store  # noqa: E402
 
 TARGET_S = 1.0
 
@@ -135,7 +135,7 @@ def timed(call: Callable[[], object]) -> float:
 def publish(store: Store) -> float:
     """A new generation, as a load makes it (copy, change, after-load step, publish); returns
     the after-load step's seconds."""
-    from queries import summary
+    from budgetwatch.queries import summary
     with store.writer(who="bench") as w:
         w.touch()
         started = time.perf_counter()
@@ -208,8 +208,8 @@ def _out_spec(output: str) -> list | dict:
 
 
 def bench_http(store: Store, runs: int) -> list[tuple[str, float, float]]:
-    from dashboard import ids
-    from queries import accounts
+    from budgetwatch.dashboard import ids
+    from budgetwatch.queries import accounts
     user, password = "pages-bench", "Pages-bench-pass-1"
     if accounts.get_user(store.data_dir, user) is None:
         accounts.add_user(store.data_dir, user, password, "staff")

@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from queries.rules import RULES, compute_flags  # noqa: E402
-from queries.store import Store  # noqa: E402
+from budgetwatch.queries.rules import RULES, compute_flags  # noqa: E402
+from budgetwatch.queries.store import Store  # noqa: E402
 
 TARGET_S = 30.0
 

@@ -127,7 +127,7 @@ AFTER_LOAD_S: list[float] = []     # seconds of the pages' summary refresh insid
 def _watch_after_load() -> None:
     """Time ``queries.summary.after_load`` (year summary + default flags, made at load for the
     pages) apart from the ingest itself, when the pipeline calls it."""
-    from ingest import pipeline
+    from budgetwatch.ingest import pipeline
     summary = getattr(pipeline, "summary", None)
     if summary is None or getattr(summary.after_load, "_bench", False):
         return
@@ -145,7 +145,7 @@ def _watch_after_load() -> None:
 
 def ingest(store, feed: str, paths: list[Path], who: str = "bench") -> tuple[float, list, float]:
     """(seconds, reports, seconds of them spent in the pages' summary refresh)."""
-    from ingest.pipeline import ingest_files
+    from budgetwatch.ingest.pipeline import ingest_files
     _watch_after_load()
     AFTER_LOAD_S.clear()
     secs, reports = timed(lambda: ingest_files(store, feed, paths, who=who))
@@ -177,7 +177,7 @@ def sample_xlsx(src: Path, dst: Path, rows: int) -> None:
 
 
 def run_ingest(feeds: dict[str, list[Path]], work: Path, data: Path, args, R: dict) -> None:
-    from queries.store import Store
+    from budgetwatch.queries.store import Store
     pay = feeds["payments"]
     current, previous = pay[-1], pay[0]          # 03_payments_<prev>.csv, 03_payments_<cur>.csv
     rows = count_lines(current) - 1
@@ -239,8 +239,8 @@ def run_ingest(feeds: dict[str, list[Path]], work: Path, data: Path, args, R: di
 # -- 3. drill-down queries ---------------------------------------------------------------------
 def pick_nodes(store) -> dict:
     """The codes a person would click first: the largest class, its largest 款, …"""
-    from queries import execution as qe
-    from queries import overview as qo
+    from budgetwatch.queries import execution as qe
+    from budgetwatch.queries import overview as qo
     with store.reader() as con:
         period = qo.resolve_period(con)
         y, day = period.year, period.as_of
@@ -259,8 +259,8 @@ def pick_nodes(store) -> dict:
 
 def duck_queries(nodes: dict) -> list[tuple[str, object]]:
     """(name, fn(con)) — the calls behind each dashboard interaction, as the pages make them."""
-    from queries import execution as qe
-    from queries import overview as qo
+    from budgetwatch.queries import execution as qe
+    from budgetwatch.queries import overview as qo
     y, day = nodes["year"], dt.date.fromisoformat(nodes["as_of"])
     f, d = nodes["func"], nodes["dept"]
 
@@ -299,9 +299,9 @@ def daily_queries(nodes: dict) -> list[tuple[str, str, dict, object]]:
     """(name, SQL on payments_daily, parameters, the page function it stands for) — what the
     drill-down's heaviest queries cost when they read the per-day sums made at load instead of
     every payment (queries/*.py are the pages'; these show what switching would give)."""
-    from queries import execution as qe
-    from queries import overview as qo
-    from queries.overview import _TREE_CTE
+    from budgetwatch.queries import execution as qe
+    from budgetwatch.queries import overview as qo
+    from budgetwatch.queries.overview import _TREE_CTE
     y, day = nodes["year"], dt.date.fromisoformat(nodes["as_of"])
     f, d = nodes["func"], nodes["dept"]
     p = {"year": y, "as_of": day}
@@ -348,7 +348,7 @@ def daily_queries(nodes: dict) -> list[tuple[str, str, dict, object]]:
 
 
 def run_daily_queries(store, nodes: dict, runs: int) -> dict:
-    from ingest.load import daily_ready
+    from budgetwatch.ingest.load import daily_ready
     with store.reader() as con:
         if not daily_ready(con):
             say("  payments_daily not valid for this generation: skipped")
@@ -388,7 +388,7 @@ def pandas_worker(data_dir: str, nodes_json: str, runs: int) -> None:
     """Subprocess: the usual Dash approach — every payment in one DataFrame, filtered per callback."""
     import pandas as pd
 
-    from queries.store import Store
+    from budgetwatch.queries.store import Store
     nodes = json.loads(nodes_json)
     y, day = nodes["year"], pd.Timestamp(nodes["as_of"])
     f, d = nodes["func"], nodes["dept"]
@@ -510,7 +510,7 @@ def run_pandas(data: Path, nodes: dict, runs: int) -> dict:
 
 # -- 4. rules --------------------------------------------------------------------------------
 def run_rules(store, year: int) -> dict:
-    from queries.rules import compute_flags
+    from budgetwatch.queries.rules import compute_flags
     with store.reader() as con:
         timings: dict[str, float] = {}
         secs, flags = timed(lambda: compute_flags(con, year, timings=timings))
@@ -538,7 +538,7 @@ def free_port() -> int:
 
 
 def run_browser(data: Path, nodes: dict, work: Path, rounds: int) -> dict:
-    from queries import accounts
+    from budgetwatch.queries import accounts
     if accounts.get_user(data, BENCH_USER) is None:
         accounts.add_user(data, BENCH_USER, BENCH_PASSWORD, "admin")
     port = free_port()
@@ -584,7 +584,7 @@ CRUMB_IS = """code => { const c = document.querySelector('.bw-crumb.is-current')
 def _drive(base: str, nodes: dict, rounds: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from dashboard import ids
+    from budgetwatch.dashboard import ids
     body = ids.Execution.BODY
     out: dict = {"overview_ms": [], "exec_first_ms": [], "drill_ms": [], "grid_ms": [], "overview_nav_ms": []}
     with sync_playwright() as pw:
@@ -758,7 +758,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.pandas_worker:
         pandas_worker(args.pandas_worker[0], args.pandas_worker[1], args.runs)
         return 0
-    from queries.store import Store
+    from budgetwatch.queries.store import Store
     steps = set(args.only.split(","))
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)

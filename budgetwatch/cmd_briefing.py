@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from budgetwatch.cli import add_data_dir
-from queries.store import QueryError, Store
+from budgetwatch.queries.store import QueryError, Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_briefing(args: argparse.Namespace) -> int:
-    from dashboard.briefing import BriefingError, build
+    from budgetwatch.dashboard.briefing import BriefingError, build
 
     fmt = args.format or ("html" if str(args.output).lower().endswith((".html", ".htm")) else "pdf")
     try:

@@ -6,8 +6,8 @@ import sys
 
 from budgetwatch.cli import add_data_dir
 from budgetwatch.cmd_ingest import STATUS_TEXT, TerminalProgress
-from ingest.pipeline import ingest_files
-from queries.store import Store
+from budgetwatch.ingest.pipeline import ingest_files
+from budgetwatch.queries.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,7 +46,7 @@ DEMO_USER, DEMO_PASSWORD = "demo", "budgetwatch-demo-2025"
 
 def ensure_demo_account(store: Store, out=sys.stdout) -> None:
     """An administrator account for the demo, so every page (accounts and audit log too) can be tried."""
-    from queries import accounts
+    from budgetwatch.queries import accounts
 
     if accounts.get_user(store.data_dir, DEMO_USER) is None:
         accounts.add_user(store.data_dir, DEMO_USER, DEMO_PASSWORD, "admin", display_name="演示账号", actor="demo")

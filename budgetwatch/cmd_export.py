@@ -18,9 +18,9 @@ from pathlib import Path
 
 from budgetwatch.cli import add_data_dir
 from budgetwatch.cmd_ingest import who_default
-from dashboard.urls import parse_search
-from queries import accounts
-from queries.store import QueryError, Store
+from budgetwatch.dashboard.urls import parse_search
+from budgetwatch.queries import accounts
+from budgetwatch.queries.store import QueryError, Store
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 TABLE_FORMATS = ("csv", "xlsx")
@@ -81,7 +81,7 @@ def _format(args: argparse.Namespace, allowed: tuple[str, ...]) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from dashboard import table_export, views
+    from budgetwatch.dashboard import table_export, views
 
     if args.list:
         print("图表 views (--view, png|svg|pdf):")
@@ -118,7 +118,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _export_view(store: Store, args: argparse.Namespace, query: dict, started: float) -> int:
-    from dashboard import snapshot, views
+    from budgetwatch.dashboard import snapshot, views
 
     fmt = _format(args, IMAGE_FORMATS)
     unused = views.unused_keys(args.view, query)

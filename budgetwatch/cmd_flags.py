@@ -25,13 +25,13 @@ from typing import Any
 import pandas as pd
 
 from budgetwatch.cli import add_data_dir
-from queries import flags as qflags
-from queries import reviews as rv
-from queries import state
-from queries.rules import RULES, compute_flags, fmt_wan
-from queries.rules.base import SEVERITY_CN, RuleError, select_rules
-from queries.rules.config import load_thresholds
-from queries.store import QueryError, Store
+from budgetwatch.queries import flags as qflags
+from budgetwatch.queries import reviews as rv
+from budgetwatch.queries import state
+from budgetwatch.queries.rules import RULES, compute_flags, fmt_wan
+from budgetwatch.queries.rules.base import SEVERITY_CN, RuleError, select_rules
+from budgetwatch.queries.rules.config import load_thresholds
+from budgetwatch.queries.store import QueryError, Store
 
 CSV_COLUMNS = ("rule", "severity", "entity_type", "entity_key", "year", "amount", "message",
                "title", "dept_code", "state", "review_status", "reviewer", "reviewed_at",

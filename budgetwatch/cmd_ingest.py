@@ -10,10 +10,10 @@ import time
 from pathlib import Path
 
 from budgetwatch.cli import add_data_dir
-from ingest.pipeline import FileReport, ingest_files
-from ingest.spec import FEEDS
-from queries.status import feed_status
-from queries.store import Store
+from budgetwatch.ingest.pipeline import FileReport, ingest_files
+from budgetwatch.ingest.spec import FEEDS
+from budgetwatch.queries.status import feed_status
+from budgetwatch.queries.store import Store
 
 SHOW_PROBLEMS = 50  # lines printed per file; the JSON report has up to validate.MAX_PROBLEMS
 

@@ -37,8 +37,8 @@ def serve(data_dir: str | os.PathLike | None = None, host: str = DEFAULT_HOST, p
     """Build the app over the data folder and serve it until interrupted."""
     import waitress
 
-    from dashboard.app import create_app
-    from queries.store import Store
+    from budgetwatch.dashboard.app import create_app
+    from budgetwatch.queries.store import Store
 
     store = Store(data_dir)
     app = create_app(store.data_dir)

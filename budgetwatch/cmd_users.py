@@ -8,7 +8,7 @@ import sys
 
 from budgetwatch.cli import add_data_dir
 from budgetwatch.cmd_ingest import who_default
-from queries import accounts
+from budgetwatch.queries import accounts
 
 
 def register(sub: argparse._SubParsersAction) -> None:

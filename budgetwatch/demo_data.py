@@ -68,7 +68,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from ingest.spec import FUND_TYPES
+from budgetwatch.ingest.spec import FUND_TYPES
 
 CITY = "湘江市"
 REGION_CODE = "430100"

@@ -7,17 +7,18 @@ per callback, so any number of apps (tests) and threads (waitress) can run side 
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from pathlib import Path
 
 import dash
 from dash import html
 
-from dashboard import briefing_route, downloads, frame, ids, security
-from dashboard.i18n import t
-from dashboard.pages import PAGES, PLANNED
-from queries.store import Store
+from budgetwatch.dashboard import briefing_route, downloads, frame, ids, security
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.pages import PAGES, PLANNED
+from budgetwatch.queries.store import Store
 
-ASSETS = Path(__file__).with_name("assets")
+ASSETS = Path(str(files("budgetwatch.dashboard") / "assets"))
 # Callback outputs that change things: the door refuses requests for them below the role.
 PROTECTED_OUTPUTS = (
     (ids.Warnings.SAVED, "staff"),           # saving a review (the only callback writing it)

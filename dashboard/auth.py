@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from flask import g, has_request_context
 
-from queries.accounts import User
+from budgetwatch.queries.accounts import User
 
 _acting: contextvars.ContextVar[User | None] = contextvars.ContextVar("budgetwatch_acting_user", default=None)
 

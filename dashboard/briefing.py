@@ -35,16 +35,16 @@ from string import Template
 
 import pandas as pd
 
-from dashboard import format as fmt
-from dashboard import snapshot, views
-from queries import briefing as qb
-from queries import flags as qflags
-from queries import overview as q
-from queries.exports import dept_name
-from queries.rules import RULES_BY_ID
-from queries.rules.base import SEVERITY_CN
-from queries.rules.config import load_thresholds
-from queries.store import Store
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import snapshot, views
+from budgetwatch.queries import briefing as qb
+from budgetwatch.queries import flags as qflags
+from budgetwatch.queries import overview as q
+from budgetwatch.queries.exports import dept_name
+from budgetwatch.queries.rules import RULES_BY_ID
+from budgetwatch.queries.rules.base import SEVERITY_CN
+from budgetwatch.queries.rules.config import load_thresholds
+from budgetwatch.queries.store import Store
 
 log = logging.getLogger("budgetwatch.briefing")
 

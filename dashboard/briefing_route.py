@@ -13,8 +13,8 @@ from urllib.parse import quote
 import dash
 from dash import Input, Output, html
 
-from dashboard import ids
-from dashboard.urls import build_search, date_param, int_param, parse_search
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.urls import build_search, date_param, int_param, parse_search
 
 log = logging.getLogger("budgetwatch.dashboard")
 
@@ -43,12 +43,12 @@ def register(app: dash.Dash, store) -> None:
     """The route on the Flask server, and the callback that keeps the link's address current."""
     import flask
 
-    from dashboard.briefing import DEFAULT_TOP, BriefingError, build, file_name
+    from budgetwatch.dashboard.briefing import DEFAULT_TOP, BriefingError, build, file_name
 
     @app.server.route(ROUTE)
     def briefing_pdf():
-        from dashboard import auth
-        from queries import accounts
+        from budgetwatch.dashboard import auth
+        from budgetwatch.queries import accounts
 
         args = flask.request.args
         fmt = "html" if args.get("format") == "html" else "pdf"

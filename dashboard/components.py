@@ -6,9 +6,9 @@ import string
 
 from dash import dcc, html
 
-from dashboard import ids
-from dashboard.figures.common import image_config
-from dashboard.i18n import norm_lang, STRINGS, t
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.figures.common import image_config
+from budgetwatch.dashboard.i18n import norm_lang, STRINGS, t
 
 _log = logging.getLogger("budgetwatch.dashboard")
 
@@ -119,7 +119,7 @@ def section_unchanged(graphs, tables) -> dict:
 def failure(exc: BaseException, lang: str, where: str) -> html.Div:
     """What a page shows when drawing failed: one sentence, never a traceback (call it in the
     ``except`` block: an unexpected error's traceback goes to the log)."""
-    from queries.store import QueryError
+    from budgetwatch.queries.store import QueryError
 
     if isinstance(exc, QueryError):
         _log.warning("%s query failed: %s", where, exc)

@@ -24,7 +24,7 @@ import os
 import tempfile
 from urllib.parse import quote
 
-from dashboard.tables import DOWNLOAD_ROUTE, REGISTRY_KEY, Registered, file_name, to_csv_bytes, to_xlsx_bytes
+from budgetwatch.dashboard.tables import DOWNLOAD_ROUTE, REGISTRY_KEY, Registered, file_name, to_csv_bytes, to_xlsx_bytes
 
 log = logging.getLogger("budgetwatch.dashboard")
 
@@ -47,8 +47,8 @@ def _disposition(name: str) -> dict:
 def _audit(store, name: str, kind: str, filters, rows: int | None) -> None:
     import flask
 
-    from dashboard import auth
-    from queries import accounts
+    from budgetwatch.dashboard import auth
+    from budgetwatch.queries import accounts
 
     accounts.log_event(store.data_dir, auth.current_user() or "anonymous", "export", name,
                        {"format": kind, "rows": rows, "filters": dict(filters), "via": "download"},
@@ -60,8 +60,8 @@ def register(app, store) -> None:
     import flask
 
     def download(name: str, kind: str):
-        from dashboard import auth
-        from dashboard.i18n import norm_lang
+        from budgetwatch.dashboard import auth
+        from budgetwatch.dashboard.i18n import norm_lang
 
         entry: Registered | None = flask.current_app.config.get(REGISTRY_KEY, {}).get(name)
         if entry is None:
@@ -77,7 +77,7 @@ def register(app, store) -> None:
                 return _streamed(store, entry, query, lang, kind)
             export = entry.fetch(store, query, lang)
         except Exception as exc:   # a sentence for the person, the traceback for the log
-            from dashboard.table_export import ExportError
+            from budgetwatch.dashboard.table_export import ExportError
             if isinstance(exc, ExportError):
                 return _text(400, str(exc))
             log.exception("download of %s failed", name)
@@ -94,7 +94,7 @@ def _streamed(store, entry: Registered, query: dict, lang: str, kind: str):
     that closes it when done; XLSX is written to a temporary file first."""
     import flask
 
-    from dashboard.table_export import csv_chunks, write_xlsx
+    from budgetwatch.dashboard.table_export import csv_chunks, write_xlsx
 
     stack = contextlib.ExitStack()             # the DuckDB connection (and the temporary file)
     try:

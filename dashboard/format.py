@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from dashboard.i18n import t
+from budgetwatch.dashboard.i18n import t
 
 
 def missing(value: object) -> bool:

@@ -17,10 +17,10 @@ from types import ModuleType
 import dash
 from dash import ALL, MATCH, Input, Output, State, dcc, html
 
-from dashboard import auth, ids, security
-from dashboard.i18n import t
-from queries.accounts import ROLE_NAMES
-from dashboard.urls import build_search, lang_of, parse_search, with_params
+from budgetwatch.dashboard import auth, ids, security
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.queries.accounts import ROLE_NAMES
+from budgetwatch.dashboard.urls import build_search, lang_of, parse_search, with_params
 
 # Downloads the chart next to the clicked button as SVG, named as its PNG download is.
 _SVG_DOWNLOAD_JS = """

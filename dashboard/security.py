@@ -26,8 +26,8 @@ from urllib.parse import urlparse
 
 from flask import Flask, Response, g, redirect, request, session
 
-from queries import accounts
-from queries.store import reset_scope, set_scope
+from budgetwatch.queries import accounts
+from budgetwatch.queries.store import reset_scope, set_scope
 
 IDLE_MINUTES = int(os.environ.get("BUDGETWATCH_IDLE_MINUTES", "60"))
 MAX_HOURS = 12

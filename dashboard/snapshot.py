@@ -20,8 +20,8 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from dashboard import format as fmt
-from dashboard.figures.common import MUTED
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.figures.common import MUTED
 
 FORMATS = ("png", "svg", "pdf")
 PRINT_WIDTH = 1000     # layout pixels: about A4/slide width at readable font sizes

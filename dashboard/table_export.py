@@ -26,10 +26,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from dashboard.tables import XLSX_MAX_ROWS, _sheet_title, context_rows, csv_comment_lines
-from dashboard.urls import date_param, int_param
-from queries import exports as qx
-from queries.store import Store
+from budgetwatch.dashboard.tables import XLSX_MAX_ROWS, _sheet_title, context_rows, csv_comment_lines
+from budgetwatch.dashboard.urls import date_param, int_param
+from budgetwatch.queries import exports as qx
+from budgetwatch.queries.store import Store
 
 FORMATS = ("csv", "xlsx")
 
@@ -70,7 +70,7 @@ def register(name: str, keys: Iterable[str], help: str = ""):
 
 
 def _period(con, query: dict):
-    from queries import overview as q
+    from budgetwatch.queries import overview as q
 
     period = q.resolve_period(con, int_param(query.get("year")), date_param(query.get("as_of")))
     if period is None:
@@ -109,7 +109,7 @@ def _vouchers(store: Store, query: dict, lang: str) -> Iterator[Source]:
 
 @register("departments", ("year", "as_of"), "各部门预算执行 / execution by department")
 def _departments(store: Store, query: dict, lang: str) -> Iterator[Source]:
-    from queries import overview as q
+    from budgetwatch.queries import overview as q
 
     with store.reader() as con:
         period = _period(con, query)
@@ -132,8 +132,8 @@ def _departments(store: Store, query: dict, lang: str) -> Iterator[Source]:
 
 @register("flags", ("year", "as_of", "dept", "severity"), "预警清单（含复核） / warnings with reviews")
 def _flags(store: Store, query: dict, lang: str) -> Iterator[Source]:
-    from queries import flags as qflags
-    from queries.rules.base import SEVERITY_CN
+    from budgetwatch.queries import flags as qflags
+    from budgetwatch.queries.rules.base import SEVERITY_CN
 
     year = int_param(query.get("year"))
     if year is None:
@@ -182,9 +182,9 @@ def open_execution_vouchers(store: Store, query: dict, lang: str) -> Iterator[So
     caller reads the batches."""
     import json
 
-    from dashboard.i18n import t
-    from dashboard.pages import execution as page
-    from queries import execution as qe
+    from budgetwatch.dashboard.i18n import t
+    from budgetwatch.dashboard.pages import execution as page
+    from budgetwatch.queries import execution as qe
 
     state = page.state_of(query)
     node = page.node_of(state)

@@ -34,10 +34,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from dashboard import auth, ids
-from dashboard.i18n import t
-from dashboard.urls import lang_of, parse_search
-from queries import accounts
+from budgetwatch.dashboard import auth, ids
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.urls import lang_of, parse_search
+from budgetwatch.queries import accounts
 
 XLSX_MAX_ROWS = 1_048_000  # Excel's sheet limit, less the header block
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qsl, urlencode
 
-from dashboard.i18n import norm_lang
+from budgetwatch.dashboard.i18n import norm_lang
 
 
 def parse_search(search: str | None) -> dict[str, str]:

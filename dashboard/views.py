@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from dashboard import format as fmt
-from dashboard.urls import date_param, int_param
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.urls import date_param, int_param
 
 DEFAULT_KEYS = ("year", "as_of")
 
@@ -82,7 +82,7 @@ def _dept_monthly(con, dept: str, year: int, as_of) -> "pd.DataFrame":
 
     import pandas as pd
 
-    from queries.flags import monthly_spending
+    from budgetwatch.queries.flags import monthly_spending
 
     parts = []
     for y, until in ((year - 1, dt.date(year - 1, 12, 31)), (year, as_of)):
@@ -95,9 +95,9 @@ def _dept_monthly(con, dept: str, year: int, as_of) -> "pd.DataFrame":
 
 def _overview(graph: str) -> Callable[[object, dict, str], ViewFigure]:
     def build(store, query: dict, lang: str) -> ViewFigure:
-        from dashboard.pages import overview as page
-        from queries import overview as q
-        from queries.exports import dept_name
+        from budgetwatch.dashboard.pages import overview as page
+        from budgetwatch.queries import overview as q
+        from budgetwatch.queries.exports import dept_name
 
         dept = (query.get("dept") or "").strip() if graph.endswith("monthly") else ""
         with store.reader() as con:
@@ -121,7 +121,7 @@ def _overview(graph: str) -> Callable[[object, dict, str], ViewFigure]:
 
 
 def _register_builtin() -> None:
-    from dashboard import ids
+    from budgetwatch.dashboard import ids
 
     register("overview.departments", _overview(ids.Overview.DEPARTMENTS),
              help="各部门预算执行进度与序时进度 / departments against the time schedule")
@@ -149,8 +149,8 @@ def _year(con, query: dict, years_sql: str) -> int:
 
 
 def _audit_status(store, query: dict, lang: str) -> ViewFigure:
-    from dashboard.figures.audit import status_figure
-    from queries.audit import counts_by
+    from budgetwatch.dashboard.figures.audit import status_figure
+    from budgetwatch.queries.audit import counts_by
 
     with store.reader() as con:
         year = _year(con, query, "SELECT max(audit_year) FROM audit_findings")
@@ -165,10 +165,10 @@ def _warning_counts(store, query: dict, lang: str) -> ViewFigure:
     (reviewed as dismissed left out), for the whole budget or one department with its units."""
     import pandas as pd
 
-    from dashboard.figures.warnings import counts_figure
-    from queries import flags as qflags
-    from queries import overview as q
-    from queries.rules import RULES_BY_ID
+    from budgetwatch.dashboard.figures.warnings import counts_figure
+    from budgetwatch.queries import flags as qflags
+    from budgetwatch.queries import overview as q
+    from budgetwatch.queries.rules import RULES_BY_ID
 
     dept = (query.get("dept") or "").strip()
     with store.reader() as con:
@@ -193,10 +193,10 @@ def _warning_counts(store, query: dict, lang: str) -> ViewFigure:
 
 
 def _debt_ratio(store, query: dict, lang: str) -> ViewFigure:
-    from dashboard.figures.assets import debt_ratio_figure
-    from queries.assets import enterprises
-    from queries.briefing import department_units
-    from queries.rules.config import load_thresholds
+    from budgetwatch.dashboard.figures.assets import debt_ratio_figure
+    from budgetwatch.queries.assets import enterprises
+    from budgetwatch.queries.briefing import department_units
+    from budgetwatch.queries.rules.config import load_thresholds
 
     thresholds = load_thresholds(store.data_dir)
     dept = (query.get("dept") or "").strip()

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ingest.problems import Refused, problem
-from ingest.spec import AMOUNT, Feed
+from budgetwatch.ingest.problems import Refused, problem
+from budgetwatch.ingest.spec import AMOUNT, Feed
 
 SCAN_ROWS = 30  # the header must be among the first rows
 UNITS = {"元": Decimal(1), "千元": Decimal(1000), "万元": Decimal(10000), "亿元": Decimal(100000000)}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ingest.spec import Feed
+from budgetwatch.ingest.spec import Feed
 
 
 @dataclass

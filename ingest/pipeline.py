@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest import load, read, validate
-from ingest.problems import Problem, Refused, problem
-from ingest.spec import FEEDS, Feed
-from queries import accounts, summary
-from queries.store import Store
+from budgetwatch.ingest import load, read, validate
+from budgetwatch.ingest.problems import Problem, Refused, problem
+from budgetwatch.ingest.spec import FEEDS, Feed
+from budgetwatch.queries import accounts, summary
+from budgetwatch.queries.store import Store
 
 # progress(message, fraction): fraction in [0, 1] when known, else None
 Progress = Callable[[str, "float | None"], None]

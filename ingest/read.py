@@ -24,9 +24,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ingest.headers import SCAN_ROWS, HeaderMatch, find_header
-from ingest.problems import Problem, Refused, problem
-from ingest.spec import Feed
+from budgetwatch.ingest.headers import SCAN_ROWS, HeaderMatch, find_header
+from budgetwatch.ingest.problems import Problem, Refused, problem
+from budgetwatch.ingest.spec import Feed
 
 SNIFF_BYTES = 256 * 1024
 CHUNK = 16 * 1024 * 1024

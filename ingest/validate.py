@@ -14,10 +14,10 @@ from decimal import Decimal
 
 import duckdb
 
-from ingest.headers import HeaderMatch
-from ingest.problems import Problem, problem
-from ingest.read import TOTAL_WORDS
-from ingest.spec import AMOUNT, CODE, DATE, ENUM, NUMBER, TEXT, YEAR, Column, Feed
+from budgetwatch.ingest.headers import HeaderMatch
+from budgetwatch.ingest.problems import Problem, problem
+from budgetwatch.ingest.read import TOTAL_WORDS
+from budgetwatch.ingest.spec import AMOUNT, CODE, DATE, ENUM, NUMBER, TEXT, YEAR, Column, Feed
 
 MAX_PROBLEMS = 1000  # rows reported in full; beyond this, only counted
 _DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from queries import state
+from budgetwatch.queries import state
 
 ROLES = ("member", "staff", "admin")
 ROLE_NAMES = {"member": ("委员", "committee member"), "staff": ("工作人员", "staff"), "admin": ("管理员", "administrator")}

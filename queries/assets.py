@@ -17,8 +17,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from queries.rules import compute_flags
-from queries.store import query
+from budgetwatch.queries.rules import compute_flags
+from budgetwatch.queries.store import query
 
 ASSET_RULES = ("LEVERAGE", "CONSECUTIVE_LOSS", "EQUITY_DECLINE", "IDLE_ASSETS")
 

@@ -16,10 +16,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from queries.rules import compute_flags
-from queries.rules.audit import FINDINGS
-from queries.rules.base import resolve_context
-from queries.store import query
+from budgetwatch.queries.rules import compute_flags
+from budgetwatch.queries.rules.audit import FINDINGS
+from budgetwatch.queries.rules.base import resolve_context
+from budgetwatch.queries.store import query
 
 STATUSES = ("已整改", "部分整改", "未整改")
 AUDIT_RULES = ("AUDIT_OVERDUE", "AUDIT_REPEAT", "AUDIT_HOLLOW")

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from queries.rules.base import UNIT_TREE
-from queries.store import query
+from budgetwatch.queries.rules.base import UNIT_TREE
+from budgetwatch.queries.store import query
 
 _NAMES = "(SELECT dept_code, any_value(dept_name) AS dept_name FROM departments GROUP BY 1)"
 

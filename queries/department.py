@@ -19,9 +19,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from queries.rules import compute_flags
-from queries.rules.base import BUDGET_MATCH, Context
-from queries.store import query
+from budgetwatch.queries.rules import compute_flags
+from budgetwatch.queries.rules.base import BUDGET_MATCH, Context
+from budgetwatch.queries.store import query
 
 # The three public expenses (三公经费), as the SANGONG_GROWTH rule reads them by default.
 SANGONG_CODES = ("30212", "30217", "30231", "31013")

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from queries import reference
-from queries.overview import _TREE_CTE
-from queries.store import query
+from budgetwatch.queries import reference
+from budgetwatch.queries.overview import _TREE_CTE
+from budgetwatch.queries.store import query
 
 BYS = ("func", "dept")
 MAX_DEPTH = 3

@@ -14,7 +14,7 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
-from queries.rules.base import UNIT_TREE
+from budgetwatch.queries.rules.base import UNIT_TREE
 
 BATCH_ROWS = 100_000
 
@@ -98,7 +98,7 @@ def stream_voucher_view(con: duckdb.DuckDBPyConnection, node, year: int, as_of: 
     node of the drill-down, the grid's filters, one voucher), in the grid's default order —
     newest day first, then voucher number — read a date range at a time like
     ``stream_vouchers`` so memory stays bounded by the range, not the year."""
-    from queries import execution as qe
+    from budgetwatch.queries import execution as qe
 
     con.execute("SET enable_progress_bar = false")   # a slow reader (XLSX) must not print DuckDB's bar
     base, params = qe._voucher_from(node, year, as_of, filter_model, voucher)

@@ -30,12 +30,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from queries import reviews as rv
-from queries import summary
-from queries.rules import RULES, compute_flags
-from queries.rules.base import BUDGET_MATCH, UNIT_TREE, select_rules
-from queries.rules.config import Thresholds, load_thresholds
-from queries.store import current_scope, Store, query
+from budgetwatch.queries import reviews as rv
+from budgetwatch.queries import summary
+from budgetwatch.queries.rules import RULES, compute_flags
+from budgetwatch.queries.rules.base import BUDGET_MATCH, UNIT_TREE, select_rules
+from budgetwatch.queries.rules.config import Thresholds, load_thresholds
+from budgetwatch.queries.store import current_scope, Store, query
 
 CACHE_SIZE = 8
 _cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
@@ -178,7 +178,7 @@ def unit_ancestors(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, set[str]],
 
 
 def review_history(store: Store, rule: str, entity_key: str, year: int) -> pd.DataFrame:
-    from queries import state
+    from budgetwatch.queries import state
     if not state.path_for(store.data_dir).exists():
         return pd.DataFrame(columns=["review_id", "status", "note", "reviewer", "reviewed_at"])
     return rv.review_history(store.data_dir, rule=rule, entity_key=entity_key, year=int(year))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from queries.store import query
+from budgetwatch.queries.store import query
 
 COLUMNS = ("load_id", "loaded_at", "feed", "file_name", "file_format", "sheet", "unit", "rows_read",
            "rows_inserted", "rows_updated", "rows_unchanged", "rows_rejected", "loaded_by")

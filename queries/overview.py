@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from ingest.spec import FUND_TYPES
-from queries import summary
-from queries.status import feed_status
-from queries.store import query
+from budgetwatch.ingest.spec import FUND_TYPES
+from budgetwatch.queries import summary
+from budgetwatch.queries.status import feed_status
+from budgetwatch.queries.store import query
 
 STALE_AFTER_DAYS = 35
 

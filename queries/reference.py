@@ -8,11 +8,13 @@ Codes are always text: ``205`` and ``0205`` are different things, and a float ne
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+# Shipped as package data (budgetwatch.data), so a wheel installed anywhere reads the same files.
+REFERENCE_DIR = Path(str(files("budgetwatch.data") / "reference"))
 
 # Parent of a code by its length: 项 (7) → 款 (5) → 类 (3); econ 款 (5) → 类 (3).
 _PARENT_LEN = {7: 5, 5: 3}

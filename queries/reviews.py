@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from queries import accounts, state
+from budgetwatch.queries import accounts, state
 
 STATUSES = {"confirmed": "属实", "dismissed": "排除", "referred": "转交询问"}
 _ALIASES = {**{k: k for k in STATUSES}, **{v: k for k, v in STATUSES.items()},

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from queries.store import resolve_data_dir
+from budgetwatch.queries.store import resolve_data_dir
 
 FILE_NAME = "state.sqlite3"
 BUSY_TIMEOUT_MS = 10_000

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import duckdb
 
-from queries.store import query
+from budgetwatch.queries.store import query
 
 # The date a feed's data speaks for: the newest payment, the latest budget year, ...
 _AS_OF = {

@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ import pandas as pd
 
 log = logging.getLogger("budgetwatch.sql")
 
-SCHEMA_SQL = (Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+SCHEMA_SQL = (files("budgetwatch.queries") / "schema.sql").read_text(encoding="utf-8")
 _GEN = re.compile(r"^gen-(\d{6})\.duckdb$")
 DEFAULT_MAX_ROWS = 200_000
 DEFAULT_TIMEOUT_S = 60.0

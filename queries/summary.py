@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from queries.store import current_scope
+from budgetwatch.queries.store import current_scope
 
 log = logging.getLogger("budgetwatch.summary")
 
@@ -45,8 +45,8 @@ def thresholds_key(values) -> str:
 
 def refresh(con: duckdb.DuckDBPyConnection, data_dir) -> dict:
     """Write ``year_summary`` and ``flag_cache`` into the (writable) generation ``con`` is on."""
-    from queries.rules import RULES, compute_flags
-    from queries.rules.config import load_thresholds
+    from budgetwatch.queries.rules import RULES, compute_flags
+    from budgetwatch.queries.rules.config import load_thresholds
 
     stamp = _stamp(con)
     started = time.perf_counter()
@@ -158,7 +158,7 @@ def cached_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | None, t
     frame = frame.drop(columns=["_cache_year", "_cache_as_of", "_pos"])
     dtypes = json.loads(meta[3] or "{}")
     if frame.empty:
-        from queries.rules.base import empty_flags
+        from budgetwatch.queries.rules.base import empty_flags
         return empty_flags()
     frame = frame.astype({c: t for c, t in dtypes.items() if c in frame.columns})
     for c in frame.columns:     # NULLs as None in object columns, as compute_flags leaves them

@@ -29,7 +29,7 @@ def cli(*args: object, data_dir: Path | None = None, env: dict | None = None, **
 
 
 def rows(data_dir: Path, sql: str, params: list | None = None) -> list[tuple]:
-    from queries.store import Store
+    from budgetwatch.queries.store import Store
 
     with Store(data_dir).reader() as con:
         return con.execute(sql, params or []).fetchall()
@@ -41,7 +41,7 @@ TEST_PASSWORD = "Test-password-1"
 def signed_in_client(app, data_dir: Path, username: str = "tester", role: str = "staff",
                      depts: list[str] | None = None):
     """A Flask test client of a Dash app, logged in through the real login form."""
-    from queries import accounts
+    from budgetwatch.queries import accounts
 
     if accounts.get_user(data_dir, username) is None:
         accounts.add_user(data_dir, username, TEST_PASSWORD, role, depts=depts)

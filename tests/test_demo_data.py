@@ -20,8 +20,8 @@ from python_calamine import CalamineWorkbook
 
 from budgetwatch.demo_data import (ECON_NAMES, FEED_ORDER, FUNC_NAMES, PAYMENTS_PER_SCALE, SANGONG, generate_city,
                                    planted_anomalies, write_demo, write_demo_feeds)
-from ingest.headers import normalize
-from ingest.spec import AUDIT_STATUS, FEEDS, FUND_TYPES
+from budgetwatch.ingest.headers import normalize
+from budgetwatch.ingest.spec import AUDIT_STATUS, FEEDS, FUND_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ("EXEC_LAG", "OVER_BUDGET", "NO_BUDGET", "YEAR_END_RUSH", "DUPLICATE_PAYMENT", "SPLIT_PAYMENT",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from queries import reference as ref
+from budgetwatch.queries import reference as ref
 
 CSV_COLUMNS = {
     "func_classification": ["code", "name", "level", "parent_code", "source"],

@@ -1,6 +1,6 @@
 """The feed spec (ingest/spec.py) and the tables (queries/schema.sql) say the same thing."""
-from ingest.spec import AMOUNT, DATE, FEEDS, NUMBER, YEAR
-from queries.store import Store
+from budgetwatch.ingest.spec import AMOUNT, DATE, FEEDS, NUMBER, YEAR
+from budgetwatch.queries.store import Store
 
 KIND_TYPES = {AMOUNT: "DECIMAL(18,2)", NUMBER: "DECIMAL(18,2)", DATE: "DATE", YEAR: "INTEGER"}
 
@@ -17,7 +17,7 @@ def test_every_feed_column_is_a_table_column_of_the_right_type(data_dir):
 
 
 def test_headers_are_unambiguous_within_a_feed():
-    from ingest.headers import normalize
+    from budgetwatch.ingest.headers import normalize
     for feed in FEEDS.values():
         seen = {}
         for c in feed.columns:

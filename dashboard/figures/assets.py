@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import format as fmt
-from dashboard.figures.common import BLUE, GREY, GRID, ORANGE, PALE_BLUE, RED, base_layout, empty_figure
-from dashboard.i18n import t
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.figures.common import BLUE, GREY, GRID, ORANGE, PALE_BLUE, RED, base_layout, empty_figure
+from budgetwatch.dashboard.i18n import t
 
 
 def ratio_colour(ratio: float | None, max_ratio: float, high_ratio: float) -> str:

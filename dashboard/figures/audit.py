@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import format as fmt
-from dashboard.figures.common import BLUE, GREY, GRID, ORANGE, RED, base_layout, empty_figure
-from dashboard.i18n import data_label, t
-from queries.audit import STATUSES
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.figures.common import BLUE, GREY, GRID, ORANGE, RED, base_layout, empty_figure
+from budgetwatch.dashboard.i18n import data_label, t
+from budgetwatch.queries.audit import STATUSES
 
 GREEN = "#2e7d32"
 STATUS_COLOURS = {"已整改": GREEN, "部分整改": ORANGE, "未整改": RED}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.i18n import t
+from budgetwatch.dashboard.i18n import t
 
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
                '"WenQuanYi Micro Hei", sans-serif')

@@ -8,11 +8,11 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import format as fmt
-from dashboard.figures import overview as ov
-from dashboard.figures.common import BLUE, GREY, GRID, ORANGE, base_layout, empty_figure
-from dashboard.i18n import data_label, t
-from queries.department import prev_as_of
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.figures import overview as ov
+from budgetwatch.dashboard.figures.common import BLUE, GREY, GRID, ORANGE, base_layout, empty_figure
+from budgetwatch.dashboard.i18n import data_label, t
+from budgetwatch.queries.department import prev_as_of
 
 
 def unit_execution_figure(units: pd.DataFrame, schedule: float, *, dept_name: str, year: int,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import format as fmt
-from dashboard.figures.common import GREY, MUTED, base_layout, empty_figure
-from dashboard.figures.overview import BANDS, lag_band, monthly_cumulative_figure
-from dashboard.i18n import t
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.figures.common import GREY, MUTED, base_layout, empty_figure
+from budgetwatch.dashboard.figures.overview import BANDS, lag_band, monthly_cumulative_figure
+from budgetwatch.dashboard.i18n import t
 
 TREEMAP_HEIGHT = 460
 

@@ -8,10 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import format as fmt
-from dashboard.figures.common import (BLUE, GREY, GRID, MUTED, ORANGE, PALE_BLUE, RED, base_layout,
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.figures.common import (BLUE, GREY, GRID, MUTED, ORANGE, PALE_BLUE, RED, base_layout,
                                       empty_figure)
-from dashboard.i18n import data_label, months, t
+from budgetwatch.dashboard.i18n import data_label, months, t
 
 # Lag behind the time schedule, in shares (0.15 = 15 points): RULES.md EXEC_LAG draws the
 # medium line at 15 points and the high line at 30.

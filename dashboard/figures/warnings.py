@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import format as fmt
-from dashboard.figures.common import BLUE, GREY, ORANGE, PALE_BLUE, RED, YELLOW, base_layout, empty_figure
-from dashboard.i18n import months, t
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.figures.common import BLUE, GREY, ORANGE, PALE_BLUE, RED, YELLOW, base_layout, empty_figure
+from budgetwatch.dashboard.i18n import months, t
 
 SEVERITY_COLOURS = {"high": RED, "medium": ORANGE, "low": YELLOW}
 

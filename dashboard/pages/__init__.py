@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from dashboard.pages import execution
-from dashboard.pages import admin, assets, audit, data, department, overview, warnings
+from budgetwatch.dashboard.pages import execution
+from budgetwatch.dashboard.pages import admin, assets, audit, data, department, overview, warnings
 
 PAGES: tuple[ModuleType, ...] = (overview, execution, department, assets, audit, warnings, data, admin)
 

@@ -12,12 +12,12 @@ import dash
 import pandas as pd
 from dash import Input, Output, dcc, html
 
-from dashboard import auth, ids
-from dashboard.components import notice, view_store
-from dashboard.i18n import t
-from dashboard.tables import Export, register_export, table_card
-from queries import accounts
-from queries.store import Store
+from budgetwatch.dashboard import auth, ids
+from budgetwatch.dashboard.components import notice, view_store
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.tables import Export, register_export, table_card
+from budgetwatch.queries import accounts
+from budgetwatch.queries.store import Store
 
 PATH = "/admin"
 NAV_KEY = "nav.admin"
@@ -106,7 +106,7 @@ def update(data_dir, action: str | None, actor: str | None, lang: str) -> dict:
 
 
 def register_callbacks(app: dash.Dash, store: Store) -> None:
-    from dashboard.urls import lang_of
+    from budgetwatch.dashboard.urls import lang_of
 
     @app.callback(
         output={"users": Output(ids.table(A.USERS), "rowData"), "users_cols": Output(ids.table(A.USERS), "columnDefs"),

@@ -16,20 +16,20 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from dashboard import format as fmt
-from dashboard import ids
-from dashboard.components import (card, failure, figure_card, how_to_load,
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.components import (card, failure, figure_card, how_to_load,
                                  notice, section_outputs, section_unchanged, view_store, year_field)
-from dashboard.figures import assets as figs
-from dashboard.figures.common import image_config, image_filename
-from dashboard.i18n import t
-from dashboard.pages.department import (ADMIN_COLS, HIDDEN, admin_frame, Col, enterprise_frame, export_frame,
+from budgetwatch.dashboard.figures import assets as figs
+from budgetwatch.dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.pages.department import (ADMIN_COLS, HIDDEN, admin_frame, Col, enterprise_frame, export_frame,
                                         graph_style, grid_payload, load_rule_thresholds, page_table,
                                         table_unit)
-from dashboard.tables import Export, register_export
-from dashboard.urls import int_param, lang_of, with_params
-from queries import assets as qa
-from queries.store import Store
+from budgetwatch.dashboard.tables import Export, register_export
+from budgetwatch.dashboard.urls import int_param, lang_of, with_params
+from budgetwatch.queries import assets as qa
+from budgetwatch.queries.store import Store
 
 PATH = "/assets"
 NAV_KEY = "nav.assets"
@@ -147,7 +147,7 @@ def load(store: Store, year: int | None, enterprise: str | None, category: str |
 
 
 def enterprise_table(data: AssetData, lang: str) -> pd.DataFrame:
-    from queries.rules import RULES_BY_ID
+    from budgetwatch.queries.rules import RULES_BY_ID
     frame = data.enterprises.copy()
     frame["supervisor"] = [f"{n} {c}" if c else "—" for c, n in zip(frame["supervisor_code"], frame["supervisor_name"])]
     words = []

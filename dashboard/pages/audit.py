@@ -16,20 +16,20 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from dashboard import format as fmt
-from dashboard import ids
-from dashboard.components import (as_of_field, card, failure, figure_card,
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.components import (as_of_field, card, failure, figure_card,
                                  how_to_load, notice, section_outputs, section_unchanged, view_store, year_field)
-from dashboard.figures import audit as figs
-from dashboard.figures.common import image_config, image_filename
-from dashboard.i18n import data_label, t
-from dashboard.pages.department import (HIDDEN, SEVERITY_CLASSES, Col, export_frame, graph_style,
+from budgetwatch.dashboard.figures import audit as figs
+from budgetwatch.dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.i18n import data_label, t
+from budgetwatch.dashboard.pages.department import (HIDDEN, SEVERITY_CLASSES, Col, export_frame, graph_style,
                                         grid_payload, load_rule_thresholds, page_table, severity_text,
                                         table_unit, unit_label)
-from dashboard.tables import Export, register_export
-from dashboard.urls import date_param, int_param, lang_of, with_params
-from queries import audit as qu
-from queries.store import Store
+from budgetwatch.dashboard.tables import Export, register_export
+from budgetwatch.dashboard.urls import date_param, int_param, lang_of, with_params
+from budgetwatch.queries import audit as qu
+from budgetwatch.queries.store import Store
 
 PATH = "/audit"
 NAV_KEY = "nav.audit"

@@ -25,17 +25,17 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard import auth, ids
-from dashboard import format as fmt
-from dashboard.components import failure, notice, view_store
-from dashboard.i18n import data_label, t
-from dashboard.tables import Export, file_name, register_export, table_card, to_csv_bytes, to_xlsx_bytes
-from dashboard.urls import lang_of, with_params
-from ingest.pipeline import FileReport, ingest_files
-from ingest.spec import FEEDS
-from queries import overview as qo
-from queries.loads import load_history
-from queries.store import Store
+from budgetwatch.dashboard import auth, ids
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.components import failure, notice, view_store
+from budgetwatch.dashboard.i18n import data_label, t
+from budgetwatch.dashboard.tables import Export, file_name, register_export, table_card, to_csv_bytes, to_xlsx_bytes
+from budgetwatch.dashboard.urls import lang_of, with_params
+from budgetwatch.ingest.pipeline import FileReport, ingest_files
+from budgetwatch.ingest.spec import FEEDS
+from budgetwatch.queries import overview as qo
+from budgetwatch.queries.loads import load_history
+from budgetwatch.queries.store import Store
 
 PATH = "/data"
 NAV_KEY = "nav.data"

@@ -22,24 +22,24 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from dashboard import format as fmt
-from dashboard import ids
-from dashboard.components import (as_of_field, card, failure, figure_card,
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.components import (as_of_field, card, failure, figure_card,
                                  how_to_load, notice, section_outputs, section_unchanged, view_store, year_field)
-from dashboard.figures import assets as afigs
-from dashboard.figures import department as figs
-from dashboard.figures.common import image_config, image_filename
-from dashboard.figures.overview import lag_band
-from dashboard.i18n import data_label, t
-from dashboard.tables import Export, register_export, table_card
-from dashboard.urls import date_param, int_param, lang_of, parse_search, with_params
-from queries import assets as qa
-from queries import audit as qu
-from queries import department as qd
-from queries import overview as q
-from queries.reference import label
-from queries.rules.config import load_thresholds
-from queries.store import Store
+from budgetwatch.dashboard.figures import assets as afigs
+from budgetwatch.dashboard.figures import department as figs
+from budgetwatch.dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.figures.overview import lag_band
+from budgetwatch.dashboard.i18n import data_label, t
+from budgetwatch.dashboard.tables import Export, register_export, table_card
+from budgetwatch.dashboard.urls import date_param, int_param, lang_of, parse_search, with_params
+from budgetwatch.queries import assets as qa
+from budgetwatch.queries import audit as qu
+from budgetwatch.queries import department as qd
+from budgetwatch.queries import overview as q
+from budgetwatch.queries.reference import label
+from budgetwatch.queries.rules.config import load_thresholds
+from budgetwatch.queries.store import Store
 
 PATH = "/departments"
 NAV_KEY = "nav.departments"
@@ -198,10 +198,10 @@ def cached_flags(store: Store, con, year: int, as_of: dt.date, thresholds: dict)
     """compute_flags for the year and as-of date from ``queries.flags``' cache (per data
     generation, shared with the warnings page, and the flag set made at load for the default
     view): flipping between departments runs the rules at most once."""
-    from queries import flags as qf
+    from budgetwatch.queries import flags as qf
     th = load_rule_thresholds(store)
     if json.dumps(th.values, sort_keys=True, default=str) != json.dumps(thresholds, sort_keys=True, default=str):
-        from queries.rules import compute_flags    # thresholds other than those in force: as asked
+        from budgetwatch.queries.rules import compute_flags    # thresholds other than those in force: as asked
         return compute_flags(con, year, as_of, thresholds)
     return qf.computed_flags(store, year, as_of, thresholds=th)[0]
 
@@ -282,7 +282,7 @@ def flags_frame(flags: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Dat
     frame["severity_text"] = severity_text(frame, lang)
     frame["unit"] = [f"{names.get(c, c)} {c}" if c else "—" for c in frame["dept_code"]]
     if lang == "en":
-        from queries.rules import RULES_BY_ID
+        from budgetwatch.queries.rules import RULES_BY_ID
         frame["title"] = [RULES_BY_ID[r].title_en if r in RULES_BY_ID else r for r in frame["rule"]]
     return frame
 

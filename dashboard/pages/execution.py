@@ -29,20 +29,20 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard import format as fmt
-from dashboard import ids
-from dashboard.components import (as_of_field, card, failure, figure_card,
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.components import (as_of_field, card, failure, figure_card,
                                  how_to_load, notice, view_store, year_field)
-from dashboard.figures import execution as figs
-from dashboard.figures.common import image_config, image_filename
-from dashboard.i18n import t
-from dashboard.tables import Export, register_export, table_card
-from dashboard.urls import build_search, date_param, int_param, lang_of, parse_search
-from queries import execution as q
-from queries import flags as qf
-from queries import reference
-from queries.overview import Period, day_of_year, resolve_period
-from queries.store import Store
+from budgetwatch.dashboard.figures import execution as figs
+from budgetwatch.dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.tables import Export, register_export, table_card
+from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of, parse_search
+from budgetwatch.queries import execution as q
+from budgetwatch.queries import flags as qf
+from budgetwatch.queries import reference
+from budgetwatch.queries.overview import Period, day_of_year, resolve_period
+from budgetwatch.queries.store import Store
 
 PATH = "/execution"
 NAV_KEY = "nav.execution"
@@ -236,7 +236,7 @@ def flag_column(lang: str) -> dict:
 
 
 def _rule_title(rule: str, lang: str) -> str:
-    from queries.rules import RULES_BY_ID
+    from budgetwatch.queries.rules import RULES_BY_ID
     r = RULES_BY_ID.get(rule)
     return (r.title_cn if lang == "zh" else r.title_en) if r else rule
 
@@ -654,5 +654,5 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
     register_export(app, store, E.T_LEVEL, fetch_level)
 
     # every voucher of the view, streamed from DuckDB (dashboard/downloads.py), with the grid's filters
-    from dashboard.table_export import open_execution_vouchers
+    from budgetwatch.dashboard.table_export import open_execution_vouchers
     register_export(app, store, E.T_VOUCHERS, fetch_vouchers, stream=open_execution_vouchers, grid=True)

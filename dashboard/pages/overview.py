@@ -15,17 +15,17 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from dashboard import format as fmt
-from dashboard import ids
-from dashboard.components import (as_of_field, card, failure, figure_card,
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.components import (as_of_field, card, failure, figure_card,
                                  how_to_load, notice, view_store, year_field)
-from dashboard.briefing_route import briefing_link
-from dashboard.figures import overview as figs
-from dashboard.figures.common import image_config, image_filename
-from dashboard.i18n import data_label, t
-from dashboard.urls import build_search, date_param, int_param, lang_of, with_params
-from queries import overview as q
-from queries.store import Store
+from budgetwatch.dashboard.briefing_route import briefing_link
+from budgetwatch.dashboard.figures import overview as figs
+from budgetwatch.dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.i18n import data_label, t
+from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of, with_params
+from budgetwatch.queries import overview as q
+from budgetwatch.queries.store import Store
 
 PATH = "/"
 NAV_KEY = "nav.overview"
@@ -218,5 +218,5 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
                   Input(ids.graph(ids.Overview.DEPARTMENTS), "clickData"),
                   State(ids.Frame.URL, "search"), prevent_initial_call=True)
     def _open_department(click, search):
-        from dashboard.pages.execution import department_href   # the execution page owns its URLs
+        from budgetwatch.dashboard.pages.execution import department_href   # the execution page owns its URLs
         return department_href(store, click, search) or dash.no_update

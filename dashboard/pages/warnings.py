@@ -26,20 +26,20 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard import auth, ids
-from dashboard import format as fmt
-from dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store, year_field
-from dashboard.figures import warnings as figs
-from dashboard.figures.common import image_config, image_filename
-from dashboard.i18n import t
-from dashboard.tables import Export, register_export, table_card
-from dashboard.urls import date_param, int_param, lang_of, parse_search, with_params
-from queries import flags as qf
-from queries import reviews as rv
-from queries.overview import available_years
-from queries.rules import RULES, RULES_BY_ID
-from queries.rules.base import RuleError, SEVERITIES, resolve_context
-from queries.store import QueryError, Store
+from budgetwatch.dashboard import auth, ids
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store, year_field
+from budgetwatch.dashboard.figures import warnings as figs
+from budgetwatch.dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.tables import Export, register_export, table_card
+from budgetwatch.dashboard.urls import date_param, int_param, lang_of, parse_search, with_params
+from budgetwatch.queries import flags as qf
+from budgetwatch.queries import reviews as rv
+from budgetwatch.queries.overview import available_years
+from budgetwatch.queries.rules import RULES, RULES_BY_ID
+from budgetwatch.queries.rules.base import RuleError, SEVERITIES, resolve_context
+from budgetwatch.queries.store import QueryError, Store
 
 PATH = "/warnings"
 NAV_KEY = "nav.warnings"
@@ -630,7 +630,7 @@ def fetch_list(store: Store, query: dict, lang: str) -> Export:
 
 
 def fetch_thresholds(store: Store, query: dict, lang: str) -> Export:
-    from queries.rules.config import load_thresholds
+    from budgetwatch.queries.rules.config import load_thresholds
     rows = threshold_rows(load_thresholds(store.data_dir), lang)
     frame = pd.DataFrame(rows).drop(columns=["changed"]).rename(columns={
         c["field"]: c["headerName"] for c in threshold_columns(lang)})

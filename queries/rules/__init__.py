@@ -6,13 +6,13 @@ section in docs/rules.md.
 """
 from __future__ import annotations
 
-from queries.rules.assets import CONSECUTIVE_LOSS, EQUITY_DECLINE, IDLE_ASSETS, LEVERAGE
-from queries.rules.audit import AUDIT_HOLLOW, AUDIT_OVERDUE, AUDIT_REPEAT
-from queries.rules.base import (FLAG_COLUMNS, Param, Rule, RuleError, compute_flags,
+from budgetwatch.queries.rules.assets import CONSECUTIVE_LOSS, EQUITY_DECLINE, IDLE_ASSETS, LEVERAGE
+from budgetwatch.queries.rules.audit import AUDIT_HOLLOW, AUDIT_OVERDUE, AUDIT_REPEAT
+from budgetwatch.queries.rules.base import (FLAG_COLUMNS, Param, Rule, RuleError, compute_flags,
                                 fmt_wan)
-from queries.rules.execution import EXEC_LAG, NO_BUDGET, OVER_BUDGET, YEAR_END_RUSH
-from queries.rules.payments import DUPLICATE_PAYMENT, SANGONG_GROWTH, SPLIT_PAYMENT
-from queries.rules.statistics import AMOUNT_OUTLIER, BENFORD
+from budgetwatch.queries.rules.execution import EXEC_LAG, NO_BUDGET, OVER_BUDGET, YEAR_END_RUSH
+from budgetwatch.queries.rules.payments import DUPLICATE_PAYMENT, SANGONG_GROWTH, SPLIT_PAYMENT
+from budgetwatch.queries.rules.statistics import AMOUNT_OUTLIER, BENFORD
 
 RULES: tuple[Rule, ...] = (
     EXEC_LAG,

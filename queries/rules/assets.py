@@ -1,7 +1,7 @@
 """State assets (国有资产): enterprises' debt, losses and equity; idle administrative assets."""
 from __future__ import annotations
 
-from queries.rules.base import UNIT_NAMES, Param, Rule
+from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
 
 LEVERAGE = Rule(
     id="LEVERAGE",

@@ -1,7 +1,7 @@
 """Audit rectification (审计整改): overdue, repeated and hollow rectification."""
 from __future__ import annotations
 
-from queries.rules.base import UNIT_NAMES, Param, Rule
+from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
 
 # Findings of audit years up to the flags' year, with the status in one spelling
 # (the feed allows 已整改 / 部分整改 / 未整改 or rectified / partial / open).

@@ -46,7 +46,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from queries.store import query
+from budgetwatch.queries.store import query
 
 log = logging.getLogger("budgetwatch.rules")
 
@@ -229,7 +229,7 @@ def resolve_context(con: duckdb.DuckDBPyConnection, year: int,
         if day.year != year:
             raise RuleError(f"截止日期 {day} 不在 {year} 年内 / the as-of date {day} is not in {year}")
         return Context(year, day, day, True)
-    from queries import summary   # the year's last payment date, kept at load
+    from budgetwatch.queries import summary   # the year's last payment date, kept at load
     latest = summary.last_payment(con, year)
     if latest is summary.MISSING:
         latest = query(con, "SELECT max(pay_date) AS d FROM payments WHERE pay_date BETWEEN ? AND ?",
@@ -353,7 +353,7 @@ def compute_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | dt.dat
     restricts to some rules (ids or Rule objects). ``timings``, when given, receives the
     seconds each rule took. Sorted by severity, then rule order, then amount (largest first).
     """
-    from queries.rules import RULES  # the registry imports this module
+    from budgetwatch.queries.rules import RULES  # the registry imports this module
 
     chosen = select_rules(rules, RULES)
     ctx = resolve_context(con, year, as_of)

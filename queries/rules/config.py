@@ -14,13 +14,14 @@ import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from queries.rules.base import Param, Rule, RuleError
-from queries.store import resolve_data_dir
+from budgetwatch.queries.rules.base import Param, Rule, RuleError
+from budgetwatch.queries.store import resolve_data_dir
 
-DEFAULTS_FILE = Path(__file__).with_name("defaults.toml")
+DEFAULTS_FILE = Path(str(files("budgetwatch.queries.rules") / "defaults.toml"))
 DATA_DIR_FILE = "rules.toml"
 DEFAULT_SOURCE = "default"
 
@@ -142,7 +143,7 @@ def load_thresholds(data_dir: str | os.PathLike | None = None,
     Order: the shipped ``defaults.toml`` (source "default"), ``DATA_DIR/rules.toml`` when it
     exists, then ``config`` (which must exist). Later files win, key by key."""
     if rules is None:
-        from queries.rules import RULES
+        from budgetwatch.queries.rules import RULES
         rules = RULES
     settings = {r.id: {p.name: Setting(r.id, p.name, p.default, p.default, DEFAULT_SOURCE,
                                        p.help_cn, p.help_en, p.kind)

@@ -1,7 +1,7 @@
 """Single payments and groups of them: duplicates, split payments, 三公经费 growth."""
 from __future__ import annotations
 
-from queries.rules.base import UNIT_NAMES, Param, Rule
+from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
 
 DUPLICATE_PAYMENT = Rule(
     id="DUPLICATE_PAYMENT",

@@ -1,7 +1,7 @@
 """Statistical screens over all payments: extreme amounts, Benford's law."""
 from __future__ import annotations
 
-from queries.rules.base import UNIT_NAMES, Param, Rule
+from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
 
 AMOUNT_OUTLIER = Rule(
     id="AMOUNT_OUTLIER",

@@ -68,7 +68,7 @@ def sign_in(context, url: str, username: str = BROWSER_USER, password: str = BRO
 
 def ensure_account(data_dir: Path, username: str = BROWSER_USER, role: str = "admin",
                    password: str = BROWSER_PASSWORD) -> None:
-    from queries import accounts
+    from budgetwatch.queries import accounts
     if accounts.get_user(data_dir, username) is None:
         accounts.add_user(data_dir, username, password, role)
 

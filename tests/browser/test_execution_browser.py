@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from dashboard import ids
+from budgetwatch.dashboard import ids
 from tests.dashboard.test_execution_queries import build
 
 pytestmark = pytest.mark.browser

@@ -16,8 +16,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from dashboard import ids
-from queries.store import Store
+from budgetwatch.dashboard import ids
+from budgetwatch.queries.store import Store
 
 pytestmark = pytest.mark.browser
 E, W = ids.Execution, ids.Warnings

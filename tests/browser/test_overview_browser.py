@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from dashboard import ids
+from budgetwatch.dashboard import ids
 from tests.dashboard import sample
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import ids
+from budgetwatch.dashboard import ids
 from tests.dashboard import sample_pages
 
 pytestmark = pytest.mark.browser

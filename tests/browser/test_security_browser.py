@@ -12,10 +12,10 @@ import urllib.request
 
 import pytest
 
-from dashboard import ids
-from ingest.pipeline import ingest_files
-from queries import accounts
-from queries.store import Store
+from budgetwatch.dashboard import ids
+from budgetwatch.ingest.pipeline import ingest_files
+from budgetwatch.queries import accounts
+from budgetwatch.queries.store import Store
 from tests.browser.conftest import ensure_account
 from tests.ingest.files import write_csv
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dashboard import ids
+from budgetwatch.dashboard import ids
 from tests.dashboard import sample
 from tests.dashboard.test_warnings_callbacks import DUP, plant_duplicate
 

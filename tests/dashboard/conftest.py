@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import auth
-from queries.accounts import User
+from budgetwatch.dashboard import auth
+from budgetwatch.queries.accounts import User
 
 STAFF = User("测试员", "staff")
 MEMBER = User("委员甲", "member")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from queries.store import Store
+from budgetwatch.queries.store import Store
 
 GENERAL, FUND, STATE_CAPITAL, SOCIAL = "一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算"
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from queries.store import Store
+from budgetwatch.queries.store import Store
 from tests.dashboard import sample
 
 GENERAL = sample.GENERAL

@@ -6,12 +6,12 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard import ids
-from dashboard.figures import assets as figs
-from dashboard.figures.common import BLUE, ORANGE, RED
-from dashboard.pages import assets as page
-from dashboard.urls import parse_search
-from queries.store import Store
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.figures import assets as figs
+from budgetwatch.dashboard.figures.common import BLUE, ORANGE, RED
+from budgetwatch.dashboard.pages import assets as page
+from budgetwatch.dashboard.urls import parse_search
+from budgetwatch.queries.store import Store
 from tests.dashboard import sample_pages
 
 A = ids.Assets

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from queries import assets as qa
-from queries.store import Store
+from budgetwatch.queries import assets as qa
+from budgetwatch.queries.store import Store
 from tests.dashboard import sample_pages
 
 

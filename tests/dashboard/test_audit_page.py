@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard import ids
-from dashboard.figures import audit as figs
-from dashboard.pages import audit as page
-from queries.store import Store
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.figures import audit as figs
+from budgetwatch.dashboard.pages import audit as page
+from budgetwatch.queries.store import Store
 from tests.dashboard import sample, sample_pages
 
 U = ids.Audit

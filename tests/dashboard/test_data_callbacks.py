@@ -9,13 +9,13 @@ import json
 
 import dash
 
-from dashboard.pages import data as page
-from queries.loads import load_history
-from queries.store import Store
+from budgetwatch.dashboard.pages import data as page
+from budgetwatch.queries.loads import load_history
+from budgetwatch.queries.store import Store
 from tests.conftest import rows
 from tests.dashboard import sample
-from dashboard import auth
-from queries.accounts import User
+from budgetwatch.dashboard import auth
+from budgetwatch.queries.accounts import User
 
 @pytest.fixture(autouse=True)
 def signed_in_staff():

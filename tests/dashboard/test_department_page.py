@@ -11,13 +11,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-from dashboard import ids
-from dashboard.figures import department as figs
-from dashboard.pages import department as page
-from dashboard.pages import PAGES, PLANNED
-from dashboard.frame import route
-from dashboard.tables import to_csv_bytes
-from queries.store import QueryError, Store
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.figures import department as figs
+from budgetwatch.dashboard.pages import department as page
+from budgetwatch.dashboard.pages import PAGES, PLANNED
+from budgetwatch.dashboard.frame import route
+from budgetwatch.dashboard.tables import to_csv_bytes
+from budgetwatch.queries.store import QueryError, Store
 from tests.dashboard import sample_pages
 
 D = ids.Department
@@ -140,8 +140,8 @@ def test_the_pages_are_routed():
 
 def test_a_department_without_assets_or_findings_draws(data_dir):
     """Only departments, budget and payments loaded: the asset and audit tables are empty, not an error."""
-    from dashboard.pages import department as page_mod
-    from queries.store import Store
+    from budgetwatch.dashboard.pages import department as page_mod
+    from budgetwatch.queries.store import Store
     from tests.dashboard import sample
     sample.build(data_dir)
     out = page_mod.update_department(Store(data_dir), 2025, "2025-06-30", "001", "")

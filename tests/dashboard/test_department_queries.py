@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from queries import department as qd
-from queries.store import Store
+from budgetwatch.queries import department as qd
+from budgetwatch.queries.store import Store
 from tests.dashboard import sample_pages
 
 AS_OF = dt.date(2025, 6, 30)

@@ -10,13 +10,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import ids
-from dashboard.app import create_app
-from dashboard.frame import route
-from dashboard.pages import PAGES, PLANNED
-from dashboard.pages import execution as page
-from dashboard.tables import export_download
-from queries.store import Store
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.app import create_app
+from budgetwatch.dashboard.frame import route
+from budgetwatch.dashboard.pages import PAGES, PLANNED
+from budgetwatch.dashboard.pages import execution as page
+from budgetwatch.dashboard.tables import export_download
+from budgetwatch.queries.store import Store
 from tests.dashboard.test_execution_queries import build
 
 E = ids.Execution

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.figures import execution as figs
-from dashboard.figures.common import BLUE, GREY, ORANGE, PALE_BLUE, RED
+from budgetwatch.dashboard.figures import execution as figs
+from budgetwatch.dashboard.figures.common import BLUE, GREY, ORANGE, PALE_BLUE, RED
 
 LEVEL = pd.DataFrame({
     "code": ["205", "208", "210", "212"],

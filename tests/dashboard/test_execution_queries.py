@@ -9,8 +9,8 @@ import datetime as dt
 
 import pytest
 
-from queries import execution as q
-from queries.store import Store
+from budgetwatch.queries import execution as q
+from budgetwatch.queries.store import Store
 from tests.dashboard import sample
 
 AS_OF = dt.date(2025, 6, 30)

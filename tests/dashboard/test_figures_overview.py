@@ -6,8 +6,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.figures import overview as figs
-from dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.figures import overview as figs
+from budgetwatch.dashboard.figures.common import image_config, image_filename
 
 AS_OF = dt.date(2025, 6, 30)
 SCHEDULE = 181 / 365

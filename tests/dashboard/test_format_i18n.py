@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from dashboard import format as fmt
-from dashboard import urls
-from dashboard.i18n import STRINGS, data_label, t
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import urls
+from budgetwatch.dashboard.i18n import STRINGS, data_label, t
 
 
 @pytest.mark.parametrize("yuan, text", [

@@ -9,12 +9,12 @@ import dash
 import duckdb
 import pytest
 
-from dashboard import ids
-from dashboard.app import create_app
-from dashboard.frame import route, write_url
-from dashboard.pages import PAGES, PLANNED
-from dashboard.pages import overview as page
-from queries.store import QueryError, Store
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.app import create_app
+from budgetwatch.dashboard.frame import route, write_url
+from budgetwatch.dashboard.pages import PAGES, PLANNED
+from budgetwatch.dashboard.pages import overview as page
+from budgetwatch.queries.store import QueryError, Store
 from tests.conftest import signed_in_client
 from tests.dashboard import sample
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from queries import overview as q
-from queries.store import Store
+from budgetwatch.queries import overview as q
+from budgetwatch.queries.store import Store
 from tests.dashboard import sample
 
 JUNE_30 = dt.date(2025, 6, 30)

@@ -7,13 +7,13 @@ from urllib.parse import unquote
 import pandas as pd
 import pytest
 
-from dashboard.pages import execution
-from queries import flags as qf
-from queries import overview as qo
-from queries import summary
-from queries.rules import RULES, compute_flags
-from queries.rules.config import load_thresholds
-from queries.store import Store
+from budgetwatch.dashboard.pages import execution
+from budgetwatch.queries import flags as qf
+from budgetwatch.queries import overview as qo
+from budgetwatch.queries import summary
+from budgetwatch.queries.rules import RULES, compute_flags
+from budgetwatch.queries.rules.config import load_thresholds
+from budgetwatch.queries.store import Store
 
 EVERY = [r.id for r in RULES]
 

@@ -8,8 +8,8 @@ import io
 import openpyxl
 import pandas as pd
 
-from dashboard import ids
-from dashboard.tables import Export, export_download, to_csv_bytes, to_xlsx_bytes
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.tables import Export, export_download, to_csv_bytes, to_xlsx_bytes
 
 EXPORT = Export(
     frame=pd.DataFrame({"单位编码": ["001", "001001"], "单位名称": ["市教育局", "<b>市一中</b>"],
@@ -39,8 +39,8 @@ def test_xlsx_opens_with_openpyxl_and_holds_its_filters():
 
 
 def test_download_callback_body(data_dir):
-    from queries import accounts
-    from queries.store import Store
+    from budgetwatch.queries import accounts
+    from budgetwatch.queries.store import Store
     store = Store(data_dir)
     calls = []
 

@@ -9,14 +9,14 @@ import dash
 import duckdb
 import pytest
 
-from dashboard.app import create_app
-from dashboard.pages import warnings as page
-from dashboard.tables import to_csv_bytes
-from queries import flags as qf
-from queries.store import QueryError, Store
+from budgetwatch.dashboard.app import create_app
+from budgetwatch.dashboard.pages import warnings as page
+from budgetwatch.dashboard.tables import to_csv_bytes
+from budgetwatch.queries import flags as qf
+from budgetwatch.queries.store import QueryError, Store
 from tests.dashboard import sample
-from dashboard import auth
-from queries.accounts import User
+from budgetwatch.dashboard import auth
+from budgetwatch.queries.accounts import User
 
 @pytest.fixture(autouse=True)
 def signed_in_staff():
@@ -91,7 +91,7 @@ def test_permalink_layout_sets_the_controls():
 
 
 def test_selecting_and_closing_a_flag():
-    from dashboard import ids
+    from budgetwatch.dashboard import ids
     cell = {"rowId": DUP, "colId": "message"}
     assert page.select_flag(ids.table(ids.Warnings.LIST), cell, None) == DUP
     assert page.select_flag(ids.Warnings.CLOSE, None, DUP) is None

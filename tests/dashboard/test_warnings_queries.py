@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from budgetwatch.cmd_flags import flags_with_reviews as cli_flags
-from dashboard.figures import warnings as figs
-from queries import flags as qf
-from queries import reviews as rv
-from queries.loads import load_history
-from queries.store import Store
+from budgetwatch.dashboard.figures import warnings as figs
+from budgetwatch.queries import flags as qf
+from budgetwatch.queries import reviews as rv
+from budgetwatch.queries.loads import load_history
+from budgetwatch.queries.store import Store
 from tests.dashboard import sample
 from tests.dashboard.test_warnings_callbacks import plant_duplicate
 

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from queries.store import Store
+from budgetwatch.queries.store import Store
 
 
 @pytest.fixture(scope="session")
@@ -19,7 +19,7 @@ def demo_store(tmp_path_factory) -> Store:
 
 @pytest.fixture(scope="session")
 def kaleido_server():
-    from dashboard import snapshot
+    from budgetwatch.dashboard import snapshot
 
     snapshot.start()
     yield

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from queries.store import Store
+from budgetwatch.queries.store import Store
 
 
 def make_million(data_dir: Path, rows: int = 1_000_000) -> Store:

@@ -8,8 +8,8 @@ import unicodedata
 
 import pytest
 
-from dashboard import briefing
-from queries.rules import compute_flags
+from budgetwatch.dashboard import briefing
+from budgetwatch.queries.rules import compute_flags
 
 YEAR, AS_OF = 2025, "2025-06-30"
 
@@ -91,8 +91,8 @@ def _client_as(store, username: str, role: str, depts: tuple[str, ...] = ()):
     """A test client signed in as a real account (the door reads the session), and that user."""
     import time
 
-    from dashboard.app import create_app
-    from queries import accounts
+    from budgetwatch.dashboard.app import create_app
+    from budgetwatch.queries import accounts
 
     if accounts.get_user(store.data_dir, username) is None:
         accounts.add_user(store.data_dir, username, "Briefing-Test-Pass-2025!", role, depts=list(depts) or None)
@@ -106,8 +106,8 @@ def _client_as(store, username: str, role: str, depts: tuple[str, ...] = ()):
 
 
 def test_dashboard_route_serves_the_pdf(demo_store, kaleido_server):
-    from dashboard import auth
-    from dashboard.briefing_route import briefing_href
+    from budgetwatch.dashboard import auth
+    from budgetwatch.dashboard.briefing_route import briefing_href
 
     client, user = _client_as(demo_store, "briefing_member", "member")
     href = briefing_href("?year=2025&as_of=2025-06-30&lang=zh")
@@ -121,7 +121,7 @@ def test_dashboard_route_serves_the_pdf(demo_store, kaleido_server):
 
 
 def test_an_account_limited_to_departments_gets_only_theirs(demo_store, kaleido_server):
-    from dashboard import auth
+    from budgetwatch.dashboard import auth
 
     client, user = _client_as(demo_store, "briefing_edu", "member", ("001",))
     with auth.acting_as(user):
@@ -132,7 +132,7 @@ def test_an_account_limited_to_departments_gets_only_theirs(demo_store, kaleido_
 
 def test_section_three_has_the_warnings_chart(demo_store, brief):
     """预警情况 carries the warnings page's chart: active warnings by rule and severity."""
-    from dashboard import views
+    from budgetwatch.dashboard import views
 
     assert [c.section for c in brief.charts if c.view == "warnings.counts"] == [2]
     vf = views.render(demo_store, "warnings.counts", {"year": str(YEAR), "as_of": AS_OF})

@@ -17,9 +17,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import ids
-from dashboard.tables import download_href, table_card
-from queries import accounts
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.tables import download_href, table_card
+from budgetwatch.queries import accounts
 from tests.conftest import ROOT, signed_in_client
 
 VIEW = "year=2025&as_of=2025-06-30&by=func&path=205"
@@ -27,7 +27,7 @@ VIEW = "year=2025&as_of=2025-06-30&by=func&path=205"
 
 @pytest.fixture(scope="module")
 def app(demo_store):
-    from dashboard.app import create_app
+    from budgetwatch.dashboard.app import create_app
 
     return create_app(demo_store.data_dir)
 
@@ -51,7 +51,7 @@ def test_the_table_buttons_are_links_to_the_route():
 
 
 def test_every_registered_table_is_served_by_the_route(app):
-    from dashboard.tables import REGISTRY_KEY
+    from budgetwatch.dashboard.tables import REGISTRY_KEY
 
     names = set(app.server.config[REGISTRY_KEY])
     assert {"exec-vouchers", "exec-level", "admin-log"} <= names and len(names) >= 10
@@ -114,7 +114,7 @@ def test_the_door_and_the_roles(app, member):
 
 
 def test_a_view_without_data_is_one_sentence(app, data_dir):
-    from dashboard.app import create_app
+    from budgetwatch.dashboard.app import create_app
 
     client = signed_in_client(create_app(data_dir), data_dir, "empty_member", "member")
     res = client.get("/download/exec-vouchers.csv?year=2025")
@@ -126,9 +126,9 @@ MEMORY_BOUND_MB = 300
 _SCRIPT = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
-from dashboard.app import create_app
+from budgetwatch.dashboard.app import create_app
 from tests.conftest import signed_in_client
-from queries import accounts
+from budgetwatch.queries import accounts
 import openpyxl, xlsxwriter, pyarrow.csv
 app = create_app({data!r})
 client = signed_in_client(app, {data!r}, "million_member", "member")

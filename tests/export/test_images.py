@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from dashboard import snapshot, views
+from budgetwatch.dashboard import snapshot, views
 from tests.conftest import cli
 
 QUERY = {"year": "2025", "as_of": "2025-06-30"}

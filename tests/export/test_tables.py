@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.table_export import ExportError, Source, export_table, write_xlsx
+from budgetwatch.dashboard.table_export import ExportError, Source, export_table, write_xlsx
 from tests.conftest import ROOT, cli
 
 
@@ -101,8 +101,8 @@ def test_a_million_vouchers_stream_within_a_memory_bound(tmp_path):
             for line in open("/proc/self/status"):
                 if line.startswith(key):
                     return int(line.split()[1])
-        from queries.store import Store
-        from dashboard.table_export import export_table
+        from budgetwatch.queries.store import Store
+        from budgetwatch.dashboard.table_export import export_table
         import duckdb, pyarrow, pyarrow.csv, openpyxl, pandas
         before = kb("VmRSS:")
         n = export_table(Store({str(data)!r}), "vouchers", {{"year": "2025"}}, "csv", {str(out)!r})

@@ -7,8 +7,8 @@ import subprocess
 import sys
 import textwrap
 
-from ingest.pipeline import ingest_files
-from queries.store import Store
+from budgetwatch.ingest.pipeline import ingest_files
+from budgetwatch.queries.store import Store
 from tests.conftest import ROOT, rows
 from tests.ingest.files import pay_row, write_csv
 
@@ -16,7 +16,7 @@ from tests.ingest.files import pay_row, write_csv
 # published) and waits for a line on stdin before finishing.
 LOADER = textwrap.dedent("""
     import sys
-    from queries.store import Store
+    from budgetwatch.queries.store import Store
     store = Store(sys.argv[1])
     with store.writer(who="loader") as w:
         w.con.execute("INSERT INTO payments SELECT 'N' || i, DATE '2025-01-01', '001', '2050202', '30201', "
@@ -81,7 +81,7 @@ def test_two_loaders_take_turns(tmp_path, data_dir):
     seed(tmp_path, data_dir)
     proc = start_loader(data_dir)
     try:
-        from queries.store import StoreBusy
+        from budgetwatch.queries.store import StoreBusy
         import pytest
         with pytest.raises(StoreBusy):
             with Store(data_dir).writer(who="second", wait=False):

@@ -1,9 +1,9 @@
 """payments_daily: payments summed per day and codes, kept in step by every load."""
 from __future__ import annotations
 
-from ingest import load as load_module
-from ingest.pipeline import ingest_files
-from queries.store import Store
+from budgetwatch.ingest import load as load_module
+from budgetwatch.ingest.pipeline import ingest_files
+from budgetwatch.queries.store import Store
 from tests.ingest.files import pay_row, write_csv
 
 DAILY = """SELECT pay_date, dept_code, func_code, econ_code, fund_type, count(*), sum(amount)

@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.pipeline import ingest_files
-from ingest.spec import AMOUNT, DATE, FEEDS, NUMBER
-from queries.store import Store
+from budgetwatch.ingest.pipeline import ingest_files
+from budgetwatch.ingest.spec import AMOUNT, DATE, FEEDS, NUMBER
+from budgetwatch.queries.store import Store
 from tests.conftest import rows
 from tests.ingest.files import write_csv, write_xlsx
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from ingest import load as load_module
-from ingest.pipeline import ingest_files
-from queries.store import Store
+from budgetwatch.ingest import load as load_module
+from budgetwatch.ingest.pipeline import ingest_files
+from budgetwatch.queries.store import Store
 from tests.conftest import rows
 from tests.ingest.files import pay_row, write_csv
 
@@ -111,7 +111,7 @@ def test_rows_know_their_load(tmp_path, data_dir):
 
 
 def test_reloading_the_latest_file_is_recognised_without_a_row_by_row_pass(tmp_path, data_dir, monkeypatch):
-    from ingest import validate
+    from budgetwatch.ingest import validate
     f = write_csv(tmp_path / "p.csv", [pay_row("V1"), pay_row("V2")])
     load(data_dir, "payments", f)
     monkeypatch.setattr(validate, "stage", lambda *a, **k: pytest.fail("should not validate again"))

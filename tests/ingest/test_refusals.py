@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline import ingest_files
-from queries.store import Store
+from budgetwatch.ingest.pipeline import ingest_files
+from budgetwatch.queries.store import Store
 from tests.conftest import rows
 from tests.ingest.files import PAY_HEADER_CN, pay_row, write_csv, write_xlsx
 

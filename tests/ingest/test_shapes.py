@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.pipeline import ingest_files
-from queries.store import Store
+from budgetwatch.ingest.pipeline import ingest_files
+from budgetwatch.queries.store import Store
 from tests.conftest import rows
 from tests.ingest.files import PAY_HEADER_CN, PAY_HEADER_EN, pay_row, write_csv, write_xlsx
 

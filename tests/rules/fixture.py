@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from queries.rules import compute_flags
-from queries.store import Store
+from budgetwatch.queries.rules import compute_flags
+from budgetwatch.queries.store import Store
 
 COLUMNS = {
     "departments": ["dept_code", "dept_name", "parent_code", "region_code"],

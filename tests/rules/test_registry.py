@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from queries.rules import FLAG_COLUMNS, RULES, RULES_BY_ID, Param, Rule, compute_flags, fmt_wan
-from queries.rules.base import RuleError, bind_params
-from queries.rules.config import DEFAULTS_FILE, ConfigError, load_thresholds
-from queries.store import Store
+from budgetwatch.queries.rules import FLAG_COLUMNS, RULES, RULES_BY_ID, Param, Rule, compute_flags, fmt_wan
+from budgetwatch.queries.rules.base import RuleError, bind_params
+from budgetwatch.queries.rules.config import DEFAULTS_FILE, ConfigError, load_thresholds
+from budgetwatch.queries.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES_MD_IDS = ("EXEC_LAG OVER_BUDGET NO_BUDGET YEAR_END_RUSH DUPLICATE_PAYMENT SPLIT_PAYMENT "
@@ -36,7 +36,7 @@ def test_rule_severities_match_rules_md():
 
 
 def test_every_sql_parameter_is_declared():
-    from queries.rules.base import CONTEXT_NAMES
+    from budgetwatch.queries.rules.base import CONTEXT_NAMES
     for rule in RULES:
         names = set(re.findall(r"\$([A-Za-z_]\w*)", rule.sql or ""))
         declared = {p.name for p in rule.params} | set(CONTEXT_NAMES)

@@ -6,8 +6,8 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from queries import reviews as rv
-from queries import state
+from budgetwatch.queries import reviews as rv
+from budgetwatch.queries import state
 
 
 def lag(data):

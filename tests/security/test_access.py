@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from dashboard import security
-from dashboard.app import create_app
-from queries import accounts
+from budgetwatch.dashboard import security
+from budgetwatch.dashboard.app import create_app
+from budgetwatch.queries import accounts
 
 PASSWORD = "Correct-horse-9"
 

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from queries import accounts, state
+from budgetwatch.queries import accounts, state
 from tests.conftest import cli
 
 

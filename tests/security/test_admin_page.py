@@ -1,11 +1,11 @@
 """The administration page: accounts and the audit log for admins, nothing for anyone else."""
 from __future__ import annotations
 
-from dashboard import auth
-from dashboard.frame import route, visible
-from dashboard.pages import PAGES, PLANNED, admin
-from queries import accounts
-from queries.accounts import User
+from budgetwatch.dashboard import auth
+from budgetwatch.dashboard.frame import route, visible
+from budgetwatch.dashboard.pages import PAGES, PLANNED, admin
+from budgetwatch.queries import accounts
+from budgetwatch.queries.accounts import User
 
 
 def test_admin_sees_accounts_and_the_log(data_dir):

@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 import re
 
-from dashboard import ids
-from dashboard.app import create_app
-from queries.flags import computed_flags
-from queries.rules.config import load_thresholds
-from queries.store import Store, current_scope, scoped
+from budgetwatch.dashboard import ids
+from budgetwatch.dashboard.app import create_app
+from budgetwatch.queries.flags import computed_flags
+from budgetwatch.queries.rules.config import load_thresholds
+from budgetwatch.queries.store import Store, current_scope, scoped
 from tests.conftest import signed_in_client
 from tests.dashboard import sample
 
