@@ -11,7 +11,7 @@ For each page it calls the page's main callback function(s) directly, as the das
 * **cold** — the first call after a new data generation: every in-process cache emptied
   (flags, department flags, reference lookups) — what the first visitor after a load waits.
   With ``--publish`` a real new generation is written first (``Store.writer``, the same
-  after-load step ``ingest`` runs: ``queries.summary.refresh``), and its cost is printed too.
+  after-load step ``ingest`` runs: ``queries.refresh.refresh``), and its cost is printed too.
 * **warm** — the median of ``--runs`` further calls.
 
 With ``--http`` it starts ``budgetwatch serve`` on a free port, signs a ``requests`` session in
@@ -135,11 +135,11 @@ def timed(call: Callable[[], object]) -> float:
 def publish(store: Store) -> float:
     """A new generation, as a load makes it (copy, change, after-load step, publish); returns
     the after-load step's seconds."""
-    from budgetwatch.queries import summary
+    from budgetwatch.queries import refresh
     with store.writer(who="bench") as w:
         w.touch()
         started = time.perf_counter()
-        summary.refresh(w.con, store.data_dir)
+        refresh.refresh(w.con, store.data_dir)
         return time.perf_counter() - started
 
 

@@ -125,10 +125,10 @@ AFTER_LOAD_S: list[float] = []     # seconds of the pages' summary refresh insid
 
 
 def _watch_after_load() -> None:
-    """Time ``queries.summary.after_load`` (year summary + default flags, made at load for the
+    """Time ``queries.refresh.after_load`` (year summary + default flags, made at load for the
     pages) apart from the ingest itself, when the pipeline calls it."""
     from budgetwatch.ingest import pipeline
-    summary = getattr(pipeline, "summary", None)
+    summary = getattr(pipeline, "refresh", None)
     if summary is None or getattr(summary.after_load, "_bench", False):
         return
     inner = summary.after_load

@@ -29,7 +29,8 @@ from budgetwatch.queries import flags as qflags
 from budgetwatch.queries import reviews as rv
 from budgetwatch.queries import state
 from budgetwatch.queries.rules import RULES, compute_flags, fmt_wan
-from budgetwatch.queries.rules.base import SEVERITY_CN, RuleError, select_rules
+from budgetwatch.queries.rules.base import SEVERITY_CN, RuleError
+from budgetwatch.queries.rules.engine import select_rules
 from budgetwatch.queries.rules.config import load_thresholds
 from budgetwatch.queries.store import QueryError, Store
 

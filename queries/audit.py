@@ -18,7 +18,7 @@ import pandas as pd
 
 from budgetwatch.queries.rules import compute_flags
 from budgetwatch.queries.rules.audit import FINDINGS
-from budgetwatch.queries.rules.base import resolve_context
+from budgetwatch.queries.rules.engine import resolve_context
 from budgetwatch.queries.store import query
 
 STATUSES = ("已整改", "部分整改", "未整改")

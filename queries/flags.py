@@ -33,7 +33,8 @@ import pandas as pd
 from budgetwatch.queries import reviews as rv
 from budgetwatch.queries import summary
 from budgetwatch.queries.rules import RULES, compute_flags
-from budgetwatch.queries.rules.base import BUDGET_MATCH, UNIT_TREE, select_rules
+from budgetwatch.queries.rules.base import BUDGET_MATCH, UNIT_TREE
+from budgetwatch.queries.rules.engine import select_rules
 from budgetwatch.queries.rules.config import Thresholds, load_thresholds
 from budgetwatch.queries.store import current_scope, Store, query
 

@@ -38,7 +38,8 @@ from budgetwatch.queries import flags as qf
 from budgetwatch.queries import reviews as rv
 from budgetwatch.queries.overview import available_years
 from budgetwatch.queries.rules import RULES, RULES_BY_ID
-from budgetwatch.queries.rules.base import RuleError, SEVERITIES, resolve_context
+from budgetwatch.queries.rules.base import RuleError, SEVERITIES
+from budgetwatch.queries.rules.engine import resolve_context
 from budgetwatch.queries.store import QueryError, Store
 
 PATH = "/warnings"

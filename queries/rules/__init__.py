@@ -1,38 +1,13 @@
-"""Warning rules (预警规则): the registry.
+"""Warning rules (预警规则): what callers use, in one import.
 
-Adding a rule = one new ``Rule`` in a domain module + one line in ``RULES`` below + its table
-in ``defaults.toml`` (tests/rules/test_registry.py checks that the three agree) and its
-section in docs/rules.md.
+The registry is ``registry.RULES`` (add a rule there); what a rule is lives in ``base``;
+``engine.compute_flags`` runs them.
 """
 from __future__ import annotations
 
-from budgetwatch.queries.rules.assets import CONSECUTIVE_LOSS, EQUITY_DECLINE, IDLE_ASSETS, LEVERAGE
-from budgetwatch.queries.rules.audit import AUDIT_HOLLOW, AUDIT_OVERDUE, AUDIT_REPEAT
-from budgetwatch.queries.rules.base import (FLAG_COLUMNS, Param, Rule, RuleError, compute_flags,
-                                fmt_wan)
-from budgetwatch.queries.rules.execution import EXEC_LAG, NO_BUDGET, OVER_BUDGET, YEAR_END_RUSH
-from budgetwatch.queries.rules.payments import DUPLICATE_PAYMENT, SANGONG_GROWTH, SPLIT_PAYMENT
-from budgetwatch.queries.rules.statistics import AMOUNT_OUTLIER, BENFORD
-
-RULES: tuple[Rule, ...] = (
-    EXEC_LAG,
-    OVER_BUDGET,
-    NO_BUDGET,
-    YEAR_END_RUSH,
-    DUPLICATE_PAYMENT,
-    SPLIT_PAYMENT,
-    SANGONG_GROWTH,
-    AMOUNT_OUTLIER,
-    BENFORD,
-    LEVERAGE,
-    CONSECUTIVE_LOSS,
-    EQUITY_DECLINE,
-    IDLE_ASSETS,
-    AUDIT_OVERDUE,
-    AUDIT_REPEAT,
-    AUDIT_HOLLOW,
-)
-RULES_BY_ID = {r.id: r for r in RULES}
+from budgetwatch.queries.rules.base import FLAG_COLUMNS, Param, Rule, RuleError, fmt_wan
+from budgetwatch.queries.rules.engine import compute_flags
+from budgetwatch.queries.rules.registry import RULES, RULES_BY_ID
 
 __all__ = ["FLAG_COLUMNS", "Param", "RULES", "RULES_BY_ID", "Rule", "RuleError",
            "compute_flags", "fmt_wan"]

@@ -1,4 +1,4 @@
-"""The frame every warning rule (预警规则) plugs into, and `compute_flags` that runs them.
+"""The frame every warning rule (预警规则) plugs into; ``engine.compute_flags`` runs them.
 
 A rule is data: an id, titles, the entity it points at, its tunable parameters, one set-based
 SQL statement run in DuckDB (or, rarely, a function returning a frame) and a message template.
@@ -217,29 +217,6 @@ def parse_date(text: str | dt.date) -> dt.date:
         raise RuleError(f"日期格式应为 YYYY-MM-DD：{text} / the date must be YYYY-MM-DD: {text}") from None
 
 
-def resolve_context(con: duckdb.DuckDBPyConnection, year: int,
-                    as_of: str | dt.date | None = None, today: dt.date | None = None) -> Context:
-    """The as-of date: the one given (it must lie in the year), else the latest pay_date of
-    the year. Audit rules use the same date, or today when the year has no payments."""
-    year = int(year)
-    if not 1900 <= year <= 2999:
-        raise RuleError(f"年度不合理：{year} / not a plausible year: {year}")
-    if as_of is not None:
-        day = parse_date(as_of)
-        if day.year != year:
-            raise RuleError(f"截止日期 {day} 不在 {year} 年内 / the as-of date {day} is not in {year}")
-        return Context(year, day, day, True)
-    from budgetwatch.queries import summary   # the year's last payment date, kept at load
-    latest = summary.last_payment(con, year)
-    if latest is summary.MISSING:
-        latest = query(con, "SELECT max(pay_date) AS d FROM payments WHERE pay_date BETWEEN ? AND ?",
-                       [dt.date(year, 1, 1), dt.date(year, 12, 31)])["d"].iloc[0]
-    if latest is None or pd.isna(latest):
-        return Context(year, None, today or dt.date.today(), False)
-    latest = pd.Timestamp(latest).date()
-    return Context(year, latest, latest, False)
-
-
 # -- running rules ----------------------------------------------------------------------
 def bind_value(value: Any) -> Any:
     """Whole numbers as integers, other numbers as exact decimals, lists as lists of text."""
@@ -265,43 +242,6 @@ def bind_params(sql: str, values: Mapping[str, Any]) -> dict[str, Any]:
     return {n: bind_value(values[n]) for n in names}
 
 
-def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, ctx: Context,
-             params: Mapping[str, Any]) -> pd.DataFrame:
-    """One rule's flags as a frame with FLAG_COLUMNS (empty when it cannot run)."""
-    if rule.scope == "payments" and ctx.as_of is None:
-        log.info("%s: no payments in %s and no as-of date given; not run", rule.id, ctx.year)
-        return empty_flags()
-    values = {**ctx.values(), **params}
-    if rule.sql is not None:
-        raw = query(con, rule.sql, bind_params(rule.sql, values), max_rows=None)
-    else:
-        raw = rule.compute(con, values)
-    as_of = ctx.as_of if rule.scope == "payments" else ctx.audit_as_of if rule.scope == "audit" else None
-    if raw.empty:
-        return empty_flags()
-    base = {**ctx.values(), **params}
-    messages = []
-    for row in raw.to_dict("records"):
-        messages.append(render(rule.message, {**base, **row}))
-    out = pd.DataFrame({
-        "rule": rule.id,
-        "severity": raw["severity"] if "severity" in raw else rule.severity,
-        "entity_type": rule.entity_type,
-        "entity_key": raw["entity_key"],
-        "year": ctx.year,
-        "amount": pd.to_numeric(raw["amount"], errors="coerce").astype("float64").round(2),
-        "message": messages,
-        "dept_code": raw["dept_code"] if "dept_code" in raw else None,
-        "title": rule.title_cn,
-        "evidence": raw["evidence"] if "evidence" in raw else "{}",
-        "as_of": as_of.isoformat() if as_of else None,
-    })
-    for column in ("entity_key", "dept_code", "evidence"):
-        out[column] = pd.Series([None if _null(v) else str(v) for v in out[column]],
-                                index=out.index, dtype="object")
-    return out[list(FLAG_COLUMNS)]
-
-
 def _null(v: Any) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and v != v)
 
@@ -311,72 +251,6 @@ def empty_flags() -> pd.DataFrame:
     frame["year"] = frame["year"].astype("int64")
     frame["amount"] = frame["amount"].astype("float64")
     return frame
-
-
-def select_rules(rules: Iterable[Rule | str] | None, registry: Sequence[Rule]) -> list[Rule]:
-    if rules is None:
-        return list(registry)
-    by_id = {r.id: r for r in registry}
-    chosen = []
-    for r in rules:
-        if isinstance(r, Rule):
-            chosen.append(r)
-            continue
-        key = str(r).strip().upper()
-        if key not in by_id:
-            raise RuleError(f"没有这条规则：{r} / no such rule: {r} "
-                            f"(known: {', '.join(by_id)})")
-        chosen.append(by_id[key])
-    return chosen
-
-
-def params_in_force(rule: Rule, thresholds: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
-    values = rule.defaults()
-    given = (thresholds or {}).get(rule.id, {})
-    unknown = set(given) - set(values)
-    if unknown:
-        raise RuleError(f"规则 {rule.id} 没有参数 {', '.join(sorted(unknown))} / "
-                        f"rule {rule.id} has no parameter {', '.join(sorted(unknown))}")
-    values.update(given)
-    return values
-
-
-def compute_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | dt.date | None = None,
-                  thresholds: Mapping[str, Mapping[str, Any]] | None = None,
-                  rules: Iterable[Rule | str] | None = None, *,
-                  timings: dict[str, float] | None = None) -> pd.DataFrame:
-    """Every flag of the year as one frame.
-
-    Columns: rule, severity, entity_type, entity_key, year, amount, message, dept_code, title,
-    evidence, as_of. ``thresholds`` maps rule id -> {parameter: value} over the defaults (see
-    ``queries.rules.config``); a rule whose ``enabled`` is false is skipped. ``rules``
-    restricts to some rules (ids or Rule objects). ``timings``, when given, receives the
-    seconds each rule took. Sorted by severity, then rule order, then amount (largest first).
-    """
-    from budgetwatch.queries.rules import RULES  # the registry imports this module
-
-    chosen = select_rules(rules, RULES)
-    ctx = resolve_context(con, year, as_of)
-    frames = []
-    for rule in chosen:
-        params = params_in_force(rule, thresholds)
-        if not params.get("enabled", True):
-            continue
-        started = time.perf_counter()
-        frame = run_rule(con, rule, ctx, params)
-        if timings is not None:
-            timings[rule.id] = time.perf_counter() - started
-        if not frame.empty:
-            frames.append(frame)
-    if not frames:
-        return empty_flags()
-    flags = pd.concat(frames, ignore_index=True)
-    order = {r.id: i for i, r in enumerate(chosen)}
-    flags["_sev"] = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
-    flags["_rule"] = flags["rule"].map(order)
-    flags = flags.sort_values(["_sev", "_rule", "amount", "entity_key"],
-                              ascending=[True, True, False, True], kind="stable")
-    return flags.drop(columns=["_sev", "_rule"]).reset_index(drop=True)
 
 
 def evidence_json(**items: Any) -> str:

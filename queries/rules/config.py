@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from budgetwatch.queries.rules.base import Param, Rule, RuleError
+from budgetwatch.queries.rules.registry import RULES
 from budgetwatch.queries.store import resolve_data_dir
 
 DEFAULTS_FILE = Path(str(files("budgetwatch.queries.rules") / "defaults.toml"))
@@ -143,7 +144,6 @@ def load_thresholds(data_dir: str | os.PathLike | None = None,
     Order: the shipped ``defaults.toml`` (source "default"), ``DATA_DIR/rules.toml`` when it
     exists, then ``config`` (which must exist). Later files win, key by key."""
     if rules is None:
-        from budgetwatch.queries.rules import RULES
         rules = RULES
     settings = {r.id: {p.name: Setting(r.id, p.name, p.default, p.default, DEFAULT_SOURCE,
                                        p.help_cn, p.help_en, p.kind)

@@ -10,7 +10,7 @@ import pytest
 from budgetwatch.dashboard.pages import execution
 from budgetwatch.queries import flags as qf
 from budgetwatch.queries import overview as qo
-from budgetwatch.queries import summary
+from budgetwatch.queries import refresh, summary
 from budgetwatch.queries.rules import RULES, compute_flags
 from budgetwatch.queries.rules.config import load_thresholds
 from budgetwatch.queries.store import Store
@@ -80,10 +80,10 @@ def test_after_load_never_fails_a_load(demo, tmp_path, monkeypatch):
 
     def broken(*_a, **_k):
         raise RuntimeError("rules broke")
-    monkeypatch.setattr(summary, "refresh", broken)
+    monkeypatch.setattr(refresh, "refresh", broken)
     with store.writer(who="test") as w:
         w.touch()
-        summary.after_load(w, store.data_dir)
+        refresh.after_load(w, store.data_dir)
     with store.reader() as con:
         assert summary.years(con) is None          # no stamp: readers compute live
         assert qo.available_years(con) == [2025, 2024]

@@ -1,0 +1,34 @@
+"""The registry of warning rules (预警规则), in the order pages and reports list them.
+
+Adding a rule = one new ``Rule`` in a domain module + one line in ``RULES`` below + its table
+in ``defaults.toml`` (tests/rules/test_registry.py checks that the three agree) and its
+section in docs/rules.md.
+"""
+from __future__ import annotations
+
+from budgetwatch.queries.rules.assets import CONSECUTIVE_LOSS, EQUITY_DECLINE, IDLE_ASSETS, LEVERAGE
+from budgetwatch.queries.rules.audit import AUDIT_HOLLOW, AUDIT_OVERDUE, AUDIT_REPEAT
+from budgetwatch.queries.rules.base import Rule
+from budgetwatch.queries.rules.execution import EXEC_LAG, NO_BUDGET, OVER_BUDGET, YEAR_END_RUSH
+from budgetwatch.queries.rules.payments import DUPLICATE_PAYMENT, SANGONG_GROWTH, SPLIT_PAYMENT
+from budgetwatch.queries.rules.statistics import AMOUNT_OUTLIER, BENFORD
+
+RULES: tuple[Rule, ...] = (
+    EXEC_LAG,
+    OVER_BUDGET,
+    NO_BUDGET,
+    YEAR_END_RUSH,
+    DUPLICATE_PAYMENT,
+    SPLIT_PAYMENT,
+    SANGONG_GROWTH,
+    AMOUNT_OUTLIER,
+    BENFORD,
+    LEVERAGE,
+    CONSECUTIVE_LOSS,
+    EQUITY_DECLINE,
+    IDLE_ASSETS,
+    AUDIT_OVERDUE,
+    AUDIT_REPEAT,
+    AUDIT_HOLLOW,
+)
+RULES_BY_ID = {r.id: r for r in RULES}
