@@ -142,8 +142,46 @@ def flag_set(store: Store, year: int, as_of: str | dt.date | None = None, config
     flags, seconds, cached = computed_flags(store, year, as_of, thresholds=thresholds,
                                             rule_ids=[r.id for r in chosen])
     ran = [r.id for r in chosen if thresholds.enabled(r.id)]
-    frame = rv.attach_reviews(flags, rv.latest_reviews(store.data_dir, year), year=year, rules=ran)
+    frame = rv.attach_reviews(flags, rv.latest_reviews(store.data_dir, year), year=year, rules=ran,
+                              units=visible_units(store))
     return FlagSet(frame, thresholds, seconds, cached)
+
+
+def visible_units(store: Store) -> frozenset[str] | None:
+    """The units an account limited to departments may see (its departments and every unit
+    under them); None for an account that sees everything.
+
+    Read through a scoped reader, so it is exactly what the scope filter of queries/store.py
+    lets through — used for what lives outside the data database (reviews)."""
+    scope = current_scope()
+    if not scope:
+        return None
+    with store.reader() as con:
+        codes = query(con, "SELECT DISTINCT dept_code FROM departments", max_rows=None)["dept_code"]
+    return frozenset(str(c) for c in codes if isinstance(c, str)) | frozenset(scope)
+
+
+def find(fs: FlagSet, rule: str, key: str) -> dict | None:
+    """The flag ``rule``/``key`` of a flag set (active or resolved) as a dict, or None."""
+    frame = fs.frame
+    hit = frame[(frame["rule"] == rule) & (frame["entity_key"] == key)]
+    return hit.iloc[0].to_dict() if not hit.empty else None
+
+
+def flag_history(store: Store, rule: str, entity_key: str, year: int, as_of: str | dt.date | None = None,
+                 fs: FlagSet | None = None) -> pd.DataFrame:
+    """The reviews of one flag, for an account allowed to see it.
+
+    An account limited to departments gets the history only of a flag in its own flag set
+    (``fs``, else computed for ``year``/``as_of``: scoped, resolved rows limited to its
+    units): a forged flag id of another department answers with no rows, as if it had never
+    been reviewed."""
+    history = review_history(store, rule, entity_key, year)
+    if current_scope() and not history.empty:
+        fs = fs if fs is not None else flag_set(store, int(year), as_of)
+        if find(fs, rule, entity_key) is None:
+            return history.iloc[0:0]
+    return history
 
 
 def flags_with_reviews(store: Store, year: int, as_of: str | None = None, config: str | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -132,7 +132,8 @@ def _frame(data_dir: str | os.PathLike | None, sql: str, params: list) -> pd.Dat
 
 
 def attach_reviews(flags: pd.DataFrame, reviews: pd.DataFrame, *, year: int | None = None,
-                   rules: Iterable[str] | None = None) -> pd.DataFrame:
+                   rules: Iterable[str] | None = None,
+                   units: Collection[str] | None = None) -> pd.DataFrame:
     """Flags with their latest review, plus reviewed flags that no longer fire.
 
     Adds ``state`` ('active' for a firing flag, 'resolved' for one reviewed earlier that no
@@ -140,7 +141,12 @@ def attach_reviews(flags: pd.DataFrame, reviews: pd.DataFrame, *, year: int | No
     (empty when not reviewed). Resolved rows are added for reviews of ``year`` (default: the
     years in ``flags``) and of ``rules`` (default: the rules of all reviews given — pass the
     rules that were computed, so a rule left out is not shown as resolved); they carry what
-    the flag said when it was reviewed."""
+    the flag said when it was reviewed.
+
+    ``units``, when given, are the only units whose resolved flags may come back: the reviews
+    live outside the data database, so the department scope that filters ``flags`` does not
+    reach them — an account limited to some departments passes its units here, and a review
+    whose flag named no unit (or another one) stays hidden from it."""
     out = flags.copy()
     out["state"] = "active"
     reviews = reviews if reviews is not None else pd.DataFrame()
@@ -161,6 +167,9 @@ def attach_reviews(flags: pd.DataFrame, reviews: pd.DataFrame, *, year: int | No
     wanted = latest[latest["year"].isin(years)]
     if rules is not None:
         wanted = wanted[wanted["rule"].isin(set(rules))]
+    if units is not None:
+        allowed = {str(u) for u in units}
+        wanted = wanted[[isinstance(c, str) and c in allowed for c in wanted["flag_dept_code"]]]
     firing = set(zip(out["rule"], out["entity_key"], out["year"]))
     gone = wanted[[(r, k, y) not in firing for r, k, y in
                    zip(wanted["rule"], wanted["entity_key"], wanted["year"])]]

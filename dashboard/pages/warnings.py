@@ -399,8 +399,7 @@ def select_flag(triggered, cell: dict | None, current: str | None):
 
 
 def find_flag(fs: qf.FlagSet, rule: str, key: str) -> dict | None:
-    hit = fs.frame[(fs.frame["rule"] == rule) & (fs.frame["entity_key"] == key)]
-    return hit.iloc[0].to_dict() if not hit.empty else None
+    return qf.find(fs, rule, key)
 
 
 _EVIDENCE_COLUMNS = {
@@ -467,7 +466,7 @@ def update_detail(store: Store, flag: str | None, year, as_of, search) -> dict:
     try:
         fs = qf.flag_set(store, int(year), date_param(as_of))
         row = find_flag(fs, rule, key)
-        history = qf.review_history(store, rule, key, int(year))
+        history = qf.flag_history(store, rule, key, int(year), fs=fs)
         out["history_rows"] = history_rows(history, lang)
         if row is None:
             out["body"] = notice(t("warn.detail.gone", lang, year=year))
@@ -658,7 +657,7 @@ def fetch_history(store: Store, query: dict, lang: str) -> Export:
     year = int_param(query.get("year"))
     if picked is None or year is None:
         return Export(pd.DataFrame(), t("warn.history", lang))
-    rows = history_rows(qf.review_history(store, picked[0], picked[1], year), lang)
+    rows = history_rows(qf.flag_history(store, picked[0], picked[1], year, date_param(query.get("as_of"))), lang)
     frame = pd.DataFrame(rows, columns=["reviewed_at", "status", "reviewer", "note"]).rename(
         columns={c["field"]: c["headerName"] for c in history_columns(lang)})
     return Export(frame, f"{t('warn.history', lang)} {query.get('flag')}")
