@@ -76,27 +76,11 @@ def figure_title(fig: go.Figure) -> str:
 
 
 # -- overview (总览) ---------------------------------------------------------------------
-def _dept_monthly(con, dept: str, year: int, as_of) -> "pd.DataFrame":
-    """``monthly_cumulative``'s frame for one department and its units (this year and last)."""
-    import datetime as dt
-
-    import pandas as pd
-
-    from budgetwatch.queries.flags import monthly_spending
-
-    parts = []
-    for y, until in ((year - 1, dt.date(year - 1, 12, 31)), (year, as_of)):
-        m = monthly_spending(con, dept, y, until, rollup=True)
-        m = m[m["month"] <= until.month] if y == year else m
-        parts.append(pd.DataFrame({"year": y, "month": m["month"].astype(int), "payments": m["n"].astype(int),
-                                   "spent": m["spent"], "cumulative": m["spent"].cumsum()}))
-    return pd.concat(parts, ignore_index=True)
-
-
 def _overview(graph: str) -> Callable[[object, dict, str], ViewFigure]:
     def build(store, query: dict, lang: str) -> ViewFigure:
         from budgetwatch.dashboard.pages import overview as page
         from budgetwatch.queries import overview as q
+        from budgetwatch.queries.department import monthly_cumulative as monthly_of_department
         from budgetwatch.queries.exports import dept_name
 
         dept = (query.get("dept") or "").strip() if graph.endswith("monthly") else ""
@@ -109,7 +93,7 @@ def _overview(graph: str) -> Callable[[object, dict, str], ViewFigure]:
                 name = dept_name(con, dept)
                 if name is None:
                     raise ViewError(f"没有部门 {dept} / no department {dept}")
-                monthly = _dept_monthly(con, dept, period.year, period.as_of)
+                monthly = monthly_of_department(con, dept, period.year, period.as_of)
         fig = page.build_figures(period, depts, funds, monthly, lang)[graph]
         if dept:   # a fresh figure from the builder: name the department in its title
             fig.update_layout(title={"text": f"{name}：{figure_title(fig)}" if lang == "zh"

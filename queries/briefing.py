@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from budgetwatch.queries.rules.base import UNIT_TREE
+from budgetwatch.queries.units import UNITS_OF_DEPT
 from budgetwatch.queries.store import query
 
 _NAMES = "(SELECT dept_code, any_value(dept_name) AS dept_name FROM departments GROUP BY 1)"
@@ -20,8 +20,7 @@ _NAMES = "(SELECT dept_code, any_value(dept_name) AS dept_name FROM departments 
 
 def department_units(con: duckdb.DuckDBPyConnection, dept: str) -> list[str]:
     """A department's code and the codes of every unit below it."""
-    frame = query(con, f"""WITH RECURSIVE {UNIT_TREE}
-        SELECT dept_code FROM walk WHERE top_code = $dept UNION SELECT $dept""", {"dept": dept},
+    frame = query(con, f"SELECT dept_code FROM {UNITS_OF_DEPT} AS u", {"dept": dept},
                   max_rows=None)
     return sorted(frame["dept_code"].astype(str))
 

@@ -21,20 +21,16 @@ import pandas as pd
 
 from budgetwatch.queries.rules import compute_flags
 from budgetwatch.queries.rules.base import BUDGET_MATCH, Context
+from budgetwatch.queries.monthly import monthly_cumulative as cumulative
 from budgetwatch.queries.store import query
+from budgetwatch.queries.units import UNITS_OF_DEPT
+from budgetwatch.queries.units import below as units_below
 
 # The three public expenses (三公经费), as the SANGONG_GROWTH rule reads them by default.
 SANGONG_CODES = ("30212", "30217", "30231", "31013")
 
 # The department's units: the code itself (depth 0) and every unit under it.
-_UNITS_CTE = """
-units(dept_code, depth) AS (
-    SELECT CAST($dept AS VARCHAR), 0
-    UNION ALL
-    SELECT d.dept_code, u.depth + 1
-    FROM departments d JOIN units u ON d.parent_code = u.dept_code
-    WHERE u.depth < 32 AND d.dept_code <> CAST($dept AS VARCHAR)
-)"""
+_UNITS_CTE = units_below()
 
 
 def prev_as_of(as_of: dt.date) -> dt.date:
@@ -153,30 +149,8 @@ def budget_lines(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt
 
 
 def monthly_cumulative(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date) -> pd.DataFrame:
-    """The department's spending by month, this year to the as-of month and all of last year.
-
-    The shape of ``queries.overview.monthly_cumulative`` (year, month, payments, spent,
-    cumulative), so the overview's curve draws it.
-    """
-    return query(con, f"""
-        WITH RECURSIVE {_UNITS_CTE},
-        months AS (
-            SELECT y.year, CAST(m.month AS INTEGER) AS month
-            FROM (VALUES ($year - 1), ($year)) y(year), range(1, 13) m(month)),
-        monthly AS (
-            SELECT CAST(year(pay_date) AS INTEGER) AS year, CAST(month(pay_date) AS INTEGER) AS month,
-                   count(*) AS payments, sum(amount) AS spent
-            FROM payments
-            WHERE pay_date BETWEEN make_date($year - 1, 1, 1) AND $as_of
-              AND dept_code IN (SELECT dept_code FROM units)
-            GROUP BY 1, 2)
-        SELECT year, month,
-               CAST(coalesce(payments, 0) AS INTEGER) AS payments,
-               CAST(coalesce(spent, 0) AS DOUBLE) AS spent,
-               CAST(sum(coalesce(spent, 0)) OVER (PARTITION BY year ORDER BY month) AS DOUBLE) AS cumulative
-        FROM months LEFT JOIN monthly USING (year, month)
-        WHERE year < $year OR month <= month(CAST($as_of AS DATE))
-        ORDER BY year, month""", {"dept": dept, "year": year, "as_of": as_of})
+    """The department's (with its units) spending by month: ``queries.monthly.monthly_cumulative``."""
+    return cumulative(con, year, as_of, where=f" AND x.dept_code IN {UNITS_OF_DEPT}", params={"dept": dept})
 
 
 def sangong(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date,

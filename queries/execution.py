@@ -27,7 +27,8 @@ import duckdb
 import pandas as pd
 
 from budgetwatch.queries import reference
-from budgetwatch.queries.overview import _TREE_CTE
+from budgetwatch.queries.units import TOPS
+from budgetwatch.queries.monthly import monthly_cumulative as cumulative
 from budgetwatch.queries.store import query
 
 BYS = ("func", "dept")
@@ -128,12 +129,12 @@ def _node_where(node: Node) -> tuple[str, dict]:
     return "".join(f" AND {c}" for c in sql), params
 
 
-_TREE_JOIN = "LEFT JOIN tree t ON t.dept_code = x.dept_code"
+_TREE_JOIN = "LEFT JOIN tops t ON t.dept_code = x.dept_code"
 
 
 def _with(node: Node, ctes: str = "") -> str:
     """The WITH clause: the department tree (only where a dept path needs it), then ``ctes``."""
-    parts = ([f"RECURSIVE {_TREE_CTE}"] if node.by == "dept" else []) + ([ctes] if ctes else [])
+    parts = ([f"RECURSIVE {TOPS}"] if node.by == "dept" else []) + ([ctes] if ctes else [])
     return "WITH " + ",\n".join(parts) if parts else ""
 
 
@@ -255,33 +256,10 @@ def node_totals(frame: pd.DataFrame, node: Node) -> dict:
 
 
 def monthly(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date) -> pd.DataFrame:
-    """The node's spending by month: the year up to the as-of month, and the whole year before.
-
-    Same columns as ``queries.overview.monthly_cumulative``: year, month, payments, spent,
-    cumulative (so the overview's curve can draw it).
-    """
+    """The node's spending by month: ``queries.monthly.monthly_cumulative`` narrowed to the node."""
     where, params = _node_where(node)
-    join = _join(node)
-    return query(con, f"""
-        {_with(node, "")}{"," if node.by == "dept" else "WITH"}
-        months AS (
-            SELECT y.year, CAST(m.month AS INTEGER) AS month
-            FROM (VALUES ($year - 1), ($year)) y(year), range(1, 13) m(month)
-        ),
-        monthly AS (
-            SELECT CAST(year(x.pay_date) AS INTEGER) AS year, CAST(month(x.pay_date) AS INTEGER) AS month,
-                   count(*) AS payments, sum(x.amount) AS spent
-            FROM payments x {join}
-            WHERE x.pay_date BETWEEN make_date($year - 1, 1, 1) AND $as_of{where}
-            GROUP BY 1, 2
-        )
-        SELECT year, month,
-               CAST(coalesce(payments, 0) AS INTEGER) AS payments,
-               CAST(coalesce(spent, 0) AS DOUBLE) AS spent,
-               CAST(sum(coalesce(spent, 0)) OVER (PARTITION BY year ORDER BY month) AS DOUBLE) AS cumulative
-        FROM months LEFT JOIN monthly USING (year, month)
-        WHERE year < $year OR month <= month(CAST($as_of AS DATE))
-        ORDER BY year, month""", {**_period(year, as_of), **params})
+    return cumulative(con, year, as_of, where=where, join=_join(node),
+                      recursive=TOPS if node.by == "dept" else "", params={**_period(year, as_of), **params})
 
 
 # -- vouchers: one page at a time, filtered and sorted in DuckDB -------------------------------

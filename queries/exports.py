@@ -14,12 +14,12 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
-from budgetwatch.queries.rules.base import UNIT_TREE
+from budgetwatch.queries.units import UNITS_OF_DEPT
 
 BATCH_ROWS = 100_000
 
-# Units of a department: itself and every unit below it (the rules' own unit tree).
-_UNITS_OF = f"(WITH RECURSIVE {UNIT_TREE} SELECT dept_code FROM walk WHERE top_code = $dept UNION SELECT $dept)"
+# Units of a department: itself and every unit below it.
+_UNITS_OF = UNITS_OF_DEPT
 
 VOUCHERS_SQL = f"""
 SELECT p.voucher_no AS "凭证号", p.pay_date AS "支付日期", p.dept_code AS "单位编码",

@@ -33,7 +33,8 @@ import pandas as pd
 from budgetwatch.queries import reviews as rv
 from budgetwatch.queries import summary
 from budgetwatch.queries.rules import RULES, compute_flags
-from budgetwatch.queries.rules.base import BUDGET_MATCH, UNIT_TREE
+from budgetwatch.queries.rules.base import BUDGET_MATCH
+from budgetwatch.queries.units import TOPS, UNITS_OF_DEPT
 from budgetwatch.queries.rules.engine import select_rules
 from budgetwatch.queries.rules.config import Thresholds, load_thresholds
 from budgetwatch.queries.store import current_scope, Store, query
@@ -207,7 +208,7 @@ def flag_years(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 def unit_ancestors(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, set[str]], dict[str, str]]:
     """Per unit, itself and every unit above it; and every unit's name."""
-    frame = query(con, f"WITH RECURSIVE {UNIT_TREE} SELECT dept_code, top_code FROM walk", max_rows=None)
+    frame = query(con, f"WITH RECURSIVE {TOPS} SELECT dept_code, top_code FROM walk", max_rows=None)
     ancestors: dict[str, set[str]] = {}
     for code, top in zip(frame["dept_code"], frame["top_code"]):
         ancestors.setdefault(code, {code}).add(top)
@@ -267,8 +268,7 @@ def payments_by_vouchers(con: duckdb.DuckDBPyConnection, vouchers: Sequence[str]
 def monthly_spending(con: duckdb.DuckDBPyConnection, dept_code: str, year: int, as_of: dt.date,
                      rollup: bool = False) -> pd.DataFrame:
     """Net spending per month 1..12 of a unit (or a department with its units), to the as-of date."""
-    units = (f"(WITH RECURSIVE {UNIT_TREE} SELECT dept_code FROM walk WHERE top_code = $dept UNION SELECT $dept)"
-             if rollup else "(SELECT $dept)")
+    units = UNITS_OF_DEPT if rollup else "(SELECT $dept)"
     frame = query(con, f"""
         WITH m AS (SELECT range AS month FROM range(1, 13)),
         s AS (SELECT month(pay_date) AS month, sum(amount) AS spent, count(*) AS n FROM payments

@@ -20,24 +20,11 @@ import pandas as pd
 from budgetwatch.ingest.spec import FUND_TYPES
 from budgetwatch.queries import summary
 from budgetwatch.queries.status import feed_status
+from budgetwatch.queries.monthly import monthly_cumulative as cumulative
 from budgetwatch.queries.store import query
+from budgetwatch.queries.units import TOPS
 
 STALE_AFTER_DAYS = 35
-
-# Every unit mapped to its top-level department (the one with no parent, or whose parent is
-# unknown). The depth bound stops a malformed cycle in the parent chain from running forever;
-# units caught in such a cycle are not reached and count as their own department.
-_TREE_CTE = """
-tree(dept_code, top_code, depth) AS (
-    SELECT dept_code, dept_code, 0
-    FROM departments
-    WHERE parent_code IS NULL OR parent_code = ''
-       OR parent_code NOT IN (SELECT dept_code FROM departments)
-    UNION ALL
-    SELECT d.dept_code, t.top_code, t.depth + 1
-    FROM departments d JOIN tree t ON d.parent_code = t.dept_code
-    WHERE t.depth < 32
-)"""
 
 
 @dataclass(frozen=True)
@@ -120,11 +107,11 @@ def department_execution(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.da
     Ordered by rate, lowest first.
     """
     return query(con, f"""
-        WITH RECURSIVE {_TREE_CTE},
+        WITH RECURSIVE {TOPS},
         b AS (
             SELECT coalesce(t.top_code, b.dept_code) AS top_code,
                    sum(b.original_amount) AS original, sum(b.adjusted_amount) AS adjusted
-            FROM budget b LEFT JOIN tree t USING (dept_code)
+            FROM budget b LEFT JOIN tops t USING (dept_code)
             WHERE b.year = $year
             GROUP BY 1
         ),
@@ -135,7 +122,7 @@ def department_execution(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.da
         ),
         s AS (
             SELECT coalesce(t.top_code, p.dept_code) AS top_code, sum(p.spent) AS spent
-            FROM per_unit p LEFT JOIN tree t USING (dept_code)
+            FROM per_unit p LEFT JOIN tops t USING (dept_code)
             GROUP BY 1
         )
         SELECT top_code AS dept_code,
@@ -179,31 +166,8 @@ def fund_totals(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date) -> pd
 
 
 def monthly_cumulative(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date) -> pd.DataFrame:
-    """Spending by month for the year (up to the as-of month) and the whole year before.
-
-    Columns: year, month (1–12), payments (count), spent and cumulative (yuan). Months of the
-    current year after the as-of month are absent, so a curve stops where the data stops;
-    the current year counts payments up to and including ``as_of`` only.
-    """
-    return query(con, """
-        WITH months AS (
-            SELECT y.year, CAST(m.month AS INTEGER) AS month
-            FROM (VALUES ($year - 1), ($year)) y(year), range(1, 13) m(month)
-        ),
-        monthly AS (
-            SELECT CAST(year(pay_date) AS INTEGER) AS year, CAST(month(pay_date) AS INTEGER) AS month,
-                   count(*) AS payments, sum(amount) AS spent
-            FROM payments
-            WHERE pay_date BETWEEN make_date($year - 1, 1, 1) AND $as_of
-            GROUP BY 1, 2
-        )
-        SELECT year, month,
-               CAST(coalesce(payments, 0) AS INTEGER) AS payments,
-               CAST(coalesce(spent, 0) AS DOUBLE) AS spent,
-               CAST(sum(coalesce(spent, 0)) OVER (PARTITION BY year ORDER BY month) AS DOUBLE) AS cumulative
-        FROM months LEFT JOIN monthly USING (year, month)
-        WHERE year < $year OR month <= month(CAST($as_of AS DATE))
-        ORDER BY year, month""", {"year": year, "as_of": as_of})
+    """Spending by month, the whole budget: ``queries.monthly.monthly_cumulative``."""
+    return cumulative(con, year, as_of)
 
 
 def feed_freshness(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = None) -> pd.DataFrame:

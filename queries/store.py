@@ -34,6 +34,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from budgetwatch.queries.units import below as units_below
+
 log = logging.getLogger("budgetwatch.sql")
 
 SCHEMA_SQL = (files("budgetwatch.queries") / "schema.sql").read_text(encoding="utf-8")
@@ -87,11 +89,8 @@ def _apply_scope(con: duckdb.DuckDBPyConnection, depts: tuple[str, ...]) -> None
     main = f'"{db}".main'
     con.execute(f"""
         CREATE TEMP TABLE _scope_units AS
-        WITH RECURSIVE units(code) AS (
-            SELECT unnest($depts::VARCHAR[])
-            UNION
-            SELECT d.dept_code FROM {main}.departments d JOIN units ON d.parent_code = units.code
-        ) SELECT DISTINCT code FROM units""", {"depts": list(depts)})
+        WITH RECURSIVE {units_below("SELECT unnest($depts::VARCHAR[])", f"{main}.departments")}
+        SELECT DISTINCT dept_code AS code FROM units""", {"depts": list(depts)})
     for table, column in SCOPED_TABLES.items():
         con.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM {main}.{table} "
                     f"WHERE {column} IN (SELECT code FROM _scope_units)")

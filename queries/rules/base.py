@@ -259,22 +259,8 @@ def evidence_json(**items: Any) -> str:
 
 
 # -- SQL pieces shared by rules (fixed text, never built from input) --------------------
-# Units and their top-level department. A department is a unit with no parent_code; a unit
-# rolls up through the parent chain, however deep (at most 32 levels, which also stops a
-# cycle). A code missing from the departments table counts as its own department.
-UNIT_TREE = """
-dept AS (
-    SELECT dept_code, any_value(dept_name) AS dept_name,
-           any_value(nullif(trim(parent_code), '')) AS parent_code
-    FROM departments GROUP BY dept_code),
-walk(dept_code, top_code, parent_code, depth) AS (
-    SELECT dept_code, dept_code, parent_code, 0 FROM dept
-    UNION ALL
-    SELECT w.dept_code, d.dept_code, d.parent_code, w.depth + 1
-    FROM walk w JOIN dept d ON d.dept_code = w.parent_code
-    WHERE w.depth < 32),
-tops AS (SELECT dept_code, arg_max(top_code, depth) AS top_code FROM walk GROUP BY dept_code)
-"""
+# Units and their top-level department: queries/units.py (TOPS), shared with pages and scope.
+
 
 # Unit names for messages (fall back to the code with coalesce at the use).
 UNIT_NAMES = """

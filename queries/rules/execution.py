@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from budgetwatch.queries.rules.base import BUDGET_MATCH, UNIT_NAMES, UNIT_TREE, Param, Rule, fmt_wan
+from budgetwatch.queries.rules.base import BUDGET_MATCH, UNIT_NAMES, Param, Rule, fmt_wan
+from budgetwatch.queries.units import TOPS as UNIT_TREE
 
 EXEC_LAG = Rule(
     id="EXEC_LAG",
