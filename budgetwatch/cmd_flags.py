@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.cli import add_data_dir
 from budgetwatch.queries import flags as qflags
 from budgetwatch.queries import reviews as rv
@@ -41,7 +42,7 @@ _SEV_MARK = {"high": "红", "medium": "橙", "low": "黄"}
 _ERRORS = (RuleError, rv.ReviewError, QueryError)
 
 
-class CommandError(RuntimeError):
+class CommandError(BudgetwatchError, RuntimeError):
     """One sentence in Chinese and English for the person at the terminal."""
 
 

@@ -35,6 +35,7 @@ from string import Template
 
 import pandas as pd
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import snapshot, views
 from budgetwatch.queries import briefing as qb
@@ -54,7 +55,7 @@ DEFAULT_TOP = 10
 LIST_MAX = 15        # rows of the overdue / enterprise tables (the rest counted, not listed)
 
 
-class BriefingError(RuntimeError):
+class BriefingError(BudgetwatchError, RuntimeError):
     """The briefing cannot be made as asked; the message is fit to show a person."""
 
 

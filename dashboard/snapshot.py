@@ -20,6 +20,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.figures.common import MUTED
 
@@ -32,7 +33,7 @@ _lock = threading.Lock()
 _started = False
 
 
-class SnapshotError(RuntimeError):
+class SnapshotError(BudgetwatchError, RuntimeError):
     """The image could not be made; the message is fit to show a person."""
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard.tables import XLSX_MAX_ROWS, _sheet_title, context_rows, csv_comment_lines
 from budgetwatch.dashboard.urls import date_param, int_param
 from budgetwatch.queries import exports as qx
@@ -34,7 +35,7 @@ from budgetwatch.queries.store import Store
 FORMATS = ("csv", "xlsx")
 
 
-class ExportError(RuntimeError):
+class ExportError(BudgetwatchError, RuntimeError):
     """The export cannot be made as asked; the message is fit to show a person."""
 
 

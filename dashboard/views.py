@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.urls import date_param, int_param
 
 DEFAULT_KEYS = ("year", "as_of")
 
 
-class ViewError(ValueError):
+class ViewError(BudgetwatchError, ValueError):
     """Unknown view, or nothing to draw; the message is fit to show a person."""
 
 

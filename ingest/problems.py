@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from budgetwatch.errors import BudgetwatchError
+
 # code -> (中文, English); {placeholders} filled from Problem.detail.
 MESSAGES: dict[str, tuple[str, str]] = {
     "empty_file": ("文件为空", "the file is empty"),
@@ -82,7 +84,7 @@ def problem(file: str, code: str, row: int | None = None, column: str | None = N
     return Problem(file, code, row, column, value, tuple((k, str(v)) for k, v in detail.items()))
 
 
-class Refused(Exception):
+class Refused(BudgetwatchError):
     """The whole file is refused; nothing of it is applied."""
 
     def __init__(self, problems: list[Problem]):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.queries import state
 
 ROLES = ("member", "staff", "admin")
@@ -28,7 +29,7 @@ _NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,40}$")
 _DUMMY_HASH = generate_password_hash("budgetwatch-no-such-user")
 
 
-class AccountError(ValueError):
+class AccountError(BudgetwatchError, ValueError):
     """A refused account change, said in Chinese and English."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.queries import accounts, state
 
 STATUSES = {"confirmed": "属实", "dismissed": "排除", "referred": "转交询问"}
@@ -26,7 +27,7 @@ _SNAPSHOT = ("severity", "entity_type", "amount", "message", "title", "dept_code
              "as_of")
 
 
-class ReviewError(ValueError):
+class ReviewError(BudgetwatchError, ValueError):
     """A review could not be recorded; the message is fit to show a person."""
 
 

@@ -34,6 +34,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.queries.units import below as units_below
 
 log = logging.getLogger("budgetwatch.sql")
@@ -96,11 +97,11 @@ def _apply_scope(con: duckdb.DuckDBPyConnection, depts: tuple[str, ...]) -> None
                     f"WHERE {column} IN (SELECT code FROM _scope_units)")
 
 
-class QueryError(RuntimeError):
+class QueryError(BudgetwatchError, RuntimeError):
     """A query failed or ran out of time; the message is fit to show a person."""
 
 
-class StoreBusy(RuntimeError):
+class StoreBusy(BudgetwatchError, RuntimeError):
     """Another process is writing; raised only when the caller asked not to wait."""
 
 

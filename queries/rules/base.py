@@ -46,6 +46,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.queries.store import query
 
 log = logging.getLogger("budgetwatch.rules")
@@ -67,7 +68,7 @@ PARAM_KINDS = ("int", "number", "bool", "codes")
 _NAMED = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-class RuleError(ValueError):
+class RuleError(BudgetwatchError, ValueError):
     """A rule could not run with what it was given; the message is fit to show a person."""
 
 
