@@ -16,7 +16,7 @@ from pathlib import Path
 from budgetwatch.ingest import load, read, validate
 from budgetwatch.ingest.problems import Problem, Refused, problem
 from budgetwatch.ingest.spec import FEEDS, Feed
-from budgetwatch.queries import accounts, refresh
+from budgetwatch.queries import accounts, refresh, search
 from budgetwatch.queries.store import Store
 
 # progress(message, fraction): fraction in [0, 1] when known, else None
@@ -113,6 +113,7 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
             span = (min(d[0] for d in days), max(d[1] for d in days)) if days else None
             load.refresh_daily(w.con, source.name if source else None, span)
         refresh.after_load(w, store.data_dir)   # year summary and default flag set for the pages
+        search.after_load(w)                    # the header search's index of names
     return reports
 
 

@@ -117,3 +117,20 @@ CREATE TABLE IF NOT EXISTS payments_daily (
     payments  BIGINT NOT NULL,
     amount    DECIMAL(38,2) NOT NULL
 );
+
+-- Every searchable name once per unit that owns it, with its matching form (queries/search.py);
+-- rebuilt at the end of every load, valid while meta's 'search_index' value is the generation's
+-- file name. Per unit so that a department-limited reader's scoped view filters it.
+CREATE TABLE IF NOT EXISTS search_index (
+    kind      VARCHAR NOT NULL,     -- payee / purpose / dept / unit / func / econ / enterprise / finding / …
+    key       VARCHAR NOT NULL,     -- what opens it: the payee's name, a code, an id
+    name      VARCHAR,
+    norm      VARCHAR,              -- queries.search.normalise(name)
+    code      VARCHAR,              -- matched by prefix
+    top_code  VARCHAR,              -- a unit's top-level department
+    dept_code VARCHAR,              -- the owning unit (NULL: not unit-owned, e.g. regions)
+    year_from INTEGER,
+    year_to   INTEGER,
+    payments  BIGINT,
+    amount    DOUBLE
+);

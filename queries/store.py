@@ -59,6 +59,7 @@ SCOPED_TABLES = {
     "audit_findings": "dept_code",
     "assets_enterprise": "supervisor_code",
     "payments_daily": "dept_code",      # the per-day pre-aggregate of payments (ingest/load.py)
+    "search_index": "dept_code",        # every searchable name per owning unit (queries/search.py)
 }
 _SCOPE: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("budgetwatch_scope", default=())
 
