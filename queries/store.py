@@ -93,7 +93,12 @@ def _apply_scope(con: duckdb.DuckDBPyConnection, depts: tuple[str, ...]) -> None
         CREATE TEMP TABLE _scope_units AS
         WITH RECURSIVE {units_below("SELECT unnest($depts::VARCHAR[])", f"{main}.departments")}
         SELECT DISTINCT dept_code AS code FROM units""", {"depts": list(depts)})
+    present = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
+    ).fetchall()}
     for table, column in SCOPED_TABLES.items():
+        if table not in present:    # a generation made before the table existed (search_index)
+            continue
         con.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM {main}.{table} "
                     f"WHERE {column} IN (SELECT code FROM _scope_units)")
 
