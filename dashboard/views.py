@@ -123,13 +123,14 @@ def _register_builtin() -> None:
 
 
 # -- audit (审计整改) and state assets (国有资产): the pages' own queries and builders -----------
-def _year(con, query: dict, years_sql: str) -> int:
+def _year(con, query: dict, table: str) -> int:
+    from budgetwatch.queries.status import latest_year
+
     year = int_param(query.get("year"))
     if year is None:
-        row = con.execute(years_sql).fetchall()
-        if not row or row[0][0] is None:
+        year = latest_year(con, table)
+        if year is None:
             raise ViewError("没有可用的年度数据 / no data for any year")
-        year = int(row[0][0])
     return year
 
 
@@ -138,7 +139,7 @@ def _audit_status(store, query: dict, lang: str) -> ViewFigure:
     from budgetwatch.queries.audit import counts_by
 
     with store.reader() as con:
-        year = _year(con, query, "SELECT max(audit_year) FROM audit_findings")
+        year = _year(con, query, "audit_findings")
         counts = counts_by(con, year, "status")
     fig = status_figure(counts, year=year, lang=lang)
     unit = fmt.money_unit(list(counts["involved"])).label(lang) if not counts.empty else None
@@ -186,7 +187,7 @@ def _debt_ratio(store, query: dict, lang: str) -> ViewFigure:
     thresholds = load_thresholds(store.data_dir)
     dept = (query.get("dept") or "").strip()
     with store.reader() as con:
-        year = _year(con, query, "SELECT max(year) FROM assets_enterprise")
+        year = _year(con, query, "assets_enterprise")
         frame = enterprises(con, year, department_units(con, dept) if dept else None)
     fig = debt_ratio_figure(frame, max_ratio=float(thresholds.value("LEVERAGE", "max_ratio_pct")) / 100,
                             high_ratio=float(thresholds.value("LEVERAGE", "high_ratio_pct")) / 100,

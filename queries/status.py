@@ -38,3 +38,34 @@ def feed_status(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
             "as_of": row[1],
         }
     return out
+
+
+# Tables a page may ask "is anything here?" or "which year is latest?" of; names are fixed here,
+# never taken from input.
+_YEAR_COLUMN = {"audit_findings": "audit_year", "assets_enterprise": "year", "assets_admin": "year",
+                "budget": "year"}
+
+
+def holds_rows(con: duckdb.DuckDBPyConnection, *tables: str) -> bool:
+    """Whether any of these feed tables holds a row."""
+    for table in tables:
+        if table not in _AS_OF:
+            raise ValueError(f"not a feed table: {table}")
+        if query(con, f"SELECT EXISTS (SELECT 1 FROM {table}) AS e")["e"].iloc[0]:
+            return True
+    return False
+
+
+def latest_year(con: duckdb.DuckDBPyConnection, table: str) -> int | None:
+    """The newest year a feed table holds (audit_year for audit findings), or None."""
+    column = _YEAR_COLUMN[table]
+    value = query(con, f"SELECT max({column}) AS y FROM {table}")["y"].iloc[0]
+    return None if value is None or value != value else int(value)
+
+
+def year_has_budget_or_payments(con: duckdb.DuckDBPyConnection, year: int) -> bool:
+    return bool(query(con, """
+        SELECT EXISTS (SELECT 1 FROM budget WHERE year = $year)
+            OR EXISTS (SELECT 1 FROM payments WHERE pay_date BETWEEN make_date($year, 1, 1)
+                                                                 AND make_date($year, 12, 31)) AS e""",
+                      {"year": int(year)})["e"].iloc[0])

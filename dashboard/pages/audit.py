@@ -29,6 +29,7 @@ from budgetwatch.dashboard.pages.department import (HIDDEN, SEVERITY_CLASSES, Co
 from budgetwatch.dashboard.tables import Export, register_export
 from budgetwatch.dashboard.urls import date_param, int_param, lang_of, with_params
 from budgetwatch.queries import audit as qu
+from budgetwatch.queries.status import holds_rows, year_has_budget_or_payments
 from budgetwatch.queries.store import Store
 
 PATH = "/audit"
@@ -129,14 +130,11 @@ def load(store: Store, year: int | None, as_of: dt.date | None, *, today: dt.dat
     """None when no audit finding is loaded at all."""
     th = load_rule_thresholds(store).values
     with store.reader() as con:
-        if not con.execute("SELECT count(*) FROM audit_findings").fetchone()[0]:
+        if not holds_rows(con, "audit_findings"):
             return None
         years = qu.audit_years(con)
         if year not in years:
-            budget_years = [y for y in years if con.execute(
-                "SELECT EXISTS (SELECT 1 FROM budget WHERE year = ?) OR EXISTS "
-                "(SELECT 1 FROM payments WHERE pay_date BETWEEN make_date(?, 1, 1) AND make_date(?, 12, 31))",
-                [y, y, y]).fetchone()[0]]
+            budget_years = [y for y in years if year_has_budget_or_payments(con, y)]
             year = budget_years[0] if budget_years else years[0]
         given = as_of is not None and as_of.year == year
         day = qu.audit_as_of(con, year, as_of if given else None, today=today)

@@ -39,6 +39,7 @@ from budgetwatch.queries import department as qd
 from budgetwatch.queries import overview as q
 from budgetwatch.queries.reference import label
 from budgetwatch.queries.rules.config import load_thresholds
+from budgetwatch.queries.status import holds_rows
 from budgetwatch.queries.store import Store
 
 PATH = "/departments"
@@ -492,8 +493,7 @@ def _update_department(store: Store, year, as_of: str | None, dept: str | None, 
         data = load(store, int_param(str(year)) if year is not None else None, date_param(as_of), dept)
         if data is None:
             with store.reader() as con:
-                anything = any(con.execute(f"SELECT count(*) FROM {tbl}").fetchone()[0]
-                               for tbl in ("departments", "assets_enterprise", "assets_admin", "audit_findings"))
+                anything = holds_rows(con, "departments", "assets_enterprise", "assets_admin", "audit_findings")
             out["message"] = notice(t("empty.no_budget" if anything else "empty.none", lang), more=how_to_load(lang))
             return out
     except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log

@@ -1,0 +1,35 @@
+"""The house's shape, checked: no SQL in the dashboard, no import cycle.
+
+(Import cycles: ``scripts/import_graph.py`` lists them; the rules' cycle is gone and the test
+below keeps it gone.)
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import import_graph  # noqa: E402
+
+_SQL = re.compile(r"\b(SELECT|INSERT\s+INTO|UPDATE|DELETE\s+FROM|CREATE\s+(TEMP\s+)?(TABLE|VIEW))\b[^\n]*\b(FROM|INTO|SET|AS|WHERE)\b")
+
+
+def test_no_sql_in_the_dashboard():
+    found = []
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _SQL.search(line) or ".execute(" in line:
+                found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:100]}")
+    assert not found, "SQL belongs in queries/:\n" + "\n".join(found)
+
+
+def test_the_rules_and_queries_have_no_import_cycle():
+    cycles = [c for c in import_graph.cycles(import_graph.graph(top_level_only=False))
+              if not all(m.startswith("budgetwatch.dashboard") for m in c)]
+    assert cycles == []
+
+
+def test_nothing_has_an_import_time_cycle():
+    assert import_graph.cycles(import_graph.graph(top_level_only=True)) == []
