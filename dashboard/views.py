@@ -114,7 +114,7 @@ def _register_builtin() -> None:
              help="四本预算执行情况 / the four budgets")
     register("overview.monthly", _overview(ids.Overview.MONTHLY), keys=("year", "as_of", "dept"),
              help="逐月累计支出与上年对比（可按部门） / cumulative spending by month (a department with --dept)")
-    register("audit.status", _audit_status, keys=("year",),
+    register("audit.status", _audit_status, keys=("year", "as_of"),
              help="审计查出问题整改情况 / audit findings by rectification status")
     register("assets.debt_ratio", _debt_ratio, keys=("year", "dept"),
              help="国有企业资产负债率 / enterprises' debt ratio against the thresholds")
@@ -136,14 +136,16 @@ def _year(con, query: dict, table: str) -> int:
 
 def _audit_status(store, query: dict, lang: str) -> ViewFigure:
     from budgetwatch.dashboard.figures.audit import status_figure
-    from budgetwatch.queries.audit import counts_by
+    from budgetwatch.queries.audit import audit_as_of, counts_by
 
     with store.reader() as con:
         year = _year(con, query, "audit_findings")
-        counts = counts_by(con, year, "status")
+        as_of = date_param(query.get("as_of"))
+        day = audit_as_of(con, year, as_of if as_of is not None and as_of.year == year else None)
+        counts = counts_by(con, year, "status", day)
     fig = status_figure(counts, year=year, lang=lang)
     unit = fmt.money_unit(list(counts["involved"])).label(lang) if not counts.empty else None
-    return ViewFigure(fig, figure_title(fig), None, unit)
+    return ViewFigure(fig, figure_title(fig), day.isoformat(), unit)
 
 
 def _warning_counts(store, query: dict, lang: str) -> ViewFigure:

@@ -1,8 +1,8 @@
 """The Audit rectification (审计整改) page's questions.
 
 Findings are those of audit years up to the chosen year, read through the audit rules' own
-``FINDINGS`` (one spelling of the status: 已整改 / 部分整改 / 未整改), and seen at the rules'
-audit as-of date: the date given, else the year's latest payment date, else today
+``FINDINGS`` (one spelling of the status: 已整改 / 部分整改 / 未整改; a rectification dated after
+the as-of date not yet counted), and seen at the rules' audit as-of date: the date given, else the year's latest payment date, else today
 (``audit_as_of``). What counts as overdue, repeated (屡审屡犯) or hollow is what the rules
 AUDIT_OVERDUE, AUDIT_REPEAT and AUDIT_HOLLOW say (``audit_flags``), with the thresholds in
 force; this module adds the numbers the page shows beside them.
@@ -58,19 +58,20 @@ def findings(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date,
                CAST(amount_involved AS DOUBLE) AS involved, CAST(amount_rectified AS DOUBLE) AS rectified,
                deadline, coalesce(status_cn, status) AS status, rectified_date,
                coalesce(status_cn, '') <> '已整改' AS open,
-               CASE WHEN status_cn IN ('部分整改', '未整改') AND deadline < $as_of
-                    THEN CAST(date_diff('day', deadline, $as_of) AS INTEGER) END AS days_overdue
+               CASE WHEN status_cn IN ('部分整改', '未整改') AND deadline < $audit_as_of
+                    THEN CAST(date_diff('day', deadline, $audit_as_of) AS INTEGER) END AS days_overdue
         FROM f
         WHERE $all OR list_contains($units, dept_code)
         ORDER BY audit_year DESC, finding_id""",
-        {"year": year, "as_of": as_of, "all": units is None, "units": [str(u) for u in (units or [])]})
+        {"year": year, "audit_as_of": as_of, "all": units is None, "units": [str(u) for u in (units or [])]})
 
 
 _DIMENSIONS = {"status": "coalesce(status_cn, status)", "category": "category", "audit_year": "audit_year"}
 
 
-def counts_by(con: duckdb.DuckDBPyConnection, year: int, dimension: str) -> pd.DataFrame:
-    """Findings of audit years up to ``year`` by status, category or audit year (whitelist).
+def counts_by(con: duckdb.DuckDBPyConnection, year: int, dimension: str, as_of: dt.date) -> pd.DataFrame:
+    """Findings of audit years up to ``year`` as they stood at ``as_of``, by status, category or
+    audit year (whitelist).
 
     Columns: key, status, n, involved, rectified (yuan). One row per key and status, so a
     chart can stack by status.
@@ -84,11 +85,11 @@ def counts_by(con: duckdb.DuckDBPyConnection, year: int, dimension: str) -> pd.D
                CAST(count(*) AS INTEGER) AS n,
                CAST(sum(amount_involved) AS DOUBLE) AS involved,
                CAST(sum(amount_rectified) AS DOUBLE) AS rectified
-        FROM f GROUP BY 1, 2 ORDER BY 1, 2""", {"year": year})
+        FROM f GROUP BY 1, 2 ORDER BY 1, 2""", {"year": year, "audit_as_of": as_of})
 
 
-def rectification_by_unit(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """Per responsible unit, findings of audit years up to ``year``.
+def rectification_by_unit(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Per responsible unit, findings of audit years up to ``year`` as they stood at ``as_of``.
 
     Columns: dept_code, dept_name, n, n_done (已整改), involved, rectified (yuan),
     amount_rate (rectified ÷ involved; NaN without an amount involved), count_share
@@ -105,7 +106,7 @@ def rectification_by_unit(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataF
                     AS amount_rate,
                count(*) FILTER (WHERE status_cn = '已整改') / count(*) AS count_share
         FROM f GROUP BY dept_code
-        ORDER BY amount_rate ASC NULLS LAST, dept_code""", {"year": year})
+        ORDER BY amount_rate ASC NULLS LAST, dept_code""", {"year": year, "audit_as_of": as_of})
 
 
 def audit_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date | None,

@@ -27,11 +27,13 @@ def department_units(con: duckdb.DuckDBPyConnection, dept: str) -> list[str]:
 
 def findings_by_id(con: duckdb.DuckDBPyConnection, ids: Sequence[str], as_of: dt.date) -> pd.DataFrame:
     """The audit findings with these ids: finding_id, audit_year, dept_code, dept_name, category,
-    description, involved, rectified (yuan), deadline, status, days_overdue (at ``as_of``)."""
+    description, involved, rectified (yuan), deadline, status, days_overdue — all as they stood
+    at ``as_of`` (a rectification dated after it not yet counted)."""
     return query(con, f"""
         SELECT f.finding_id, f.audit_year, f.dept_code, coalesce(d.dept_name, f.dept_code) AS dept_name,
                f.category, f.description, CAST(f.amount_involved AS DOUBLE) AS involved,
-               CAST(f.amount_rectified AS DOUBLE) AS rectified, f.deadline, f.status,
+               CAST(CASE WHEN f.rectified_date > $as_of THEN 0 ELSE f.amount_rectified END AS DOUBLE) AS rectified,
+               f.deadline, CASE WHEN f.rectified_date > $as_of THEN '未整改' ELSE f.status END AS status,
                CAST(date_diff('day', f.deadline, $as_of) AS INTEGER) AS days_overdue
         FROM audit_findings f LEFT JOIN {_NAMES} d USING (dept_code)
         WHERE list_contains($ids, f.finding_id)

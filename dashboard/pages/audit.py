@@ -141,8 +141,8 @@ def load(store: Store, year: int | None, as_of: dt.date | None, *, today: dt.dat
         found = qu.findings(con, year, day)
         # Not given: the rules find the same default date (the year's last payment, else today).
         flags = qu.audit_flags(con, year, day if given else None, th)
-        return AuditData(years, year, day, given, found, flags, qu.counts_by(con, year, "status"),
-                         qu.counts_by(con, year, "category"), qu.rectification_by_unit(con, year), th)
+        return AuditData(years, year, day, given, found, flags, qu.counts_by(con, year, "status", day),
+                         qu.counts_by(con, year, "category", day), qu.rectification_by_unit(con, year, day), th)
 
 
 def with_units(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -5,11 +5,17 @@ from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
 
 # Findings of audit years up to the flags' year, with the status in one spelling
 # (the feed allows 已整改 / 部分整改 / 未整改 or rectified / partial / open).
+# Findings as they stood at the audit as-of date: a rectification dated after it was not yet
+# known then, so such a finding counts as 未整改 with nothing rectified (and no date).
 FINDINGS = f"""
 {UNIT_NAMES},
 f AS (
-    SELECT a.*, coalesce(nm.dept_name, a.dept_code) AS name,
-           CASE WHEN lower(trim(a.status)) IN ('已整改', 'rectified') THEN '已整改'
+    SELECT a.* REPLACE (
+               CASE WHEN a.rectified_date > $audit_as_of THEN 0 ELSE a.amount_rectified END AS amount_rectified,
+               CASE WHEN a.rectified_date > $audit_as_of THEN NULL ELSE a.rectified_date END AS rectified_date),
+           coalesce(nm.dept_name, a.dept_code) AS name,
+           CASE WHEN a.rectified_date > $audit_as_of THEN '未整改'
+                WHEN lower(trim(a.status)) IN ('已整改', 'rectified') THEN '已整改'
                 WHEN lower(trim(a.status)) IN ('部分整改', 'partial') THEN '部分整改'
                 WHEN lower(trim(a.status)) IN ('未整改', 'open') THEN '未整改' END AS status_cn
     FROM audit_findings a LEFT JOIN names nm ON nm.dept_code = a.dept_code

@@ -51,11 +51,37 @@ def test_overdue_repeat_hollow_are_what_the_rules_find(con):
 
 
 def test_counts_and_rates_by_unit(con):
-    status = qu.counts_by(con, 2025, "status").set_index("key")
+    status = qu.counts_by(con, 2025, "status", AS_OF).set_index("key")
     assert status.loc["已整改", "n"] == 2 and status.loc["未整改", "n"] == 2 and status.loc["部分整改", "n"] == 1
     with pytest.raises(ValueError):
-        qu.counts_by(con, 2025, "description; DROP TABLE x")
-    units = qu.rectification_by_unit(con, 2025).set_index("dept_code")
+        qu.counts_by(con, 2025, "description; DROP TABLE x", AS_OF)
+    units = qu.rectification_by_unit(con, 2025, AS_OF).set_index("dept_code")
     assert units.loc["001001", "n"] == 2 and units.loc["001001", "n_done"] == 0
     assert units.loc["001001", "amount_rate"] == pytest.approx(0.2 / 1.5)
     assert units.loc["002", "count_share"] == 1.0 and units.loc["002", "amount_rate"] == pytest.approx(0.3)
+
+
+def test_a_rectification_dated_after_the_as_of_date_is_not_yet_counted(data_dir):
+    """SJ2024-02 (003, rectified in full) gets its rectification date 2025-09-01: at 30 June it
+    was still open and overdue; at year end it is rectified."""
+    store = Store(sample_pages.build(data_dir))
+    with store.writer(who="test") as w:
+        w.con.execute("UPDATE audit_findings SET rectified_date = DATE '2025-09-01' WHERE finding_id = 'SJ2024-02'")
+        w.touch()
+    june, december = AS_OF, dt.date(2025, 12, 31)
+    with store.reader() as con:
+        at_june = qu.findings(con, 2025, june).set_index("finding_id").loc["SJ2024-02"]
+        assert (at_june["status"], at_june["rectified"], at_june["days_overdue"]) == ("未整改", 0, 181)
+        assert at_june["rectified_date"] is None or at_june["rectified_date"] != at_june["rectified_date"]
+        at_dec = qu.findings(con, 2025, december).set_index("finding_id").loc["SJ2024-02"]
+        assert (at_dec["status"], at_dec["rectified"]) == ("已整改", 300_000)
+        assert qu.counts_by(con, 2025, "status", june).set_index("key").loc["已整改", "n"] == 1
+        assert qu.counts_by(con, 2025, "status", december).set_index("key").loc["已整改", "n"] == 2
+        units_june = qu.rectification_by_unit(con, 2025, june).set_index("dept_code")
+        assert units_june.loc["003", "n_done"] == 0 and units_june.loc["003", "amount_rate"] == 0
+        assert qu.rectification_by_unit(con, 2025, december).set_index("dept_code").loc["003", "n_done"] == 1
+        flags_june = qu.audit_flags(con, 2025, june)
+        over = flags_june[(flags_june["rule"] == "AUDIT_OVERDUE") & (flags_june["entity_key"] == "SJ2024-02")]
+        assert list(over["severity"]) == ["high"]                       # 181 days past its deadline
+        flags_dec = qu.audit_flags(con, 2025, december)
+        assert "SJ2024-02" not in set(flags_dec.loc[flags_dec["rule"] == "AUDIT_OVERDUE", "entity_key"])
