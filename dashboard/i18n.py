@@ -295,6 +295,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "warn.review.by": {"zh": "复核人", "en": "Reviewer"},
     "warn.review.by_hint": {"zh": "姓名", "en": "Name"},
     "warn.review.save": {"zh": "保存复核", "en": "Save review"},
+    "warn.review.readonly": {"zh": "复核由委员会工作人员进行；您可以查看复核记录。",
+                             "en": "Reviews are recorded by committee staff; you can read them here."},
     "warn.review.no_flag": {"zh": "请先在列表中选择一条预警。", "en": "Choose a warning in the list first."},
     "warn.review.not_allowed": {"zh": "您没有复核预警的权限。", "en": "You may not review warnings."},
     "warn.review.need_status": {"zh": "请选择复核结论：属实、排除或转交询问。", "en": "Choose a conclusion: confirmed, dismissed or referred."},

@@ -103,6 +103,9 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
     flag = query.get("flag") if parse_flag(query.get("flag")) else None
     every = t("warn.all", lang)
     user = auth.current_user()
+    # Members read reviews; only staff record them, so a member's form is shown read-only
+    # (the save callback refuses them anyway) with a sentence saying who reviews.
+    readonly = not auth.can_review(user)
     return html.Div(className="bw-page bw-warnings", children=[
         view_store(VIEW),
         dcc.Store(id=W.FLAG, data=flag),
@@ -154,12 +157,13 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
             html.Div(id=W.EVIDENCE_LINKS, className="bw-links"),
             html.Div(id=W.FORM, className="bw-review-form", children=[
                 html.H3(t("warn.review.title", lang)),
+                html.P(t("warn.review.readonly", lang), className="bw-detail bw-readonly") if readonly else None,
                 dcc.RadioItems(id=W.REVIEW_STATUS, className="bw-radio", inline=True, value=None,
-                               options=[{"label": f"{t(f'warn.status.{s}', lang)}", "value": s}
-                                        for s in REVIEW_STATUSES]),
+                               options=[{"label": f"{t(f'warn.status.{s}', lang)}", "value": s,
+                                         "disabled": readonly} for s in REVIEW_STATUSES]),
                 html.Label(className="bw-field", children=[
                     html.Span(t("warn.review.note", lang)),
-                    dcc.Textarea(id=W.REVIEW_NOTE, className="bw-textarea",
+                    dcc.Textarea(id=W.REVIEW_NOTE, className="bw-textarea", disabled=readonly,
                                  placeholder=t("warn.review.note_hint", lang)),
                 ]),
                 html.Div(className="bw-form-row", children=[
@@ -169,7 +173,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                                   placeholder=t("warn.review.by_hint", lang), className="bw-input"),
                     ]),
                     html.Button(t("warn.review.save", lang), id=W.REVIEW_SAVE, n_clicks=0,
-                                className="bw-wd-button"),
+                                className="bw-wd-button", disabled=readonly),
                 ]),
                 html.Div(id=W.REVIEW_RESULT, role="status"),
             ]),

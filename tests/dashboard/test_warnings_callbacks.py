@@ -9,6 +9,7 @@ import dash
 import duckdb
 import pytest
 
+from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.app import create_app
 from budgetwatch.dashboard.pages import warnings as page
 from budgetwatch.dashboard.tables import to_csv_bytes
@@ -228,3 +229,43 @@ def test_a_member_cannot_review(data_dir):
     with auth.acting_as(User("委员甲", "member")):
         out = page.save_review(store, DUP, 2025, "2025-07-15", "confirmed", "x", "委员甲", 0, "")
     assert out["saved"] is dash.no_update
+
+
+def _form_state(layout) -> dict:
+    """The review form's controls: disabled or not, and the read-only sentence if shown."""
+    found = {}
+
+    def walk(c):
+        if isinstance(c, (list, tuple)):
+            for x in c:
+                walk(x)
+            return
+        if not hasattr(c, "to_plotly_json"):
+            return
+        cid = getattr(c, "id", None)
+        if cid == ids.Warnings.REVIEW_SAVE:
+            found["save"] = bool(getattr(c, "disabled", False))
+        if cid == ids.Warnings.REVIEW_NOTE:
+            found["note"] = bool(getattr(c, "disabled", False))
+        if cid == ids.Warnings.REVIEW_STATUS:
+            found["status"] = all(o.get("disabled") for o in c.options)
+        if "bw-readonly" in (getattr(c, "className", "") or ""):
+            found["sentence"] = c.children
+        walk(getattr(c, "children", None))
+    walk(layout)
+    return found
+
+
+@pytest.mark.parametrize("role,readonly", [("member", True), ("staff", False), ("admin", False)])
+def test_the_review_form_is_read_only_for_members(data_dir, role, readonly):
+    from budgetwatch.dashboard import auth
+    from budgetwatch.queries import accounts
+
+    accounts.add_user(data_dir, f"{role}1", "Correct-horse-9", role)
+    user = accounts.get_user(data_dir, f"{role}1")
+    with auth.acting_as(user):
+        state = _form_state(page.layout({}, "zh"))
+    assert (state["save"], state["note"], state["status"]) == (readonly, readonly, readonly)
+    assert ("sentence" in state) == readonly
+    if readonly:
+        assert "工作人员" in state["sentence"]
