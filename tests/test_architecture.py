@@ -1,4 +1,4 @@
-"""The house's shape, checked: no SQL in the dashboard, no import cycle.
+"""The house's shape, checked: no SQL in the dashboard, no page importing another, no import cycle.
 
 (Import cycles: ``scripts/import_graph.py`` lists them; the rules' cycle is gone and the test
 below keeps it gone.)
@@ -23,6 +23,11 @@ def test_no_sql_in_the_dashboard():
             if _SQL.search(line) or ".execute(" in line:
                 found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:100]}")
     assert not found, "SQL belongs in queries/:\n" + "\n".join(found)
+
+
+def test_pages_do_not_import_each_other():
+    # What two pages share lives in a shared module (page_tables, links, components, vouchers).
+    assert import_graph.cross_page_imports(import_graph.graph(top_level_only=False)) == []
 
 
 def test_the_rules_and_queries_have_no_import_cycle():

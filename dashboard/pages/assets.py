@@ -23,7 +23,7 @@ from budgetwatch.dashboard.components import (card, failure, figure_card, how_to
 from budgetwatch.dashboard.figures import assets as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import (ADMIN_COLS, HIDDEN, admin_frame, Col, enterprise_frame, export_frame,
+from budgetwatch.dashboard.page_tables import (ADMIN_COLS, HIDDEN, admin_frame, Col, enterprise_frame, export_frame,
                                         graph_style, grid_payload, load_rule_thresholds, page_table,
                                         table_unit)
 from budgetwatch.dashboard.tables import Export, register_export

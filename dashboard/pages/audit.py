@@ -23,7 +23,7 @@ from budgetwatch.dashboard.components import (as_of_field, card, failure, figure
 from budgetwatch.dashboard.figures import audit as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import data_label, t
-from budgetwatch.dashboard.pages.department import (HIDDEN, SEVERITY_CLASSES, Col, export_frame, graph_style,
+from budgetwatch.dashboard.page_tables import (HIDDEN, SEVERITY_CLASSES, Col, export_frame, graph_style,
                                         grid_payload, load_rule_thresholds, page_table, severity_text,
                                         table_unit, unit_label)
 from budgetwatch.dashboard.tables import Export, register_export

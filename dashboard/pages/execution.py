@@ -37,14 +37,15 @@ from budgetwatch.dashboard.figures import execution as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.tables import Export, register_export, table_card
-from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of, parse_search
+from budgetwatch.dashboard.links import EXECUTION_PATH
+from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of
 from budgetwatch.queries import execution as q
 from budgetwatch.queries import flags as qf
 from budgetwatch.queries import reference
 from budgetwatch.queries.overview import Period, day_of_year, resolve_period
 from budgetwatch.queries.store import Store
 
-PATH = "/execution"
+PATH = EXECUTION_PATH
 NAV_KEY = "nav.execution"
 VIEW = "execution"
 E = ids.Execution
@@ -393,22 +394,6 @@ def _schedule_text(period: Period, lang: str) -> str:
 
 def _period(con, state: dict) -> Period | None:
     return resolve_period(con, int_param(state.get("year")), date_param(state.get("as_of")))
-
-
-def department_href(store: Store, click: dict | None, search: str | None) -> str | None:
-    """Where a click on the overview's department bar leads: that department's drill-down,
-    same year, as-of date and language. None when the click names no department."""
-    try:
-        label = click["points"][0]["y"]
-    except (TypeError, KeyError, IndexError):
-        return None
-    with store.reader() as con:
-        code = q.department_code(con, label)
-    if code is None:
-        return None
-    query = parse_search(search)
-    return link({"year": query.get("year"), "as_of": query.get("as_of"), "by": "dept", "path": code},
-                lang_of(search))
 
 
 # -- the callbacks, as plain functions ----------------------------------------------------------

@@ -20,6 +20,7 @@ from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.components import (as_of_field, card, failure, figure_card,
                                  how_to_load, notice, view_store, year_field)
 from budgetwatch.dashboard.briefing_route import briefing_link
+from budgetwatch.dashboard.links import department_href
 from budgetwatch.dashboard.figures import overview as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import data_label, t
@@ -218,5 +219,4 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
                   Input(ids.graph(ids.Overview.DEPARTMENTS), "clickData"),
                   State(ids.Frame.URL, "search"), prevent_initial_call=True)
     def _open_department(click, search):
-        from budgetwatch.dashboard.pages.execution import department_href   # the execution page owns its URLs
         return department_href(store, click, search) or dash.no_update

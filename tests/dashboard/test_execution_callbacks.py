@@ -14,6 +14,7 @@ from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.app import create_app
 from budgetwatch.dashboard.frame import route
 from budgetwatch.dashboard.pages import PAGES, PLANNED
+from budgetwatch.dashboard import links
 from budgetwatch.dashboard.pages import execution as page
 from budgetwatch.dashboard.tables import export_download
 from budgetwatch.queries.store import Store
@@ -157,9 +158,9 @@ def test_empty_store_and_failures_read_as_sentences(data_dir, monkeypatch):
 
 
 def test_overview_department_bar_links_into_the_drill_down(store):
-    href = page.department_href(store, {"points": [{"y": "市教育局"}]}, "?year=2025&as_of=2025-06-30&lang=en")
+    href = links.department_href(store, {"points": [{"y": "市教育局"}]}, "?year=2025&as_of=2025-06-30&lang=en")
     assert href == "/execution?year=2025&as_of=2025-06-30&by=dept&path=001&lang=en"
-    assert page.department_href(store, {"points": [{"y": "市教育局（001）"}]}, "").endswith("by=dept&path=001")
-    assert page.department_href(store, {"points": [{"y": "X99"}]}, "").endswith("path=X99")
-    assert page.department_href(store, {"points": [{"y": "'; DROP TABLE departments"}]}, "") is None
-    assert page.department_href(store, None, "") is None
+    assert links.department_href(store, {"points": [{"y": "市教育局（001）"}]}, "").endswith("by=dept&path=001")
+    assert links.department_href(store, {"points": [{"y": "X99"}]}, "").endswith("path=X99")
+    assert links.department_href(store, {"points": [{"y": "'; DROP TABLE departments"}]}, "") is None
+    assert links.department_href(store, None, "") is None
