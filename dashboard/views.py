@@ -79,7 +79,7 @@ def figure_title(fig: go.Figure) -> str:
 # -- overview (总览) ---------------------------------------------------------------------
 def _overview(graph: str) -> Callable[[object, dict, str], ViewFigure]:
     def build(store, query: dict, lang: str) -> ViewFigure:
-        from budgetwatch.dashboard.pages import overview as page
+        from budgetwatch.dashboard.figures.overview import overview_figures
         from budgetwatch.queries import overview as q
         from budgetwatch.queries.department import monthly_cumulative as monthly_of_department
         from budgetwatch.queries.exports import dept_name
@@ -89,13 +89,13 @@ def _overview(graph: str) -> Callable[[object, dict, str], ViewFigure]:
             period = q.resolve_period(con, int_param(query.get("year")), date_param(query.get("as_of")))
             if period is None:
                 raise ViewError("还没有预算或支付数据 / no budget or payment data loaded yet")
-            depts, funds, monthly = page.frames(con, period)
+            depts, funds, monthly = q.overview_frames(con, period)
             if dept:
                 name = dept_name(con, dept)
                 if name is None:
                     raise ViewError(f"没有部门 {dept} / no department {dept}")
                 monthly = monthly_of_department(con, dept, period.year, period.as_of)
-        fig = page.build_figures(period, depts, funds, monthly, lang)[graph]
+        fig = overview_figures(period, depts, funds, monthly, lang)[graph]
         if dept:   # a fresh figure from the builder: name the department in its title
             fig.update_layout(title={"text": f"{name}：{figure_title(fig)}" if lang == "zh"
                                      else f"{name}: {figure_title(fig)}"})

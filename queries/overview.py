@@ -184,3 +184,11 @@ def feed_freshness(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = Non
                         "last_file": s["last_file"], "as_of": s["as_of"], "stale": stale})
     return pd.DataFrame.from_records(
         records, columns=["feed", "rows", "last_loaded", "last_file", "as_of", "stale"])
+
+
+def overview_frames(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The overview's three frames for a resolved period: departments, funds, monthly (the
+    page and its chart exports read the same)."""
+    return (department_execution(con, period.year, period.as_of),
+            fund_totals(con, period.year, period.as_of),
+            monthly_cumulative(con, period.year, period.as_of))

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.figures.common import (BLUE, GREY, GRID, MUTED, ORANGE, PALE_BLUE, RED, base_layout,
                                       empty_figure)
 from budgetwatch.dashboard.i18n import data_label, months, t
@@ -172,3 +173,15 @@ def monthly_cumulative_figure(frame: pd.DataFrame, *, year: int, lang: str = "zh
     fig.update_yaxes(title=fmt.axis_title(t("fig.monthly.y", lang), unit.label(lang), lang),
                      rangemode="tozero", gridcolor=GRID, tickformat=",.2~f")
     return fig
+
+
+def overview_figures(period, depts: pd.DataFrame, funds: pd.DataFrame, monthly: pd.DataFrame,
+                     lang: str) -> dict:
+    """The overview's charts by graph id — the very figures the page draws and exports.
+    ``period``: ``queries.overview.Period``."""
+    y, day, schedule = period.year, period.as_of, period.schedule
+    return {
+        ids.Overview.FUNDS: fund_totals_figure(funds, schedule, year=y, as_of=day, lang=lang),
+        ids.Overview.DEPARTMENTS: department_execution_figure(depts, schedule, year=y, as_of=day, lang=lang),
+        ids.Overview.MONTHLY: monthly_cumulative_figure(monthly, year=y, lang=lang),
+    }

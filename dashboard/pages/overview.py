@@ -116,24 +116,6 @@ def freshness(frame: pd.DataFrame, lang: str) -> list:
 
 
 # -- query → frames → figures, shared with exports (dashboard/views.py, the briefing) ----------
-def frames(con, period: q.Period) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The page's three frames for a resolved period: departments, funds, monthly."""
-    return (q.department_execution(con, period.year, period.as_of),
-            q.fund_totals(con, period.year, period.as_of),
-            q.monthly_cumulative(con, period.year, period.as_of))
-
-
-def build_figures(period: q.Period, depts: pd.DataFrame, funds: pd.DataFrame, monthly: pd.DataFrame,
-                  lang: str) -> dict:
-    """The page's charts by graph name — the very figures the page draws."""
-    y, day, schedule = period.year, period.as_of, period.schedule
-    return {
-        ids.Overview.FUNDS: figs.fund_totals_figure(funds, schedule, year=y, as_of=day, lang=lang),
-        ids.Overview.DEPARTMENTS: figs.department_execution_figure(depts, schedule, year=y, as_of=day, lang=lang),
-        ids.Overview.MONTHLY: figs.monthly_cumulative_figure(monthly, year=y, lang=lang),
-    }
-
-
 # -- the callback, as a plain function --------------------------------------------------------
 def update_overview(store: Store, year: int | str | None, as_of: str | None, search: str | None,
                     *, now: dt.datetime | None = None) -> dict:
@@ -153,7 +135,7 @@ def update_overview(store: Store, year: int | str | None, as_of: str | None, sea
                 key = "empty.none" if fresh["rows"].sum() == 0 else "empty.no_budget"
                 out["message"] = notice(t(key, lang), more=how_to_load(lang))
                 return out
-            depts, funds, monthly = frames(con, period)
+            depts, funds, monthly = q.overview_frames(con, period)
     except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log
         out["message"] = failure(exc, lang, "overview")
         return out
@@ -170,7 +152,7 @@ def update_overview(store: Store, year: int | str | None, as_of: str | None, sea
         headline=headline(depts, funds, period, lang),
         view=with_params(search, year=y, as_of=day.isoformat(), lang=lang),
     )
-    for name, fig in build_figures(period, depts, funds, monthly, lang).items():
+    for name, fig in figs.overview_figures(period, depts, funds, monthly, lang).items():
         out[f"fig:{name}"] = fig
         out[f"config:{name}"] = image_config(image_filename("overview", _FILE_PART[name], y))
     return out
