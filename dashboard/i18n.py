@@ -88,6 +88,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "feed.assets_enterprise": {"zh": "国有企业资产", "en": "State enterprise assets"},
     "feed.assets_admin": {"zh": "行政事业性国有资产", "en": "Administrative assets"},
     "feed.audit_findings": {"zh": "审计整改台账", "en": "Audit findings"},
+    "feed.suggestions": {"zh": "代表建议办理台账", "en": "Deputies' suggestions"},
     # overview: controls
     "overview.title": {"zh": "总览", "en": "Overview"},
     "overview.year": {"zh": "年度", "en": "Year"},

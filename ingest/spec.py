@@ -1,4 +1,4 @@
-"""The six feeds, declared once: columns, aliases, types, keys and checks.
+"""The feeds, declared once: columns, aliases, types, keys and checks.
 
 Everything that reads, validates or loads a feed works from these declarations, so adding
 a column or an alias is a change here and nowhere else. Names follow ../shared/FEEDS.md;
@@ -52,6 +52,7 @@ class Column:
     synonyms: dict[str, str] = field(default_factory=dict)  # ENUM: spelling -> canonical
     default_from: str | None = None  # when empty, take this column's value
     default_zero: bool = False     # when empty, 0
+    default_value: str | None = None  # when empty, this value (ENUM: a canonical value)
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -181,5 +182,72 @@ AUDIT_FINDINGS = Feed(
     key=("finding_id",),
 )
 
+# -- suggestions: 代表建议办理台账 ------------------------------------------------------------
+SUGGESTION_ROLES = ("主办", "协办", "分办")
+SUGGESTION_ROLE_SYNONYMS = {
+    "主办": "主办", "主办单位": "主办", "main": "主办", "lead": "主办", "main unit": "主办",
+    "协办": "协办", "协办单位": "协办", "co-handling": "协办", "cohandling": "协办", "co-handler": "协办",
+    "co": "协办", "assisting": "协办",
+    "分办": "分办", "分办单位": "分办", "separately handled": "分办", "separate": "分办", "separately": "分办",
+}
+REPLY_CLASSES = ("A", "B", "C", "D")
+REPLY_CLASS_WORDS = {"A": "已解决或基本解决", "B": "正在解决或列入计划", "C": "因条件限制待以后解决", "D": "留作参考"}
+REPLY_CLASS_SYNONYMS: dict[str, str] = {}
+for _c, _words in REPLY_CLASS_WORDS.items():
+    _full = chr(ord(_c) + 0xFEE0)   # the full-width letter (Ａ) some exports type
+    for _k in (_c, f"{_c}类", _full, f"{_full}类", _words, f"{_c}类{_words}", f"{_c}类（{_words}）",
+               f"{_c}类({_words})", f"{_c}（{_words}）", f"{_c}({_words})", f"{_c}{_words}", f"{_c}类：{_words}"):
+        REPLY_CLASS_SYNONYMS[_k] = _c
+REPLY_CLASS_SYNONYMS.update({"已解决": "A", "基本解决": "A", "正在解决": "B", "列入计划": "B",
+                             "待以后解决": "C", "留作参考": "D"})
+SATISFACTION = ("满意", "基本满意", "不满意")
+SATISFACTION_SYNONYMS = {
+    "满意": "满意", "satisfied": "满意",
+    "基本满意": "基本满意", "basically satisfied": "基本满意", "basically": "基本满意", "fairly satisfied": "基本满意",
+    "不满意": "不满意", "unsatisfied": "不满意", "dissatisfied": "不满意", "not satisfied": "不满意",
+}
+RATING_SOURCES = ("代表本人", "承办单位代填")
+RATING_SOURCE_SYNONYMS = {
+    "代表本人": "代表本人", "代表": "代表本人", "本人": "代表本人", "代表本人测评": "代表本人", "deputy": "代表本人",
+    "the deputy": "代表本人", "self": "代表本人",
+    "承办单位代填": "承办单位代填", "单位代填": "承办单位代填", "代填": "承办单位代填", "承办单位": "承办单位代填",
+    "handling unit": "承办单位代填", "unit": "承办单位代填", "filled in by the handling unit": "承办单位代填",
+    "proxy": "承办单位代填",
+}
+YES_NO_SYNONYMS = {"是": "是", "否": "否", "yes": "是", "no": "否", "y": "是", "n": "否", "true": "是", "false": "否",
+                   "1": "是", "0": "否", "重点督办": "是", "√": "是", "✓": "是"}
+
+SUGGESTIONS = Feed(
+    name="suggestions", cn="代表建议办理台账",
+    columns=(
+        Column("suggestion_no", "建议编号", CODE, True, ("建议号", "议案建议编号", "编号", "建议序号")),
+        Column("year", "年度", YEAR, True, ("会议年度", "届次年度", "建议年度")),
+        Column("title", "建议标题", TEXT, True, ("建议题目", "建议名称", "标题", "案由")),
+        Column("field", "建议领域", TEXT, False, ("领域", "建议类别", "内容分类", "分类")),
+        Column("lead_deputy", "领衔代表", TEXT, True, ("领衔人", "提出代表", "代表姓名", "领衔代表姓名")),
+        Column("co_deputies", "附议代表", TEXT, False, ("附议人", "联名代表", "附议代表姓名")),
+        Column("priority", "重点督办", ENUM, False, ("是否重点督办", "重点督办建议", "重点建议"),
+               synonyms=YES_NO_SYNONYMS, default_value="否"),
+        Column("dept_code", "承办单位编码", CODE, True, ("承办单位代码", "办理单位编码", *DEPT_CODE_ALIASES)),
+        Column("role", "承办方式", ENUM, True, ("办理方式", "承办类型", "主协办", "承办角色"),
+               synonyms=SUGGESTION_ROLE_SYNONYMS),
+        Column("assigned_date", "交办日期", DATE, True, ("交办时间", "交办日")),
+        Column("extended_to", "延期至", DATE, False, ("延期答复日期", "批准延期至", "延期日期")),
+        Column("replied_date", "答复日期", DATE, False, ("答复时间", "办复日期", "书面答复日期")),
+        Column("reply_class", "答复类别", ENUM, False, ("答复分类", "办理结果类别", "答复类型"),
+               synonyms=REPLY_CLASS_SYNONYMS),
+        Column("promised_date", "承诺办结日期", DATE, False, ("承诺完成日期", "承诺办结时间", "承诺解决日期")),
+        Column("satisfaction", "代表满意度", ENUM, False, ("满意度", "代表意见", "测评结果", "满意度测评"),
+               synonyms=SATISFACTION_SYNONYMS),
+        Column("rating_source", "测评来源", ENUM, False, ("测评方式", "满意度来源", "填报方式"),
+               synonyms=RATING_SOURCE_SYNONYMS, default_value="代表本人"),
+        Column("rated_date", "测评日期", DATE, False, ("测评时间", "反馈日期", "满意度测评日期")),
+        Column("second_reply_date", "再次答复日期", DATE, False, ("二次答复日期", "重新答复日期", "再答复日期")),
+        Column("closed_date", "办结日期", DATE, False, ("办结时间", "完成日期")),
+    ),
+    key=("suggestion_no", "dept_code"),
+)
+
+
 FEEDS: dict[str, Feed] = {f.name: f for f in (DEPARTMENTS, BUDGET, PAYMENTS, ASSETS_ENTERPRISE, ASSETS_ADMIN,
-                                              AUDIT_FINDINGS)}
+                                              AUDIT_FINDINGS, SUGGESTIONS)}

@@ -103,7 +103,9 @@ def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
         # the common case first: a canonical spelling, which maps to itself
         same = sorted({val for k, val in col.synonyms.items() if k.replace(" ", "").lower() == val})
         shortcut = f"WHEN {v} IN ({', '.join(lit(x) for x in same)}) THEN {v} " if same else ""
-        return f"CASE {shortcut}ELSE CASE {norm} {whens} END END", "CASE WHEN p IS NULL THEN 'bad_enum' END"
+        mapped = f"CASE {norm} {whens} END"
+        expr = f"CASE {shortcut}ELSE {mapped} END" if shortcut else mapped
+        return expr, "CASE WHEN p IS NULL THEN 'bad_enum' END"
     raise ValueError(f"unknown column kind {col.kind}")
 
 
@@ -154,6 +156,8 @@ def _staging_sql(feed: Feed, header: HeaderMatch, padded: set[int], source: str,
             value = f"coalesce(p_{col.name}, p_{col.default_from})"
         elif col.default_zero:
             value = f"coalesce(p_{col.name}, 0)"
+        elif col.default_value is not None:
+            value = f"coalesce(p_{col.name}, {lit(col.default_value)})"
         finals.append(f"{value} AS {col.name}")
     err_cols = "".join(f", e_{c.name}" for c in feed.columns) if keep_errors else ""
     carry = carry or {}

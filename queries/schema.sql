@@ -102,6 +102,32 @@ CREATE TABLE IF NOT EXISTS audit_findings (
     extra            JSON
 );
 
+-- 代表建议办理台账: one row per suggestion and handling unit (key suggestion_no, dept_code);
+-- the suggestion's own columns repeat on each of its units' rows.
+CREATE TABLE IF NOT EXISTS suggestions (
+    suggestion_no     VARCHAR NOT NULL,
+    year              INTEGER NOT NULL,
+    title             VARCHAR NOT NULL,
+    field             VARCHAR,
+    lead_deputy       VARCHAR NOT NULL,
+    co_deputies       VARCHAR,          -- names separated by 、 or ,
+    priority          VARCHAR NOT NULL, -- 是 / 否 (重点督办)
+    dept_code         VARCHAR NOT NULL,
+    role              VARCHAR NOT NULL, -- 主办 / 协办 / 分办
+    assigned_date     DATE NOT NULL,
+    extended_to       DATE,
+    replied_date      DATE,
+    reply_class       VARCHAR,          -- A / B / C / D
+    promised_date     DATE,
+    satisfaction      VARCHAR,          -- 满意 / 基本满意 / 不满意
+    rating_source     VARCHAR NOT NULL, -- 代表本人 / 承办单位代填
+    rated_date        DATE,
+    second_reply_date DATE,
+    closed_date       DATE,
+    load_id           INTEGER NOT NULL,
+    extra             JSON
+);
+
 -- Payments summed per day and code combination (~50× fewer rows than payments at 10M a year),
 -- so that totals, drill-down levels and monthly curves need not scan every payment; exact for
 -- any as-of date. Rebuilt by every load that changes payments (ingest/load.py refresh_daily,

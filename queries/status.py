@@ -13,6 +13,8 @@ _AS_OF = {
     "assets_enterprise": "CAST(max(year) AS VARCHAR)",
     "assets_admin": "CAST(max(year) AS VARCHAR)",
     "audit_findings": "CAST(greatest(max(rectified_date), make_date(max(audit_year), 12, 31)) AS VARCHAR)",
+    "suggestions": ("CAST(greatest(max(assigned_date), max(replied_date), max(rated_date), max(second_reply_date), "
+                    "max(closed_date)) AS VARCHAR)"),
 }
 FEED_NAMES = tuple(_AS_OF)
 

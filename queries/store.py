@@ -57,6 +57,7 @@ SCOPED_TABLES = {
     "payments": "dept_code",
     "assets_admin": "dept_code",
     "audit_findings": "dept_code",
+    "suggestions": "dept_code",         # each handling unit sees its own rows of a suggestion
     "assets_enterprise": "supervisor_code",
     "payments_daily": "dept_code",      # the per-day pre-aggregate of payments (ingest/load.py)
     "search_index": "dept_code",        # every searchable name per owning unit (queries/search.py)

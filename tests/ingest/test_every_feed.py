@@ -34,6 +34,12 @@ SAMPLES = {
                        "dept_code": "001001", "category": "预算管理", "description": "超预算支出",
                        "amount_involved": Decimal("10"), "deadline": dt.date(2024, 6, 30), "status": "部分整改",
                        "amount_rectified": Decimal("4"), "rectified_date": None},
+    "suggestions": {"suggestion_no": "2025-0123", "year": 2025, "title": "关于加快老旧小区改造的建议",
+                    "field": "城建环资", "lead_deputy": "王建国", "co_deputies": "李红、张伟", "priority": "是",
+                    "dept_code": "001001", "role": "主办", "assigned_date": dt.date(2025, 3, 20),
+                    "extended_to": None, "replied_date": dt.date(2025, 6, 10), "reply_class": "B",
+                    "promised_date": dt.date(2025, 12, 31), "satisfaction": "基本满意", "rating_source": "代表本人",
+                    "rated_date": dt.date(2025, 6, 30), "second_reply_date": None, "closed_date": None},
 }
 
 
