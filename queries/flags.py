@@ -202,6 +202,7 @@ def flag_years(con: duckdb.DuckDBPyConnection) -> list[int]:
         UNION SELECT year FROM assets_enterprise
         UNION SELECT year FROM assets_admin
         UNION SELECT audit_year FROM audit_findings
+        UNION SELECT year FROM suggestions
         ORDER BY 1 DESC""")
     return [int(y) for y in frame["year"] if y is not None and not pd.isna(y)]
 

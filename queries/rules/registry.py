@@ -12,6 +12,8 @@ from budgetwatch.queries.rules.base import Rule
 from budgetwatch.queries.rules.execution import EXEC_LAG, NO_BUDGET, OVER_BUDGET, YEAR_END_RUSH
 from budgetwatch.queries.rules.payments import DUPLICATE_PAYMENT, SANGONG_GROWTH, SPLIT_PAYMENT
 from budgetwatch.queries.rules.statistics import AMOUNT_OUTLIER, BENFORD
+from budgetwatch.queries.rules.suggestions import (SUGGESTION_OVERDUE, SUGGESTION_PROMISE_DUE, SUGGESTION_PROXY_RATED,
+                                                   SUGGESTION_UNIT_SATISFACTION, SUGGESTION_UNSATISFIED)
 
 RULES: tuple[Rule, ...] = (
     EXEC_LAG,
@@ -30,5 +32,10 @@ RULES: tuple[Rule, ...] = (
     AUDIT_OVERDUE,
     AUDIT_REPEAT,
     AUDIT_HOLLOW,
+    SUGGESTION_OVERDUE,
+    SUGGESTION_UNSATISFIED,
+    SUGGESTION_PROMISE_DUE,
+    SUGGESTION_PROXY_RATED,
+    SUGGESTION_UNIT_SATISFACTION,
 )
 RULES_BY_ID = {r.id: r for r in RULES}

@@ -33,6 +33,10 @@ COLUMNS = {
     "audit_findings": ["finding_id", "audit_year", "audit_project", "dept_code", "category",
                        "description", "amount_involved", "deadline", "status",
                        "amount_rectified", "rectified_date"],
+    "suggestions": ["suggestion_no", "year", "title", "field", "lead_deputy", "co_deputies", "priority",
+                    "dept_code", "role", "assigned_date", "extended_to", "replied_date", "reply_class",
+                    "promised_date", "satisfaction", "rating_source", "rated_date", "second_reply_date",
+                    "closed_date"],
 }
 FUND = "一般公共预算"
 
@@ -101,6 +105,16 @@ class Data:
             "category": category, "description": None, "amount_involved": involved,
             "deadline": deadline, "status": status, "amount_rectified": rectified,
             "rectified_date": None})
+        return self
+
+    def suggestion(self, no: str, dept: str, role: str = "主办", *, year: int = 2025,
+                   assigned: str = "2025-03-20", title: str | None = None, deputy: str = "王建国",
+                   source: str = "代表本人", priority: str = "否", **dates_and_values: Any) -> "Data":
+        """One handling row; other columns (replied_date, reply_class, satisfaction, ...) by name."""
+        self.rows["suggestions"].append({
+            "suggestion_no": no, "year": year, "title": title or f"关于{no}的建议", "field": "城建环资",
+            "lead_deputy": deputy, "co_deputies": None, "priority": priority, "dept_code": dept, "role": role,
+            "assigned_date": assigned, "rating_source": source, **dates_and_values})
         return self
 
     # -- publishing and asking ----------------------------------------------------------

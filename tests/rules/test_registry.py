@@ -17,7 +17,9 @@ from budgetwatch.queries.store import Store
 ROOT = Path(__file__).resolve().parents[2]
 RULES_MD_IDS = ("EXEC_LAG OVER_BUDGET NO_BUDGET YEAR_END_RUSH DUPLICATE_PAYMENT SPLIT_PAYMENT "
                 "SANGONG_GROWTH AMOUNT_OUTLIER BENFORD LEVERAGE CONSECUTIVE_LOSS EQUITY_DECLINE "
-                "IDLE_ASSETS AUDIT_OVERDUE AUDIT_REPEAT AUDIT_HOLLOW").split()
+                "IDLE_ASSETS AUDIT_OVERDUE AUDIT_REPEAT AUDIT_HOLLOW "
+                "SUGGESTION_OVERDUE SUGGESTION_UNSATISFIED SUGGESTION_PROMISE_DUE SUGGESTION_PROXY_RATED "
+                "SUGGESTION_UNIT_SATISFACTION").split()
 
 
 def test_every_rule_of_rules_md_is_registered_once():
@@ -31,7 +33,9 @@ def test_rule_severities_match_rules_md():
                 "SANGONG_GROWTH": "medium", "AMOUNT_OUTLIER": "medium", "BENFORD": "low",
                 "LEVERAGE": "medium", "CONSECUTIVE_LOSS": "high", "EQUITY_DECLINE": "medium",
                 "IDLE_ASSETS": "medium", "AUDIT_OVERDUE": "medium", "AUDIT_REPEAT": "medium",
-                "AUDIT_HOLLOW": "medium"}
+                "AUDIT_HOLLOW": "medium",
+                "SUGGESTION_OVERDUE": "medium", "SUGGESTION_UNSATISFIED": "medium", "SUGGESTION_PROMISE_DUE": "medium",
+                "SUGGESTION_PROXY_RATED": "low", "SUGGESTION_UNIT_SATISFACTION": "low"}
     assert {r.id: r.severity for r in RULES} == expected
 
 
