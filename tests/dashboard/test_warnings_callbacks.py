@@ -65,7 +65,8 @@ def test_list_defaults_counts_and_permalink(store):
     cards = text(out["counts"])
     assert "红色预警" in cards and "橙色预警" in cards and "黄色预警" in cards
     assert "疑似重复支付" in text(out["by_rule"])
-    assert "16 条规则" in out["threshold_summary"]
+    from budgetwatch.queries.rules import RULES
+    assert f"{len(RULES)} 条规则" in out["threshold_summary"]
     assert {r["rule"] for r in out["thresholds"]} >= {"DUPLICATE_PAYMENT", "EXEC_LAG"}
     assert out["message"] is None and out["body_style"] == {}
 
