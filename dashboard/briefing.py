@@ -8,7 +8,8 @@ budget or one department, to print or hand round at a meeting.
 Sections: 一、总体情况 (headline figures, the four budgets), 二、预算执行与序时进度 (departments
 against the time schedule, spending by month), 三、预警情况 (the top warnings with their
 one-sentence explanations), 四、审计整改 (overdue rectifications), 五、国有企业 (debt ratio
-above the LEVERAGE threshold, loss-making enterprises). Each chart is the dashboard's own
+above the LEVERAGE threshold, loss-making enterprises), 六、代表建议办理 (overdue replies, broken
+promises, unsatisfied deputies, units below the satisfaction line: ``briefing_suggestions``). Each chart is the dashboard's own
 (``dashboard.views``), rendered by kaleido; a chart whose view is not available is left out,
 never redrawn differently.
 
@@ -50,7 +51,8 @@ from budgetwatch.queries.store import Store
 log = logging.getLogger("budgetwatch.briefing")
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-SECTIONS = ("一、总体情况", "二、预算执行与序时进度", "三、预警情况", "四、审计整改", "五、国有企业")
+SECTIONS = ("一、总体情况", "二、预算执行与序时进度", "三、预警情况", "四、审计整改", "五、国有企业",
+            "六、代表建议办理")
 DEFAULT_TOP = 10
 LIST_MAX = 15        # rows of the overdue / enterprise tables (the rest counted, not listed)
 
@@ -88,6 +90,7 @@ class Briefing:
     losses: pd.DataFrame
     max_ratio_pct: float
     enterprises: int = 0               # enterprises of the year in scope
+    suggestions: object = None         # briefing_suggestions.SuggestionSection, or None
     charts: list[Chart] = field(default_factory=list)
 
     @property
@@ -167,6 +170,10 @@ def collect(store: Store, year: int | None = None, as_of: dt.date | None = None,
         dismissed=int(dismissed.sum()), warnings_total=len(shown), warnings=shown.head(max(0, top)),
         overdue=overdue.head(LIST_MAX), overdue_total=len(overdue), leverage=leverage.head(LIST_MAX),
         losses=losses.head(LIST_MAX), max_ratio_pct=max_ratio, enterprises=len(ents))
+    from budgetwatch.dashboard import briefing_suggestions
+    brief.suggestions = briefing_suggestions.collect(
+        store, period.year, period.as_of, active[~active["review_status"].eq("dismissed")],
+        units=units)
     if charts:
         brief.charts = render_charts(store, brief, lang)
     return brief
@@ -371,9 +378,14 @@ def _section_enterprises(b: Briefing) -> str:
     return "\n".join(parts)
 
 
+def _section_suggestions(b: Briefing) -> str:
+    from budgetwatch.dashboard import briefing_suggestions
+    return briefing_suggestions.to_html(b.suggestions, SECTIONS[5])
+
+
 def to_html(b: Briefing) -> str:
     body = "\n".join(f(b) for f in (_section_overall, _section_execution, _section_warnings, _section_audit,
-                                    _section_enterprises))
+                                    _section_enterprises, _section_suggestions))
     sub = (f"{html.escape(b.scope)} · 数据截至 {fmt.date(b.as_of)} · 序时进度 {fmt.percent(b.schedule)}")
     footer = (f"本简报由预算联网监督系统（budgetwatch）于 {b.generated_at:%Y-%m-%d %H:%M} 生成。"
               f"预警由系统规则自动产生，需经人工复核；金额单位见各表。")

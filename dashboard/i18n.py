@@ -603,6 +603,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "fig.audit.units.x": {"zh": "整改比例", "en": "Share rectified"},
 }
 
+# Pages in rooms of their own keep their words beside them.
+from budgetwatch.dashboard.i18n_suggestions import STRINGS as _SUGGESTION_STRINGS  # noqa: E402
+
+STRINGS.update(_SUGGESTION_STRINGS)
+
 
 def norm_lang(lang: str | None) -> str:
     """``en`` or the default ``zh``; anything else is the default."""

@@ -220,3 +220,29 @@ def table_xlsx(name: str) -> str:
 
 def table_download(name: str) -> str:
     return f"{TABLE_DOWNLOAD}-{name}"
+
+
+class Suggestions:
+    YEAR = "sugg-year"
+    AS_OF = "sugg-as-of"
+    AS_OF_NOTE = "sugg-as-of-note"
+    MESSAGE = "sugg-message"
+    BODY = "sugg-body"
+    MORE = "sugg-more"                    # the deputy's view, one suggestion, the tables
+    HEADLINE = "sugg-headline"
+    DEPUTY = "sugg-deputy"                # dropdown: the deputy whose view is shown
+    DEPUTY_SUMMARY = "sugg-deputy-summary"
+    SUGGESTION = "sugg-suggestion"        # dropdown: the suggestion whose timeline is shown
+    ONE_HEAD = "sugg-one-head"
+    ONE_FLAGS = "sugg-one-flags"
+    # graph names
+    FIELD = "sugg-field"
+    CLASS = "sugg-class"
+    SATISFACTION = "sugg-satisfaction"
+    TIMELINE = "sugg-timeline"
+    # table names
+    T_DEPUTY = "sugg-deputy"
+    T_HANDLING = "sugg-handling"
+    T_UNITS = "sugg-units"
+    T_PRIORITY = "sugg-priority"
+    T_ALL = "sugg-all"

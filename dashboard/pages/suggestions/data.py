@@ -1,0 +1,178 @@
+"""The page's model: the year's handling rows at the as-of date with the rules' flags, and the
+tables the page shows, each declared once (grid columns, rows, downloads). Never mutates the
+frames it was given; no SQL here (queries/suggestions.py)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from budgetwatch.dashboard.figures.suggestions import class_label, satisfaction_label, stage_label
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.pages.department import Col, load_rule_thresholds, unit_label
+from budgetwatch.queries import suggestions as qs
+from budgetwatch.queries.store import Store
+
+STAGE_CLASSES = {"bw-cell-high": "params.data.stage == 'overdue'",
+                 "bw-cell-medium": "params.data.broken == true"}
+SUGGESTION_COLS = (
+    Col("suggestion_no", "col.sugg_no", width=110, pinned=True),
+    Col("title", "col.sugg_title", "long", width=260),
+    Col("field", "col.sugg_field", width=100),
+    Col("lead_deputy", "col.lead_deputy", width=100),
+    Col("stage_text", "col.stage", width=120, classes=STAGE_CLASSES),
+    Col("main_units", "col.main_units", width=150),
+    Col("class_text", "col.reply_class", width=150),
+    Col("satisfaction_text", "col.satisfaction", width=110,
+        classes={"bw-cell-high": "params.data.satisfaction == '不满意'"}),
+    Col("deadline", "col.reply_deadline", "date"),
+    Col("days_past", "col.days_past", "int", classes={"bw-cell-high": "params.value > 90",
+                                                      "bw-cell-medium": "params.value > 0"}),
+)
+DEPUTY_COLS = (SUGGESTION_COLS[0], Col("signed_text", "col.signed", width=90), *SUGGESTION_COLS[1:])
+HANDLING_COLS = (
+    Col("unit", "col.unit", width=170, pinned=True), Col("role_text", "col.role", width=90),
+    Col("assigned_date", "col.assigned", "date"), Col("deadline", "col.reply_deadline", "date"),
+    Col("extended_to", "col.extended_to", "date"),
+    Col("replied_date", "col.replied", "date", classes={"bw-cell-high": "params.data.stage == 'overdue'"}),
+    Col("class_text", "col.reply_class", width=140),
+    Col("promised_date", "col.promised", "date", classes={"bw-cell-medium": "params.data.broken == true"}),
+    Col("satisfaction_text", "col.satisfaction", width=110,
+        classes={"bw-cell-high": "params.data.satisfaction == '不满意'"}),
+    Col("rating_source", "col.rating_source", width=120,
+        classes={"bw-cell-low": "params.data.rating_source == '承办单位代填'"}),
+    Col("rated_date", "col.rated", "date"), Col("second_reply_date", "col.second_reply", "date"),
+    Col("closed_date", "col.closed", "date"), Col("stage_text", "col.stage", width=120, classes=STAGE_CLASSES),
+    Col("flag_titles", "col.flags", "long", width=200),
+)
+UNIT_COLS = (
+    Col("unit", "col.unit", width=180, pinned=True),
+    Col("n_main", "col.n_main", "int"), Col("n_co", "col.n_co", "int"),
+    Col("on_time_rate", "col.on_time_rate", "pct", classes={"bw-cell-high": "params.data.overdue > 0"}),
+    Col("a_share", "col.a_share", "pct"),
+    Col("rated", "col.rated_n", "int"),
+    Col("satisfaction_rate", "col.satisfaction_rate", "pct",
+        classes={"bw-cell-high": "params.data.low_satisfaction == true",
+                 "bw-cell-low": "params.data.proxy_rated > 0"}),
+    Col("open_promises", "col.open_promises", "int", classes={"bw-cell-medium": "params.data.broken > 0"}),
+    Col("overdue", "col.overdue_n", "int", classes={"bw-cell-high": "params.value > 0"}),
+    Col("flag_count", "col.flags", "int"),
+)
+EXTRA = ("stage", "broken", "satisfaction", "rating_source", "overdue", "low_satisfaction", "proxy_rated")
+
+
+@dataclass
+class SuggestionData:
+    years: list[int]
+    year: int
+    as_of: dt.date
+    as_of_given: bool
+    rows: pd.DataFrame              # handling rows of the year (queries.suggestions.handling)
+    suggestions: pd.DataFrame       # one row per suggestion (queries.suggestions.per_suggestion)
+    flags: pd.DataFrame             # the five rules' flags for the year at the as-of date
+    thresholds: dict = field(default_factory=dict)
+
+    @property
+    def months(self) -> dict:
+        p = self.thresholds.get("SUGGESTION_OVERDUE", {})
+        return {"main_months": int(p.get("main_months", 3)), "co_months": int(p.get("co_months", 1))}
+
+
+def load(store: Store, year: int | None, as_of: dt.date | None, *, today: dt.date | None = None
+         ) -> SuggestionData | None:
+    """None when no suggestion is loaded (or none this account may see)."""
+    th = load_rule_thresholds(store).values
+    months = {"main_months": int(th["SUGGESTION_OVERDUE"]["main_months"]),
+              "co_months": int(th["SUGGESTION_OVERDUE"]["co_months"])}
+    with store.reader() as con:
+        years = qs.years(con)
+        if not years:
+            return None
+        if year not in years:
+            year = years[0]
+        given = as_of is not None and as_of.year == year
+        day = qs.as_of_date(con, year, as_of if given else None, today=today)
+        rows = qs.handling(con, year, day, **months)
+        flags = qs.suggestion_flags(con, year, day, th)
+    return SuggestionData(years, year, day, given, rows, qs.per_suggestion(rows), flags, th)
+
+
+def flags_of(data: SuggestionData, suggestion_no: str | None = None) -> pd.DataFrame:
+    """The flags on one suggestion's rows (or all row-level flags), with their suggestion number."""
+    f = data.flags[data.flags["entity_type"] == "suggestion"]
+    f = f.assign(suggestion_no=[k.split("|", 1)[0] for k in f["entity_key"]])
+    return f if suggestion_no is None else f[f["suggestion_no"] == suggestion_no]
+
+
+def _broken_numbers(data: SuggestionData) -> set[str]:
+    f = flags_of(data)
+    return set(f.loc[f["rule"] == "SUGGESTION_PROMISE_DUE", "suggestion_no"])
+
+
+def suggestion_table(frame: pd.DataFrame, data: SuggestionData, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    broken = _broken_numbers(data)
+    out["stage_text"] = [stage_label(s, lang) for s in out["stage"]]
+    out["class_text"] = [class_label(c, lang) for c in out["reply_class"]]
+    out["satisfaction_text"] = [satisfaction_label(s, lang) if isinstance(s, str) else "—" for s in out["satisfaction"]]
+    out["broken"] = [n in broken for n in out["suggestion_no"]]
+    out["field"] = out["field"].fillna("—")
+    if "signed" in out:
+        out["signed_text"] = [t(f"sugg.signed.{s}", lang) for s in out["signed"]]
+    return out
+
+
+def handling_table(rows: pd.DataFrame, flags: pd.DataFrame, lang: str) -> pd.DataFrame:
+    from budgetwatch.queries.rules import RULES_BY_ID
+
+    out = rows.copy()
+    out["unit"] = unit_label(out["dept_code"], out["dept_name"]) if len(out) else pd.Series(dtype=object)
+    out["role_text"] = [t(f"sugg.role.{r}", lang) for r in out["role"]]
+    out["class_text"] = [class_label(c, lang) if isinstance(c, str) else "—" for c in out["reply_class"]]
+    out["satisfaction_text"] = [satisfaction_label(s, lang) if isinstance(s, str) else "—" for s in out["satisfaction"]]
+    out["stage_text"] = [stage_label(s, lang) for s in out["stage"]]
+    titles: dict[str, list[str]] = {}
+    for key, rule in zip(flags["entity_key"], flags["rule"]):
+        r = RULES_BY_ID.get(rule)
+        titles.setdefault(key.split("|", 1)[1], []).append((r.title_cn if lang == "zh" else r.title_en) if r else rule)
+    out["flag_titles"] = ["、".join(titles.get(d, [])) or "—" for d in out["dept_code"]]
+    out["broken"] = [("SUGGESTION_PROMISE_DUE" in set(flags.loc[flags["dept_code"] == d, "rule"])) for d in out["dept_code"]]
+    return out
+
+
+def unit_table(data: SuggestionData, lang: str) -> pd.DataFrame:
+    out = qs.scorecard(data.rows)
+    if out.empty:
+        return out.assign(unit=pd.Series(dtype=object))
+    f = data.flags
+    by_rule = {rule: f.loc[f["rule"] == rule, "dept_code"].value_counts() for rule in set(f["rule"])}
+
+    def n(rule: str, dept: str) -> int:
+        return int(by_rule.get(rule, pd.Series(dtype=int)).get(dept, 0))
+
+    out["unit"] = unit_label(out["dept_code"], out["dept_name"])
+    out["low_satisfaction"] = [n("SUGGESTION_UNIT_SATISFACTION", d) > 0 for d in out["dept_code"]]
+    out["broken"] = [n("SUGGESTION_PROMISE_DUE", d) for d in out["dept_code"]]
+    out["proxy_rated"] = [n("SUGGESTION_PROXY_RATED", d) for d in out["dept_code"]]
+    counts = f["dept_code"].value_counts()
+    out["flag_count"] = [int(counts.get(d, 0)) for d in out["dept_code"]]
+    return out
+
+
+def deputy_table(data: SuggestionData, deputy: str | None, lang: str) -> pd.DataFrame:
+    return suggestion_table(qs.of_deputy(data.suggestions, (deputy or "").strip()), data, lang)
+
+
+def priority_table(data: SuggestionData, lang: str) -> pd.DataFrame:
+    s = data.suggestions
+    return suggestion_table(s[s["priority"] == "是"] if len(s) else s, data, lang)
+
+
+def all_table(data: SuggestionData, lang: str) -> pd.DataFrame:
+    return suggestion_table(data.suggestions, data, lang)
+
+
+def stage_counts(data: SuggestionData) -> dict[str, int]:
+    s = data.suggestions
+    return {stage: int((s["stage"] == stage).sum()) if len(s) else 0 for stage in qs.STAGES}
