@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from budgetwatch.queries.rules import compute_flags
-from budgetwatch.queries.rules.base import resolve_context
+from budgetwatch.queries.rules.engine import resolve_context
 from budgetwatch.queries.rules.suggestions import DEADLINE_SQL
 from budgetwatch.queries.rules.suggestions import RULES as SUGGESTION_RULES
 from budgetwatch.queries.store import query
