@@ -15,6 +15,8 @@ names, people and companies are invented) — as the six feeds of ../shared/FEED
 * assets_enterprise ``04_assets_enterprise.xlsx`` data on the first sheet (in 万元), 说明 second
 * assets_admin ``05_assets_admin.csv``   GBK, English headers
 * audit_findings ``06_audit_findings.xlsx`` Excel date cells, Chinese statuses, a 总计 row
+* suggestions  ``07_suggestions.csv``     GB18030, title row, reply classes as B/B类/words, mixed
+                                          dates (budgetwatch/demo_suggestions.py)
 
 Years: the *current year* is the year of ``today``. ``today`` defaults to 2025-12-31 — a fixed
 date, not the real one, so that a seed always gives the same files — and must be on or after
@@ -77,7 +79,8 @@ DEFAULT_SEED = 20251
 PAYMENTS_PER_SCALE = 60_000        # payments a year at scale 1
 PLAIN_CSV_ABOVE_SCALE = 5.0        # above this the payments CSVs are written plain, for speed
 CHUNK_ROWS = 1_000_000
-FEED_ORDER = ("departments", "budget", "payments", "assets_enterprise", "assets_admin", "audit_findings")
+FEED_ORDER = ("departments", "budget", "payments", "assets_enterprise", "assets_admin", "audit_findings",
+              "suggestions")
 GENERAL, GOVFUND, STATECAP, SOCIAL = FUND_TYPES
 SANGONG = ("30212", "30217", "30231", "31013")
 
@@ -639,6 +642,7 @@ class DemoCity:
     assets_admin: pd.DataFrame
     audit: pd.DataFrame
     planted: list[Planted] = field(default_factory=list)
+    suggestions: pd.DataFrame | None = None         # budgetwatch/demo_suggestions.py
 
     @property
     def years(self) -> tuple[int, int]:
@@ -746,9 +750,11 @@ def generate_city(scale: float = 1.0, seed: int = DEFAULT_SEED, today: date | No
     assets = _admin_assets(year, units, r_assets, planted)
     audit = _audit_findings(year, as_of, units, r_audit, planted)
     _plan_unit_rules(year, cals, as_of, planted, plants, gen, pays, budgets[year])
+    from budgetwatch import demo_suggestions   # its own stream: the other feeds do not change
+    suggestions = demo_suggestions.generate(year, as_of, units, np.random.default_rng([seed, 7]), planted)
     city = DemoCity(year=year, today=today, as_of=as_of, scale=scale, seed=seed, units=units, lines=lines,
                     payees=payees, purposes=purposes, payments=pays, budget=budgets, enterprises=enterprises,
-                    assets_admin=assets, audit=audit, planted=planted)
+                    assets_admin=assets, audit=audit, planted=planted, suggestions=suggestions)
     return city
 
 
@@ -1538,6 +1544,7 @@ def write_demo(out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, toda
         rest = [_write_enterprises(out_dir / "04_assets_enterprise.xlsx", city),
                 _write_admin_assets(out_dir / "05_assets_admin.csv", city),
                 _write_audit(out_dir / "06_audit_findings.xlsx", city)]
+        rest.append(_write_suggestions(out_dir, city))
         _write_anomalies(out_dir, city)
         files += [j.result() for j in jobs] + rest
     return DemoResult(city, files, time.perf_counter() - started)
@@ -1770,6 +1777,14 @@ def _write_audit(path: Path, city: DemoCity) -> WrittenFile:
         ws.column_dimensions[col].width = width
     _save_workbook(wb, path)
     return WrittenFile("audit_findings", path, len(df), "xlsx, Excel date cells, Chinese statuses, 总计 row")
+
+
+def _write_suggestions(out_dir: Path, city: DemoCity) -> WrittenFile:
+    from budgetwatch import demo_suggestions
+
+    path = out_dir / demo_suggestions.FILE_NAME
+    n = demo_suggestions.write(path, city.suggestions, title=f"{CITY}人大代表建议办理台账（{city.year - 1}—{city.year}年）")
+    return WrittenFile("suggestions", path, n, "GB18030, title row, 办理方式/答复时间 aliases, B/B类/words, mixed dates")
 
 
 def _write_anomalies(out_dir: Path, city: DemoCity) -> None:

@@ -119,6 +119,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "fig.sugg.sat.title": {"zh": "代表满意度测评", "en": "Deputies' ratings"},
     "fig.sugg.timeline.title": {"zh": "建议办理时间线", "en": "Suggestion timeline"},
     "fig.sugg.timeline.of": {"zh": "{no}“{title}”办理时间线", "en": "{no} “{title}”: timeline"},
+    # the warnings page: a suggestion flag's entity and evidence
+    "warn.entity.suggestion": {"zh": "代表建议", "en": "Suggestion"},
+    "ev.suggestion_no": {"zh": "建议编号", "en": "Suggestion"},
+    "ev.title": {"zh": "建议标题", "en": "Title"},
+    "ev.role": {"zh": "承办方式", "en": "Role"},
+    "ev.assigned_date": {"zh": "交办日期", "en": "Assigned"},
+    "ev.deadline_date": {"zh": "答复期限", "en": "Deadline"},
+    "ev.replied_date": {"zh": "答复日期", "en": "Replied"},
+    "ev.reply_class": {"zh": "答复类别", "en": "Reply class"},
+    "ev.promised_date": {"zh": "承诺办结日期", "en": "Promised by"},
+    "ev.satisfaction": {"zh": "代表满意度", "en": "Satisfaction"},
+    "ev.rating_source": {"zh": "测评来源", "en": "Rated by"},
+    "ev.rated_date": {"zh": "测评日期", "en": "Rated"},
+    "ev.second_reply_date": {"zh": "再次答复日期", "en": "Second reply"},
+    "ev.closed_date": {"zh": "办结日期", "en": "Closed"},
     # briefing
     "brief.sugg.title": {"zh": "代表建议办理", "en": "Deputies' suggestions"},
 }

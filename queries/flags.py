@@ -381,6 +381,12 @@ def evidence(con: duckdb.DuckDBPyConnection, flag: Mapping[str, Any]) -> Evidenc
     if ev.get("enterprise_code"):
         return Evidence("enterprise", enterprise_years(con, ev["enterprise_code"]),
                         extra={"years": ev.get("years") or [ev.get("year")]})
+    if ev.get("suggestion_no") or ev.get("suggestion_nos"):
+        from budgetwatch.queries import suggestions as qs
+        nos = [str(n) for n in (ev.get("suggestion_nos") or [ev["suggestion_no"]])]
+        unit = ev.get("dept_code") if ev.get("suggestion_nos") else None   # a unit's flag: its own rows
+        frame = qs.rows_of(con, nos, as_of, dept_code=unit).rename(columns={"deadline": "deadline_date"})
+        return Evidence("suggestions", frame, extra={"suggestions": nos, "year": year})
     if ev.get("finding_id") or ev.get("finding_ids"):
         ids = ev.get("finding_ids") or [ev["finding_id"]]
         return Evidence("findings", findings(con, ids))

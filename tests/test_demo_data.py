@@ -375,6 +375,8 @@ def test_planted_anomalies_fire_and_look_alikes_stay_quiet(demo):
         assert any(p.rule == rule and p.fires for p in planted), rule
         assert flags[rule], f"{rule} does not fire on the demo"
     for p in planted:
+        if p.rule not in RULES:     # rules of other feeds are checked by their own tests (test_demo_suggestions.py)
+            continue
         got = flags[p.rule].get(p.entity_key)
         if p.fires:
             assert got == p.severity, (p, got)

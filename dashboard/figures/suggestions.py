@@ -169,12 +169,18 @@ def timeline_figure(rows: pd.DataFrame, flags: pd.DataFrame, *, as_of: dt.date, 
     fig.add_vline(x=as_of.isoformat(), line={"color": MUTED, "dash": "dash", "width": 1})
     fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", yanchor="bottom", showarrow=False,
                        text=t("sugg.clock.as_of", lang, date=as_of.isoformat()), font={"size": 12, "color": MUTED})
-    height = max(300, 170 + 56 * len(labels))
+    height = max(300, 170 + 66 * len(labels))
     base_layout(fig, title, height=height)
     fig.update_layout(margin={"l": 16, "r": 24, "t": 96, "b": 48},
                       legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0})
     fig.update_xaxes(type="date", gridcolor=GRID, tickformat="%Y-%m-%d")
-    fig.update_yaxes(title=None, automargin=True, autorange="reversed", tickfont={"color": INK})
+    # Each unit's name sits above its line (not as a tick label), so the clocks keep the width
+    # on a phone; a flagged unit's name takes its worst flag's colour.
+    fig.update_yaxes(title=None, autorange="reversed", showticklabels=False, range=None)
+    for label, (_, r) in zip(labels, rows.iterrows()):
+        colour = SEVERITY_COLOURS.get(worst.get(r["dept_code"]), INK)
+        fig.add_annotation(xref="paper", x=0, xanchor="left", yref="y", y=label, yshift=19, showarrow=False,
+                           text=f"<b>{label}</b>", font={"size": 13, "color": colour}, align="left")
     return fig
 
 

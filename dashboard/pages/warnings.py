@@ -417,6 +417,9 @@ _EVIDENCE_COLUMNS = {
     "sangong": ("econ_code", "previous", "current"),
     "monthly": ("month", "spent", "n"),
     "first_digit": ("digit", "n", "observed", "expected"),
+    "suggestions": ("suggestion_no", "title", "dept_name", "role", "assigned_date", "deadline_date", "replied_date",
+                    "reply_class", "promised_date", "satisfaction", "rating_source", "rated_date",
+                    "second_reply_date", "closed_date"),
 }
 _MONEY = {"amount", "total_assets", "total_liabilities", "owner_equity", "revenue", "profit", "amount_involved",
           "amount_rectified", "book_value", "idle_value", "previous", "current", "spent"}
@@ -504,6 +507,11 @@ def update_detail(store: Store, flag: str | None, year, as_of, search) -> dict:
         out["links"] = html.P(t("warn.detail.no_evidence", lang), className="bw-detail")
     elif ev.vouchers and ev.kind == "vouchers":
         out["links"] = voucher_links(ev.vouchers, int(year), lang)
+    elif ev.kind == "suggestions":
+        keep = "&lang=en" if lang == "en" else ""
+        out["links"] = [html.Span(t("warn.detail.links", lang)), *[
+            dcc.Link(no, href=f"/suggestions?year={year}&as_of={(as_of or '')[:10]}&suggestion={no}{keep}",
+                     className="bw-voucher-link") for no in ev.extra.get("suggestions", [])[:20]]]
     return out
 
 

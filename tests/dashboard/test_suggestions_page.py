@@ -169,3 +169,16 @@ def test_figures_escape_feed_text_and_say_when_empty():
     assert list(deadline.x) == ["2025-08-31"]
     assert figs.field_figure(pd.DataFrame({"field": [], "stage": [], "n": []}), year=2025).layout.annotations[0].text \
         == "暂无数据"
+
+
+def test_a_suggestion_flag_on_the_warnings_page_shows_its_rows_and_links_here(store):
+    from budgetwatch.dashboard.pages import warnings as wp
+
+    listed = wp.update_warnings(store, 2025, AS_OF, "SUGGESTION_OVERDUE", None, None, None, None, SEARCH)
+    assert listed["message"] is None
+    assert [r["entity"] for r in listed["rows"]] == ["代表建议 2025-0001|002", "代表建议 2025-0002|002"]
+    out = wp.update_detail(store, "SUGGESTION_PROMISE_DUE|2025-0001|001", 2025, AS_OF, SEARCH)
+    assert out["table_style"] == {} and out["title"].startswith("B类答复承诺到期未办结")
+    assert {r["建议编号"] for r in out["table_rows"]} == {"2025-0001"} and len(out["table_rows"]) == 3
+    assert {r["答复期限"] for r in out["table_rows"]} == {"2025-06-10", "2025-04-10"}
+    assert "/suggestions?year=2025&as_of=2025-06-30&suggestion=2025-0001" in text(out["links"])

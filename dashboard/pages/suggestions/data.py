@@ -26,24 +26,24 @@ SUGGESTION_COLS = (
     Col("class_text", "col.reply_class", width=150),
     Col("satisfaction_text", "col.satisfaction", width=110,
         classes={"bw-cell-high": "params.data.satisfaction == '不满意'"}),
-    Col("deadline", "col.reply_deadline", "date"),
+    Col("deadline", "col.reply_deadline", "date", width=108),
     Col("days_past", "col.days_past", "int", classes={"bw-cell-high": "params.value > 90",
                                                       "bw-cell-medium": "params.value > 0"}),
 )
 DEPUTY_COLS = (SUGGESTION_COLS[0], Col("signed_text", "col.signed", width=90), *SUGGESTION_COLS[1:])
 HANDLING_COLS = (
     Col("unit", "col.unit", width=170, pinned=True), Col("role_text", "col.role", width=90),
-    Col("assigned_date", "col.assigned", "date"), Col("deadline", "col.reply_deadline", "date"),
-    Col("extended_to", "col.extended_to", "date"),
-    Col("replied_date", "col.replied", "date", classes={"bw-cell-high": "params.data.stage == 'overdue'"}),
+    Col("assigned_date", "col.assigned", "date", width=108), Col("deadline", "col.reply_deadline", "date", width=108),
+    Col("extended_to", "col.extended_to", "date", width=108),
+    Col("replied_date", "col.replied", "date", width=108, classes={"bw-cell-high": "params.data.stage == 'overdue'"}),
     Col("class_text", "col.reply_class", width=140),
-    Col("promised_date", "col.promised", "date", classes={"bw-cell-medium": "params.data.broken == true"}),
+    Col("promised_date", "col.promised", "date", width=108, classes={"bw-cell-medium": "params.data.broken == true"}),
     Col("satisfaction_text", "col.satisfaction", width=110,
         classes={"bw-cell-high": "params.data.satisfaction == '不满意'"}),
     Col("rating_source", "col.rating_source", width=120,
         classes={"bw-cell-low": "params.data.rating_source == '承办单位代填'"}),
-    Col("rated_date", "col.rated", "date"), Col("second_reply_date", "col.second_reply", "date"),
-    Col("closed_date", "col.closed", "date"), Col("stage_text", "col.stage", width=120, classes=STAGE_CLASSES),
+    Col("rated_date", "col.rated", "date", width=108), Col("second_reply_date", "col.second_reply", "date", width=108),
+    Col("closed_date", "col.closed", "date", width=108), Col("stage_text", "col.stage", width=120, classes=STAGE_CLASSES),
     Col("flag_titles", "col.flags", "long", width=200),
 )
 UNIT_COLS = (
