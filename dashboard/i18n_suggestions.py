@@ -25,6 +25,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "sugg.role.主办": {"zh": "主办", "en": "main"},
     "sugg.role.协办": {"zh": "协办", "en": "co-handling"},
     "sugg.role.分办": {"zh": "分办", "en": "separately handled"},
+    "sugg.source.代表本人": {"zh": "代表本人", "en": "The deputy"},
+    "sugg.source.承办单位代填": {"zh": "承办单位代填", "en": "Filled in by the unit"},
     "sugg.signed.领衔": {"zh": "领衔", "en": "Lead"},
     "sugg.signed.附议": {"zh": "附议", "en": "Co-signed"},
     "sugg.priority.是": {"zh": "重点督办", "en": "Priority"},

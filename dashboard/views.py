@@ -120,6 +120,12 @@ def _register_builtin() -> None:
              help="国有企业资产负债率 / enterprises' debt ratio against the thresholds")
     register("warnings.counts", _warning_counts, keys=("year", "as_of", "dept"),
              help="预警数量（按规则和等级） / warnings by rule and severity")
+    for chart, text in (("field", "代表建议各领域办理阶段 / suggestions by field and stage"),
+                        ("class", "代表建议答复类别 / suggestions by reply class"),
+                        ("satisfaction", "代表满意度测评 / deputies' ratings"),
+                        ("timeline", "一件建议的办理时间线（suggestion=编号） / one suggestion's timeline")):
+        register(f"suggestions.{chart}", _suggestions(chart),
+                 keys=("year", "as_of", "suggestion") if chart == "timeline" else ("year", "as_of"), help=text)
 
 
 # -- audit (审计整改) and state assets (国有资产): the pages' own queries and builders -----------
@@ -146,6 +152,13 @@ def _audit_status(store, query: dict, lang: str) -> ViewFigure:
     fig = status_figure(counts, year=year, lang=lang)
     unit = fmt.money_unit(list(counts["involved"])).label(lang) if not counts.empty else None
     return ViewFigure(fig, figure_title(fig), day.isoformat(), unit)
+
+
+def _suggestions(chart: str) -> Callable[[object, dict, str], ViewFigure]:
+    def build(store, query: dict, lang: str) -> ViewFigure:
+        from budgetwatch.dashboard.pages.suggestions import charts   # the page's own model and builders
+        return charts.view(store, query, lang, chart)
+    return build
 
 
 def _warning_counts(store, query: dict, lang: str) -> ViewFigure:

@@ -173,7 +173,7 @@ def timeline_figure(rows: pd.DataFrame, flags: pd.DataFrame, *, as_of: dt.date, 
     base_layout(fig, title, height=height)
     fig.update_layout(margin={"l": 16, "r": 24, "t": 96, "b": 48},
                       legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0})
-    fig.update_xaxes(type="date", gridcolor=GRID, tickformat="%Y-%m-%d")
+    fig.update_xaxes(type="date", gridcolor=GRID, tickformat="%Y-%m-%d", nticks=6)
     # Each unit's name sits above its line (not as a tick label), so the clocks keep the width
     # on a phone; a flagged unit's name takes its worst flag's colour.
     fig.update_yaxes(title=None, autorange="reversed", showticklabels=False, range=None)

@@ -68,6 +68,8 @@ def test_the_page_at_an_as_of_date(store):
     cards = text(out["headline"])
     assert "6 件" in cards and "逾期未答复" in cards and "B类承诺到期未办结 1 件" in cards
     assert "另有协办意见逾期 1 条" in cards
+    ordered = [r["unit"] for r in out[f"table:{S.T_UNITS}"]["rowData"]]
+    assert ordered[:3] == ["市教育局 001", "市卫生健康委员会 002", "市交通运输局 003"]     # most warnings first
     units = {r["unit"]: r for r in out[f"table:{S.T_UNITS}"]["rowData"]}
     assert units["市卫生健康委员会 002"]["overdue"] == 2 and units["市卫生健康委员会 002"]["on_time_rate"] == 0.0
     assert units["市教育局 001"]["broken"] == 1 and units["市教育局 001"]["proxy_rated"] == 1
@@ -182,3 +184,15 @@ def test_a_suggestion_flag_on_the_warnings_page_shows_its_rows_and_links_here(st
     assert {r["建议编号"] for r in out["table_rows"]} == {"2025-0001"} and len(out["table_rows"]) == 3
     assert {r["答复期限"] for r in out["table_rows"]} == {"2025-06-10", "2025-04-10"}
     assert "/suggestions?year=2025&as_of=2025-06-30&suggestion=2025-0001" in text(out["links"])
+
+
+def test_charts_are_registered_for_export(store):
+    from budgetwatch.dashboard import views
+
+    field = views.render(store, "suggestions.field", {"year": "2025", "as_of": AS_OF}, "zh")
+    assert field.title == "2025年代表建议：各领域办理阶段" and field.as_of == AS_OF
+    one = views.render(store, "suggestions.timeline", {"year": "2025", "as_of": AS_OF, "suggestion": "2025-0003"}, "en")
+    assert one.title == "2025-0003 “关于优化公交线路的建议”: timeline"
+    with pytest.raises(views.ViewError):
+        views.render(store, "suggestions.timeline", {"year": "2025"}, "zh")
+    assert views.unused_keys("suggestions.class", {"year": "2025", "deputy": "王建国"}) == ["deputy"]

@@ -40,7 +40,7 @@ HANDLING_COLS = (
     Col("promised_date", "col.promised", "date", width=108, classes={"bw-cell-medium": "params.data.broken == true"}),
     Col("satisfaction_text", "col.satisfaction", width=110,
         classes={"bw-cell-high": "params.data.satisfaction == '不满意'"}),
-    Col("rating_source", "col.rating_source", width=120,
+    Col("source_text", "col.rating_source", width=120,
         classes={"bw-cell-low": "params.data.rating_source == '承办单位代填'"}),
     Col("rated_date", "col.rated", "date", width=108), Col("second_reply_date", "col.second_reply", "date", width=108),
     Col("closed_date", "col.closed", "date", width=108), Col("stage_text", "col.stage", width=120, classes=STAGE_CLASSES),
@@ -132,6 +132,8 @@ def handling_table(rows: pd.DataFrame, flags: pd.DataFrame, lang: str) -> pd.Dat
     out["class_text"] = [class_label(c, lang) if isinstance(c, str) else "—" for c in out["reply_class"]]
     out["satisfaction_text"] = [satisfaction_label(s, lang) if isinstance(s, str) else "—" for s in out["satisfaction"]]
     out["stage_text"] = [stage_label(s, lang) for s in out["stage"]]
+    out["source_text"] = [t(f"sugg.source.{s}", lang) if s in ("代表本人", "承办单位代填") else s
+                          for s in out["rating_source"]]
     titles: dict[str, list[str]] = {}
     for key, rule in zip(flags["entity_key"], flags["rule"]):
         r = RULES_BY_ID.get(rule)
@@ -157,7 +159,9 @@ def unit_table(data: SuggestionData, lang: str) -> pd.DataFrame:
     out["proxy_rated"] = [n("SUGGESTION_PROXY_RATED", d) for d in out["dept_code"]]
     counts = f["dept_code"].value_counts()
     out["flag_count"] = [int(counts.get(d, 0)) for d in out["dept_code"]]
-    return out
+    # the units with most warnings first, then the busiest (any column sorts on a click)
+    return out.sort_values(["flag_count", "n_main", "dept_code"], ascending=[False, False, True],
+                           kind="stable").reset_index(drop=True)
 
 
 def deputy_table(data: SuggestionData, deputy: str | None, lang: str) -> pd.DataFrame:
