@@ -128,7 +128,8 @@ def test_rules_prints_thresholds_in_force(data, tmp_path):
     assert str(data.path / "rules.toml") in out
     _, out, _ = bw("rules", "--format", "json", "--data-dir", data.path)
     info = {r["id"]: r for r in json.loads(out)["rules"]}
-    assert len(info) == 16
+    from budgetwatch.queries.rules import RULES
+    assert list(info) == [r.id for r in RULES]
     split = {p["name"]: p for p in info["SPLIT_PAYMENT"]["params"]}
     assert split["approval_threshold"]["value"] == 500000
     assert split["approval_threshold"]["default"] == 1000000
