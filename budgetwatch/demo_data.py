@@ -751,7 +751,8 @@ def generate_city(scale: float = 1.0, seed: int = DEFAULT_SEED, today: date | No
     audit = _audit_findings(year, as_of, units, r_audit, planted)
     _plan_unit_rules(year, cals, as_of, planted, plants, gen, pays, budgets[year])
     from budgetwatch import demo_suggestions   # its own stream: the other feeds do not change
-    suggestions = demo_suggestions.generate(year, as_of, units, np.random.default_rng([seed, 7]), planted)
+    suggestions, plants = demo_suggestions.generate(year, as_of, units, np.random.default_rng([seed, 7]))
+    planted += [Planted(*p) for p in plants]
     city = DemoCity(year=year, today=today, as_of=as_of, scale=scale, seed=seed, units=units, lines=lines,
                     payees=payees, purposes=purposes, payments=pays, budget=budgets, enterprises=enterprises,
                     assets_admin=assets, audit=audit, planted=planted, suggestions=suggestions)

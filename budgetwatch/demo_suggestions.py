@@ -1,6 +1,6 @@
 """The demo city's 代表建议办理台账: two sessions of deputies' suggestions, with planted anomalies.
 
-``generate(year, as_of, units, rng, planted)`` makes the handling rows (one per suggestion and
+``generate(year, as_of, units, rng)`` makes the handling rows (one per suggestion and
 unit) of the sessions ``year - 1`` and ``year``; ``write(path, frame)`` writes them as the
 congress office's system exports them: GB18030 CSV under a title row, Chinese headers with a
 few aliases (办理方式, 答复时间), reply classes written ``B``, ``B类`` or in words, dates in
@@ -150,10 +150,15 @@ class _Book:
                 row["rating_source"] = None   # blank in the export: the deputy, by default
 
 
-def generate(year: int, as_of: date, units, rng: np.random.Generator, planted: list) -> pd.DataFrame:
-    """Handling rows of the sessions ``year - 1`` and ``year`` at ``as_of``; appends to ``planted``."""
-    from budgetwatch.demo_data import Planted
+def _plant(rule: str, entity_key: str, year: int, fires: bool, severity: str | None, note: str) -> tuple:
+    """A plant as demo_data.Planted's fields (that class wraps them; no import back to it)."""
+    return (rule, entity_key, year, fires, severity, note)
 
+
+def generate(year: int, as_of: date, units, rng: np.random.Generator) -> tuple[pd.DataFrame, list[tuple]]:
+    """Handling rows of the sessions ``year - 1`` and ``year`` at ``as_of``, and what is planted
+    in them: (rule, entity key, year, fires, severity, note) each."""
+    planted: list[tuple] = []
     b = _Book(rng, units, as_of)
     # Plants on fixed calendar dates (31 May, 30 September...) go into this session while the
     # as-of date is late in the year (the default demo's 31 December), else into the last one,
@@ -187,7 +192,7 @@ def generate(year: int, as_of: date, units, rng: np.random.Generator, planted: l
         if row["satisfaction"] is None:       # make sure all fifty are rated
             row["rated_date"], row["satisfaction"] = row["replied_date"] + timedelta(days=5), "满意"
     if s == year:
-        planted.append(Planted("SUGGESTION_UNIT_SATISFACTION", busy, year, False, None,
+        planted.append(_plant("SUGGESTION_UNIT_SATISFACTION", busy, year, False, None,
                                "look-alike: 50件已测评，满意和基本满意49件，恰为98%"))
     # a unit below the line: 8 rated, 2 不满意 (each answered again, so no UNSATISFIED flag)
     for i in range(8 if s == year else 0):
@@ -197,7 +202,7 @@ def generate(year: int, as_of: date, units, rng: np.random.Generator, planted: l
         if i < 2:
             row["second_reply_date"] = row["rated_date"] + timedelta(days=25)
     if s == year:
-        planted.append(Planted("SUGGESTION_UNIT_SATISFACTION", low, year, True, "low",
+        planted.append(_plant("SUGGESTION_UNIT_SATISFACTION", low, year, True, "low",
                                "8件已测评，不满意2件，满意率75.0%，低于98%"))
     # too few to judge: 4 rated, 1 不满意 (answered again)
     for i in range(4 if s == year else 0):
@@ -207,11 +212,11 @@ def generate(year: int, as_of: date, units, rng: np.random.Generator, planted: l
         if i == 0:
             row["second_reply_date"] = row["rated_date"] + timedelta(days=10)
     if s == year:
-        planted.append(Planted("SUGGESTION_UNIT_SATISFACTION", few, year, False, None,
+        planted.append(_plant("SUGGESTION_UNIT_SATISFACTION", few, year, False, None,
                                "look-alike: 仅4件已测评（不足5件），其中不满意1件"))
 
     def plant(rule: str, row: dict, fires: bool, severity: str | None, note: str) -> None:
-        planted.append(Planted(rule, f"{row['suggestion_no']}|{row['dept_code']}", year, fires, severity, note))
+        planted.append(_plant(rule, f"{row['suggestion_no']}|{row['dept_code']}", year, fires, severity, note))
 
     A = as_of
     # -- SUGGESTION_OVERDUE ---------------------------------------------------------------------
@@ -269,7 +274,7 @@ def generate(year: int, as_of: date, units, rng: np.random.Generator, planted: l
         replied = assigned + timedelta(days=70)
         row.update(replied_date=replied, reply_class="B", promised_date=promised, closed_date=closed,
                    satisfaction="基本满意", rated_date=replied + timedelta(days=10))
-        planted.append(Planted("SUGGESTION_PROMISE_DUE", f"{row['suggestion_no']}|001", year, fires,
+        planted.append(_plant("SUGGESTION_PROMISE_DUE", f"{row['suggestion_no']}|001", year, fires,
                                "medium" if fires else None, note))
     # -- SUGGESTION_PROXY_RATED -------------------------------------------------------------------
     for source, fires, note in (("承办单位代填", True, "满意度由承办单位代填（被满意）"),
@@ -283,7 +288,7 @@ def generate(year: int, as_of: date, units, rng: np.random.Generator, planted: l
         plant("SUGGESTION_PROXY_RATED", row, fires, "low" if fires else None, note)
     frame = pd.DataFrame(b.rows)
     frame["dept_name"] = [b.names.get(c, c) for c in frame["dept_code"]]
-    return frame
+    return frame, planted
 
 
 def _date_text(day, i: int) -> str:
