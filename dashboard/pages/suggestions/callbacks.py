@@ -19,7 +19,7 @@ from budgetwatch.dashboard.components import card, failure, how_to_load, notice,
 from budgetwatch.dashboard.figures import suggestions as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import HIDDEN, export_frame, graph_style, grid_payload, table_unit
+from budgetwatch.dashboard.page_tables import HIDDEN, export_frame, graph_style, grid_payload, table_unit
 import budgetwatch.dashboard.pages.suggestions.data as model
 from budgetwatch.dashboard.pages.suggestions.layout import VIEW
 from budgetwatch.dashboard.tables import Export, register_export

@@ -10,7 +10,7 @@ import pandas as pd
 
 from budgetwatch.dashboard.figures.suggestions import class_label, satisfaction_label, stage_label
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import Col, load_rule_thresholds, unit_label
+from budgetwatch.dashboard.page_tables import Col, load_rule_thresholds, unit_label
 from budgetwatch.queries import suggestions as qs
 from budgetwatch.queries.store import Store
 

@@ -7,7 +7,7 @@ from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.components import as_of_field, figure_card, view_store, year_field
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import HIDDEN, page_table
+from budgetwatch.dashboard.page_tables import HIDDEN, page_table
 from budgetwatch.dashboard.urls import date_param, int_param
 
 VIEW = "suggestions"
