@@ -155,9 +155,26 @@ def _audit_status(store, query: dict, lang: str) -> ViewFigure:
 
 
 def _suggestions(chart: str) -> Callable[[object, dict, str], ViewFigure]:
+    """代表建议's charts: the page's model (queries.suggestions.load) and figure builders."""
     def build(store, query: dict, lang: str) -> ViewFigure:
-        from budgetwatch.dashboard.pages.suggestions import charts   # the page's own model and builders
-        return charts.view(store, query, lang, chart)
+        from budgetwatch.dashboard.figures import suggestions as figs
+        from budgetwatch.queries import suggestions as qs
+
+        data = qs.load(store, int_param(query.get("year")), date_param(query.get("as_of")))
+        if data is None:
+            raise ViewError("还没有代表建议数据 / no suggestions loaded yet")
+        if chart != "timeline":
+            fig = figs.year_figures(data.suggestions, year=data.year, lang=lang)[chart]
+            return ViewFigure(fig, figure_title(fig), data.as_of.isoformat(), None)
+        no = (query.get("suggestion") or "").strip()
+        if not no:
+            raise ViewError("请用 suggestion=编号 指定建议 / name the suggestion with suggestion=NUMBER")
+        rows = qs.one(store, data, no)
+        if rows.empty:
+            raise ViewError(f"没有建议 {no} / no suggestion {no}")
+        fig = figs.timeline_figure(rows, qs.flags_of(data, no), as_of=data.as_of, lang=lang,
+                                   title=figs.title_of(no, rows.iloc[0]["title"], lang))
+        return ViewFigure(fig, figure_title(fig), data.as_of.isoformat(), None)
     return build
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -223,3 +224,55 @@ def of_deputy(suggestions: pd.DataFrame, name: str) -> pd.DataFrame:
     out = suggestions[lead | co].copy()
     out["signed"] = ["领衔" if x else "附议" for x in lead[lead | co]]
     return out.reset_index(drop=True)
+
+
+# -- the year as the page, its chart exports and the briefing read it ------------------------------
+@dataclass
+class SuggestionData:
+    years: list[int]
+    year: int
+    as_of: dt.date
+    as_of_given: bool
+    rows: pd.DataFrame              # handling rows of the year (``handling``)
+    suggestions: pd.DataFrame       # one row per suggestion (``per_suggestion``)
+    flags: pd.DataFrame             # the five rules' flags for the year at the as-of date
+    thresholds: dict = field(default_factory=dict)
+
+    @property
+    def months(self) -> dict:
+        p = self.thresholds.get("SUGGESTION_OVERDUE", {})
+        return {"main_months": int(p.get("main_months", 3)), "co_months": int(p.get("co_months", 1))}
+
+
+def load(store, year: int | None, as_of: dt.date | None, *, today: dt.date | None = None) -> SuggestionData | None:
+    """The year (the newest when ``year`` holds none) at the as-of date (given, else the rules'
+    default) with the thresholds in force; None when no suggestion is held (or may be seen)."""
+    from budgetwatch.queries.rules.config import load_thresholds
+
+    th = load_thresholds(store.data_dir).values
+    months = {"main_months": int(th["SUGGESTION_OVERDUE"]["main_months"]),
+              "co_months": int(th["SUGGESTION_OVERDUE"]["co_months"])}
+    with store.reader() as con:
+        held = years(con)
+        if not held:
+            return None
+        if year not in held:
+            year = held[0]
+        given = as_of is not None and as_of.year == year
+        day = as_of_date(con, year, as_of if given else None, today=today)
+        rows = handling(con, year, day, **months)
+        flags = suggestion_flags(con, year, day, th)
+    return SuggestionData(held, year, day, given, rows, per_suggestion(rows), flags, th)
+
+
+def flags_of(data: SuggestionData, suggestion_no: str | None = None) -> pd.DataFrame:
+    """The row-level flags (of one suggestion, or all), with their suggestion number."""
+    f = data.flags[data.flags["entity_type"] == "suggestion"]
+    f = f.assign(suggestion_no=[k.split("|", 1)[0] for k in f["entity_key"]])
+    return f if suggestion_no is None else f[f["suggestion_no"] == suggestion_no]
+
+
+def one(store, data: SuggestionData, suggestion_no: str) -> pd.DataFrame:
+    """One suggestion's handling rows at the data's as-of date, with the same deadlines."""
+    with store.reader() as con:
+        return rows_of(con, [suggestion_no], data.as_of, **data.months)

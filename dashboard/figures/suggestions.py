@@ -94,6 +94,19 @@ def satisfaction_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") ->
                  t("fig.sugg.sat.title", lang, year=year), t("fig.sugg.count", lang), lang)
 
 
+def year_figures(suggestions: pd.DataFrame, *, year: int, lang: str = "zh") -> dict[str, go.Figure]:
+    """The year's three charts by name (``field``, ``class``, ``satisfaction``), from the frame
+    of ``queries.suggestions.per_suggestion``: what the page draws and the exports render."""
+    from budgetwatch.queries import suggestions as qs
+
+    return {
+        "field": field_figure(qs.field_stage(suggestions), year=year, lang=lang),
+        "class": reply_class_figure(qs.counts(suggestions, "reply_class", qs.REPLY_CLASSES), year=year, lang=lang),
+        "satisfaction": satisfaction_figure(qs.counts(suggestions, "satisfaction", qs.SATISFACTION), year=year,
+                                            lang=lang),
+    }
+
+
 # -- one suggestion: its handling units' clocks -------------------------------------------------
 _EVENTS = (  # (column, i18n key, marker symbol, colour)
     ("assigned_date", "sugg.clock.assigned", "circle-open", MUTED),

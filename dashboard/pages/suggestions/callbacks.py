@@ -64,12 +64,8 @@ def headline(data: model.SuggestionData, lang: str) -> list:
 
 
 def figures(data: model.SuggestionData, lang: str) -> dict:
-    s, y = data.suggestions, data.year
-    return {
-        S.FIELD: figs.field_figure(qs.field_stage(s), year=y, lang=lang),
-        S.CLASS: figs.reply_class_figure(qs.counts(s, "reply_class", qs.REPLY_CLASSES), year=y, lang=lang),
-        S.SATISFACTION: figs.satisfaction_figure(qs.counts(s, "satisfaction", qs.SATISFACTION), year=y, lang=lang),
-    }
+    drawn = figs.year_figures(data.suggestions, year=data.year, lang=lang)
+    return {S.FIELD: drawn["field"], S.CLASS: drawn["class"], S.SATISFACTION: drawn["satisfaction"]}
 
 
 def tables(data: model.SuggestionData, lang: str) -> dict[str, tuple[pd.DataFrame, tuple]]:
@@ -163,8 +159,7 @@ def update_suggestion(store: Store, suggestion: str | None, year, as_of: str | N
         data = model.load(store, _year(year), date_param(as_of), today=today)
         if data is None:
             return out
-        with store.reader() as con:
-            rows = qs.rows_of(con, [suggestion], data.as_of, **data.months)
+        rows = qs.one(store, data, suggestion)
     except Exception as exc:
         out["flags"] = failure(exc, lang, "suggestions")
         return out
@@ -231,8 +226,7 @@ def fetch(table: str):
             filters.append((t("sugg.deputy_pick", lang), deputy or "—"))
         elif table == S.T_HANDLING:
             no = (query.get("suggestion") or "").strip()
-            with store.reader() as con:
-                rows = qs.rows_of(con, [no], data.as_of, **data.months) if no else qs.rows_of(con, [], data.as_of)
+            rows = qs.one(store, data, no)
             frame, cols = model.handling_table(rows, model.flags_of(data, no), lang), model.HANDLING_COLS
             filters.append((t("sugg.one_pick", lang), no or "—"))
         else:

@@ -1,18 +1,14 @@
-"""The page's model: the year's handling rows at the as-of date with the rules' flags, and the
-tables the page shows, each declared once (grid columns, rows, downloads). Never mutates the
-frames it was given; no SQL here (queries/suggestions.py)."""
+"""The page's tables, each declared once (grid columns, rows, downloads), from the year's model
+(``queries.suggestions.load``: handling rows at the as-of date with the rules' flags). Never
+mutates the frames it was given; no SQL here."""
 from __future__ import annotations
-
-import datetime as dt
-from dataclasses import dataclass, field
 
 import pandas as pd
 
 from budgetwatch.dashboard.figures.suggestions import class_label, satisfaction_label, stage_label
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.page_tables import Col, load_rule_thresholds, unit_label
+from budgetwatch.dashboard.page_tables import Col, unit_label
 from budgetwatch.queries import suggestions as qs
-from budgetwatch.queries.store import Store
 
 STAGE_CLASSES = {"bw-cell-high": "params.data.stage == 'overdue'",
                  "bw-cell-medium": "params.data.broken == true"}
@@ -62,47 +58,9 @@ UNIT_COLS = (
 EXTRA = ("stage", "broken", "satisfaction", "rating_source", "overdue", "low_satisfaction", "proxy_rated")
 
 
-@dataclass
-class SuggestionData:
-    years: list[int]
-    year: int
-    as_of: dt.date
-    as_of_given: bool
-    rows: pd.DataFrame              # handling rows of the year (queries.suggestions.handling)
-    suggestions: pd.DataFrame       # one row per suggestion (queries.suggestions.per_suggestion)
-    flags: pd.DataFrame             # the five rules' flags for the year at the as-of date
-    thresholds: dict = field(default_factory=dict)
-
-    @property
-    def months(self) -> dict:
-        p = self.thresholds.get("SUGGESTION_OVERDUE", {})
-        return {"main_months": int(p.get("main_months", 3)), "co_months": int(p.get("co_months", 1))}
-
-
-def load(store: Store, year: int | None, as_of: dt.date | None, *, today: dt.date | None = None
-         ) -> SuggestionData | None:
-    """None when no suggestion is loaded (or none this account may see)."""
-    th = load_rule_thresholds(store).values
-    months = {"main_months": int(th["SUGGESTION_OVERDUE"]["main_months"]),
-              "co_months": int(th["SUGGESTION_OVERDUE"]["co_months"])}
-    with store.reader() as con:
-        years = qs.years(con)
-        if not years:
-            return None
-        if year not in years:
-            year = years[0]
-        given = as_of is not None and as_of.year == year
-        day = qs.as_of_date(con, year, as_of if given else None, today=today)
-        rows = qs.handling(con, year, day, **months)
-        flags = qs.suggestion_flags(con, year, day, th)
-    return SuggestionData(years, year, day, given, rows, qs.per_suggestion(rows), flags, th)
-
-
-def flags_of(data: SuggestionData, suggestion_no: str | None = None) -> pd.DataFrame:
-    """The flags on one suggestion's rows (or all row-level flags), with their suggestion number."""
-    f = data.flags[data.flags["entity_type"] == "suggestion"]
-    f = f.assign(suggestion_no=[k.split("|", 1)[0] for k in f["entity_key"]])
-    return f if suggestion_no is None else f[f["suggestion_no"] == suggestion_no]
+SuggestionData = qs.SuggestionData
+load = qs.load          # the year at the as-of date with the thresholds in force (queries/suggestions.py)
+flags_of = qs.flags_of
 
 
 def _broken_numbers(data: SuggestionData) -> set[str]:
