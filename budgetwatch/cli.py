@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "budgetwatch.cmd_export",     # export (chart images, CSV/XLSX tables)
     "budgetwatch.cmd_briefing",   # briefing (监督简报)
     "budgetwatch.cmd_users",      # user, audit-log
+    "budgetwatch.cmd_inquiry",    # inquiry list|show|open|send|answer|close|letter
 )
 
 

@@ -260,6 +260,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "warn.entity.asset_line": {"zh": "资产类别", "en": "Asset line"},
     "warn.entity.finding": {"zh": "审计问题", "en": "Audit finding"},
     "warn.entity.unit_category": {"zh": "单位与问题类别", "en": "Unit and category"},
+    "warn.entity.inquiry": {"zh": "询问督办事项", "en": "Inquiry"},
     "warn.empty.none": {"zh": "尚未导入任何数据，没有可计算的预警。", "en": "No data has been loaded yet, so there are no warnings to compute."},
     "warn.empty.year": {"zh": "{year}年按现行阈值没有预警。", "en": "No warnings for {year} with the thresholds in force."},
     "warn.empty.filtered": {"zh": "没有符合筛选条件的预警；请放宽筛选条件。",

@@ -32,7 +32,7 @@ import pandas as pd
 
 from budgetwatch.queries import reviews as rv
 from budgetwatch.queries import summary
-from budgetwatch.queries.rules import RULES, compute_flags
+from budgetwatch.queries.rules import RULES, compute_flags, state_rules
 from budgetwatch.queries.rules.base import BUDGET_MATCH
 from budgetwatch.queries.units import TOPS, UNITS_OF_DEPT
 from budgetwatch.queries.rules.engine import select_rules
@@ -142,6 +142,7 @@ def flag_set(store: Store, year: int, as_of: str | dt.date | None = None, config
     chosen = select_rules(rule_ids, RULES)
     flags, seconds, cached = computed_flags(store, year, as_of, thresholds=thresholds,
                                             rule_ids=[r.id for r in chosen])
+    flags = state_rules.with_state_flags(flags, store, year, thresholds, [r.id for r in chosen])  # INQUIRY_OVERDUE
     ran = [r.id for r in chosen if thresholds.enabled(r.id)]
     frame = rv.attach_reviews(flags, rv.latest_reviews(store.data_dir, year), year=year, rules=ran,
                               units=visible_units(store))

@@ -48,6 +48,8 @@ def resolve_context(con: duckdb.DuckDBPyConnection, year: int,
 def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, ctx: Context,
              params: Mapping[str, Any]) -> pd.DataFrame:
     """One rule's flags as a frame with FLAG_COLUMNS (empty when it cannot run)."""
+    if rule.scope == "state":      # not from the generation: queries.flags adds them (state_rules), never cached
+        return empty_flags()
     if rule.scope == "payments" and ctx.as_of is None:
         log.info("%s: no payments in %s and no as-of date given; not run", rule.id, ctx.year)
         return empty_flags()

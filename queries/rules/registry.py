@@ -9,6 +9,7 @@ from __future__ import annotations
 from budgetwatch.queries.rules.assets import CONSECUTIVE_LOSS, EQUITY_DECLINE, IDLE_ASSETS, LEVERAGE
 from budgetwatch.queries.rules.audit import AUDIT_HOLLOW, AUDIT_OVERDUE, AUDIT_REPEAT
 from budgetwatch.queries.rules.base import Rule
+from budgetwatch.queries.rules.inquiry import INQUIRY_OVERDUE
 from budgetwatch.queries.rules.execution import EXEC_LAG, NO_BUDGET, OVER_BUDGET, YEAR_END_RUSH
 from budgetwatch.queries.rules.payments import DUPLICATE_PAYMENT, SANGONG_GROWTH, SPLIT_PAYMENT
 from budgetwatch.queries.rules.statistics import AMOUNT_OUTLIER, BENFORD
@@ -37,5 +38,6 @@ RULES: tuple[Rule, ...] = (
     SUGGESTION_PROMISE_DUE,
     SUGGESTION_PROXY_RATED,
     SUGGESTION_UNIT_SATISFACTION,
+    INQUIRY_OVERDUE,
 )
 RULES_BY_ID = {r.id: r for r in RULES}

@@ -14,6 +14,7 @@ from budgetwatch.dashboard.app import create_app
 from budgetwatch.dashboard.pages import warnings as page
 from budgetwatch.dashboard.tables import to_csv_bytes
 from budgetwatch.queries import flags as qf
+from budgetwatch.queries.rules import RULES
 from budgetwatch.queries.store import QueryError, Store
 from tests.dashboard import sample
 from budgetwatch.dashboard import auth

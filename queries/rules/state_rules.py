@@ -1,0 +1,75 @@
+"""Rules that read ``state.sqlite3`` instead of the data generation (``scope="state"``).
+
+``compute_flags`` leaves them out (its result is cached per generation, and state changes
+between loads); ``queries.flags.flag_set`` adds them through ``with_state_flags`` on every
+call, so the warnings page, ``budgetwatch flags`` and the briefing show them like any rule.
+An account limited to departments sees only the rows of its units.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+
+from budgetwatch.queries.rules.base import FLAG_COLUMNS, SEVERITIES, Rule, empty_flags, render
+from budgetwatch.queries.rules.engine import params_in_force, select_rules
+from budgetwatch.queries.store import Store, current_scope, query
+
+
+def state_flags(store: Store, year: int, thresholds, rules: Sequence[Rule | str] | None = None, *,
+                today: dt.date | None = None) -> pd.DataFrame:
+    """The flags of the state rules among ``rules`` (all when None), at ``today``."""
+    from budgetwatch.queries.rules.registry import RULES
+
+    today = today or dt.date.today()
+    frames = []
+    values_in_force = thresholds.values if hasattr(thresholds, "values") else (thresholds or {})
+    for rule in select_rules(rules, RULES):
+        if rule.scope != "state":
+            continue
+        params = params_in_force(rule, values_in_force)
+        if not params.get("enabled", True):
+            continue
+        values = {"year": int(year), "today": today, **params}
+        raw = rule.compute(store.data_dir, values)
+        if raw.empty:
+            continue
+        frames.append(pd.DataFrame({
+            "rule": rule.id,
+            "severity": raw["severity"] if "severity" in raw else rule.severity,
+            "entity_type": rule.entity_type,
+            "entity_key": raw["entity_key"].astype(str),
+            "year": int(year),
+            "amount": pd.to_numeric(raw["amount"], errors="coerce").astype("float64").round(2),
+            "message": [render(rule.message, {**values, **r}) for r in raw.to_dict("records")],
+            "dept_code": raw["dept_code"].astype(object),
+            "title": rule.title_cn,
+            "evidence": raw["evidence"].astype(object),
+            "as_of": today.isoformat(),
+        })[list(FLAG_COLUMNS)])
+    if not frames:
+        return empty_flags()
+    out = pd.concat(frames, ignore_index=True)
+    scope = current_scope()
+    if scope and store.current_path() is not None:
+        with store.reader() as con:     # the scoped reader's departments: the account's units
+            units = set(query(con, "SELECT dept_code FROM departments", max_rows=None)["dept_code"].astype(str))
+        out = out[out["dept_code"].isin(units | set(scope))]
+    return out.reset_index(drop=True)
+
+
+def with_state_flags(flags: pd.DataFrame, store: Store, year: int, thresholds,
+                     rule_ids: Sequence[str] | None = None, *, today: dt.date | None = None) -> pd.DataFrame:
+    """``flags`` (from the generation) with the state rules' flags added, in compute_flags' order."""
+    from budgetwatch.queries.rules.registry import RULES
+
+    extra = state_flags(store, year, thresholds, rule_ids, today=today)
+    if extra.empty:
+        return flags
+    both = pd.concat([flags, extra], ignore_index=True) if not flags.empty else extra
+    order = {r.id: i for i, r in enumerate(RULES)}
+    sev = both["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    both = both.assign(_sev=sev, _rule=both["rule"].map(order)).sort_values(
+        ["_sev", "_rule", "amount", "entity_key"], ascending=[True, True, False, True], kind="stable")
+    return both.drop(columns=["_sev", "_rule"]).reset_index(drop=True)
