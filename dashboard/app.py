@@ -22,6 +22,7 @@ ASSETS = Path(str(files("budgetwatch.dashboard") / "assets"))
 # Callback outputs that change things: the door refuses requests for them below the role.
 PROTECTED_OUTPUTS = (
     (ids.Warnings.SAVED, "staff"),           # saving a review (the only callback writing it)
+    (ids.Inquiries.CHANGED, "staff"),        # an inquiry step: open, send, answer, close
     (ids.Data.REPORT, "staff"),              # uploading a feed file
     (ids.Admin.LOG, "admin"),                # the audit log
     (ids.Admin.USERS, "admin"),

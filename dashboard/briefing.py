@@ -38,7 +38,7 @@ import pandas as pd
 
 from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard import snapshot, views
+from budgetwatch.dashboard import inquiry_briefing, snapshot, views
 from budgetwatch.queries import briefing as qb
 from budgetwatch.queries import flags as qflags
 from budgetwatch.queries import overview as q
@@ -52,7 +52,8 @@ log = logging.getLogger("budgetwatch.briefing")
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SECTIONS = ("一、总体情况", "二、预算执行与序时进度", "三、预警情况", "四、审计整改", "五、国有企业",
-            "六、代表建议办理")
+            "六、代表建议办理",
+            inquiry_briefing.HEADING)
 DEFAULT_TOP = 10
 LIST_MAX = 15        # rows of the overdue / enterprise tables (the rest counted, not listed)
 
@@ -92,6 +93,7 @@ class Briefing:
     enterprises: int = 0               # enterprises of the year in scope
     suggestions: object = None         # briefing_suggestions.SuggestionSection, or None
     charts: list[Chart] = field(default_factory=list)
+    inquiries: dict | None = None      # 七、询问督办 (dashboard/inquiry_briefing.py)
 
     @property
     def scope(self) -> str:
@@ -174,6 +176,7 @@ def collect(store: Store, year: int | None = None, as_of: dt.date | None = None,
     brief.suggestions = briefing_suggestions.collect(
         store, period.year, period.as_of, active[~active["review_status"].eq("dismissed")],
         units=units)
+    brief.inquiries = inquiry_briefing.collect(store, period.year, units)
     if charts:
         brief.charts = render_charts(store, brief, lang)
     return brief
@@ -386,6 +389,7 @@ def _section_suggestions(b: Briefing) -> str:
 def to_html(b: Briefing) -> str:
     body = "\n".join(f(b) for f in (_section_overall, _section_execution, _section_warnings, _section_audit,
                                     _section_enterprises, _section_suggestions))
+    body += "\n" + inquiry_briefing.section(b.inquiries, b.year)
     sub = (f"{html.escape(b.scope)} · 数据截至 {fmt.date(b.as_of)} · 序时进度 {fmt.percent(b.schedule)}")
     footer = (f"本简报由预算联网监督系统（budgetwatch）于 {b.generated_at:%Y-%m-%d %H:%M} 生成。"
               f"预警由系统规则自动产生，需经人工复核；金额单位见各表。")

@@ -17,6 +17,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.assets": {"zh": "国有资产", "en": "State assets"},
     "nav.audit": {"zh": "审计整改", "en": "Audit rectification"},
     "nav.warnings": {"zh": "预警", "en": "Warnings"},
+    "nav.inquiries": {"zh": "询问督办", "en": "Inquiries"},
     "nav.data": {"zh": "数据", "en": "Data"},
     "nav.admin": {"zh": "管理", "en": "Admin"},
     "user.logout": {"zh": "退出", "en": "Log out"},

@@ -156,6 +156,49 @@ class Warnings:
     HISTORY = "warnings-history"
 
 
+
+class Inquiries:
+    STATE = "inq-state"
+    DEPT = "inq-dept"
+    OVERDUE = "inq-overdue"
+    SELECTED = "inq-selected"             # dcc.Store: the inquiry shown (its id)
+    OPENING = "inq-opening"               # dcc.Store: the flags of the open form (RULE|KEY|YEAR list)
+    CHANGED = "inq-changed"               # dcc.Store: bumped after a step is taken (staff only)
+    MESSAGE = "inq-message"
+    BODY = "inq-body"
+    CARDS = "inq-cards"
+    LIST_NOTE = "inq-list-note"
+    OPEN_FORM = "inq-open-form"
+    OPEN_FLAGS = "inq-open-flags"
+    OPEN_UNIT = "inq-open-unit"
+    OPEN_QUESTIONS = "inq-open-questions"
+    OPEN_DUE = "inq-open-due"
+    OPEN_SUBMIT = "inq-open-submit"
+    DETAIL = "inq-detail"
+    DETAIL_TITLE = "inq-detail-title"
+    DETAIL_BODY = "inq-detail-body"
+    CLOSE_DETAIL = "inq-close-detail"
+    SEND_FORM = "inq-send-form"
+    SEND_ON = "inq-send-on"
+    SEND = "inq-send"
+    ANSWER_FORM = "inq-answer-form"
+    ANSWER_TEXT = "inq-answer-text"
+    ANSWER_ON = "inq-answer-on"
+    ANSWER_FILE = "inq-answer-file"
+    ANSWER_FILE_NAME = "inq-answer-file-name"
+    ANSWER = "inq-answer"
+    CLOSE_FORM = "inq-close-form"
+    JUDGEMENT = "inq-judgement"
+    CLOSE_NOTE = "inq-close-note"
+    FOLLOW_UP = "inq-follow-up"
+    CLOSE = "inq-close"
+    RESULT = "inq-result"
+    # graph names
+    BY_UNIT_GRAPH = "inq-by-unit"
+    # table names
+    LIST = "inq-list"
+    BY_UNIT = "inq-units"
+
 class Admin:
     ACTION = "admin-action"
     ACTOR = "admin-actor"

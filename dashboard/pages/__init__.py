@@ -11,10 +11,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from budgetwatch.dashboard.pages import execution
-from budgetwatch.dashboard.pages import admin, assets, audit, data, department, overview, warnings
+from budgetwatch.dashboard.pages import admin, assets, audit, data, department, inquiries, overview, warnings
 from budgetwatch.dashboard.pages import suggestions
 
-PAGES: tuple[ModuleType, ...] = (overview, execution, department, assets, audit, suggestions, warnings, data, admin)
+PAGES: tuple[ModuleType, ...] = (overview, execution, department, assets, audit, suggestions, warnings, inquiries, data, admin)
 
 # (nav key, path) of pages still to come, in header order after the built ones.
 PLANNED: tuple[tuple[str, str], ...] = (

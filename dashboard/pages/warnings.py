@@ -32,6 +32,7 @@ from budgetwatch.dashboard.components import as_of_field, card, figure_card, how
 from budgetwatch.dashboard.figures import warnings as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.inquiry_links import flag_inquiry_links
 from budgetwatch.dashboard.tables import Export, register_export, table_card
 from budgetwatch.dashboard.urls import date_param, int_param, lang_of, parse_search, with_params
 from budgetwatch.queries import flags as qf
@@ -512,6 +513,8 @@ def update_detail(store: Store, flag: str | None, year, as_of, search) -> dict:
         out["links"] = [html.Span(t("warn.detail.links", lang)), *[
             dcc.Link(no, href=f"/suggestions?year={year}&as_of={(as_of or '')[:10]}&suggestion={no}{keep}",
                      className="bw-voucher-link") for no in ev.extra.get("suggestions", [])[:20]]]
+    links = out["links"] if isinstance(out["links"], list) else [out["links"]]
+    out["links"] = [*links, *flag_inquiry_links(store, rule, key, int(year), lang)]   # 询问督办
     return out
 
 

@@ -18,6 +18,7 @@ GUARDED = [
     ("uploading a feed file", ids.Data.REPORT, "staff"),
     ("reading the audit log", ids.Admin.LOG, "admin"),
     ("listing accounts", ids.Admin.USERS, "admin"),
+    ("taking an inquiry step", ids.Inquiries.CHANGED, "staff"),
 ]
 BELOW = {"staff": ["member"], "admin": ["member", "staff"]}
 

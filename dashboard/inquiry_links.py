@@ -1,0 +1,48 @@
+"""What a flag's detail on the warnings page says about inquiries: the ones it is attached to
+(links into the 询问督办 room) and, for staff, a link opening the room's form for this flag.
+One call from ``pages/warnings.py`` — the room itself lives in ``pages/inquiries/``."""
+from __future__ import annotations
+
+import logging
+
+from dash import dcc, html
+
+from budgetwatch.dashboard import auth
+from budgetwatch.dashboard.urls import build_search
+from budgetwatch.queries import inquiries as qi
+
+log = logging.getLogger("budgetwatch.dashboard")
+PATH = "/inquiries"
+_WORDS = {"open": ("就此预警发起询问", "Open an inquiry about this flag"),
+          "attached": ("所附询问事项：", "Inquiries attached: "),
+          "state": {"draft": ("草稿", "draft"), "sent": ("已发出", "sent"), "answered": ("已答复", "answered"),
+                    "closed": ("已办结", "closed")}}
+
+
+def _w(key: str, lang: str) -> str:
+    return _WORDS[key][0 if lang == "zh" else 1]
+
+
+def flag_inquiry_links(store, rule: str, key: str, year: int, lang: str) -> list:
+    """Links for one flag's detail; [] when there is nothing to say (or on any failure)."""
+    keep = lang if lang != "zh" else None
+    try:
+        user = auth.user()
+        attached = qi.for_flag(store, user, rule, key, int(year))
+        if rule == "INQUIRY_OVERDUE":          # the flag *is* an inquiry: link to it
+            attached = qi.list_inquiries(store, user)
+            attached = attached[attached["ref"] == key]
+    except Exception:
+        log.exception("inquiries of a flag could not be read")
+        return []
+    out: list = []
+    if not attached.empty:
+        out.append(html.Span(_w("attached", lang)))
+        for r in attached.to_dict("records"):
+            state = _WORDS["state"].get(r["state"], (r["state"], r["state"]))[0 if lang == "zh" else 1]
+            out.append(dcc.Link(f"{r['ref']}（{state}）", className="bw-voucher-link bw-inq-attached",
+                                href=PATH + build_search({"inquiry": int(r["inquiry_id"]), "lang": keep})))
+    if rule != "INQUIRY_OVERDUE" and user is not None and user.can("staff"):
+        out.append(dcc.Link(_w("open", lang), className="bw-wd-button bw-inq-open-link", id="warnings-open-inquiry",
+                            href=PATH + build_search({"open": f"{rule}|{key}|{int(year)}", "lang": keep})))
+    return [html.Div(className="bw-links bw-inq-links", children=out)] if out else []
