@@ -46,6 +46,7 @@ def layout() -> html.Div:
         dcc.Store(id=ids.Frame.RENDERED),
         dcc.Store(id=ids.Frame.WRITTEN),
         html.Header(id=ids.Frame.HEADER, className="bw-header"),
+        html.Div(id=ids.Frame.NOTICE),
         html.Main(id=ids.Frame.PAGE, className="bw-main"),
     ])
 

@@ -16,6 +16,7 @@ class Frame:
     LANG = "frame-lang-toggle"
     LOGOUT = "frame-logout"
     PAGE = "frame-page"
+    NOTICE = "frame-notice"              # what is new since the last visit (pages/inquiries/notice.py)
 
 
 class Overview:

@@ -504,6 +504,8 @@ def register(app: dash.Dash, store: Store) -> None:
     register_export(app, store, I.LIST, fetch_list)
     register_export(app, store, I.BY_UNIT, fetch_units)
     _routes(app, store)
+    from budgetwatch.dashboard.pages.inquiries import notice
+    notice.register(app, store)          # the header's "new since your last visit"
 
 
 def _routes(app: dash.Dash, store: Store) -> None:
