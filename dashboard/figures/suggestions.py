@@ -35,6 +35,13 @@ def class_label(value, lang: str) -> str:
     return t(f"sugg.class.{value}", lang) if value in ("A", "B", "C", "D") else t("sugg.class.none", lang)
 
 
+def class_short(value, lang: str) -> str:
+    """``B类`` / ``B`` on an axis (the words in the hover and the tables)."""
+    if value in ("A", "B", "C", "D"):
+        return f"{value}类" if lang == "zh" else f"Class {value}"
+    return t("sugg.class.none", lang)
+
+
 def satisfaction_label(value, lang: str) -> str:
     return t(f"sugg.sat.{value}", lang) if value in ("满意", "基本满意", "不满意") else t("sugg.sat.none", lang)
 
@@ -56,23 +63,27 @@ def field_figure(frame: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figu
         fig.add_bar(y=[esc(f) for f in fields], x=[int(part.get(f, 0)) for f in fields], orientation="h",
                     name=stage_label(stage, lang), marker={"color": STAGE_COLOURS[stage]},
                     hovertemplate="<b>%{y}</b><br>" + stage_label(stage, lang) + " %{x}<extra></extra>")
-    height = max(320, 120 + 34 * len(fields))
+    height = max(340, 150 + 34 * len(fields))
     base_layout(fig, title, height=height)
-    fig.update_layout(barmode="stack", bargap=0.35)
+    # the legend under the bars: above them it would run into the title on a phone
+    fig.update_layout(barmode="stack", bargap=0.35, margin={"l": 16, "r": 24, "t": 56, "b": 120},
+                      legend={"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0})
     fig.update_xaxes(title=t("fig.sugg.count", lang), gridcolor=GRID, rangemode="tozero", tickformat=",d")
     fig.update_yaxes(title=None, automargin=True)
     return fig
 
 
-def _bars(counts: pd.DataFrame, labels, colours: dict, title: str, axis: str, lang: str) -> go.Figure:
+def _bars(counts: pd.DataFrame, labels, colours: dict, title: str, axis: str, lang: str, hover=None) -> go.Figure:
     if counts.empty:
         return empty_figure(title, lang)
     total = int(counts["n"].sum())
+    hover = hover or labels
     fig = go.Figure(go.Bar(
         x=[labels(k) for k in counts["key"]], y=list(counts["n"]),
         marker={"color": [colours.get(k, GREY) for k in counts["key"]]},
+        customdata=[[hover(k)] for k in counts["key"]],
         text=[f"{int(n)} · {n / total:.0%}" for n in counts["n"]], textposition="outside", cliponaxis=False,
-        hovertemplate="<b>%{x}</b><br>%{y}<extra></extra>", showlegend=False))
+        hovertemplate="<b>%{customdata[0]}</b><br>%{y}<extra></extra>", showlegend=False))
     base_layout(fig, title, height=360)
     fig.update_layout(bargap=0.45)
     fig.update_xaxes(title=None)
@@ -84,8 +95,8 @@ def reply_class_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") -> 
     """Suggestions by the class of their main reply: A, B, C, D, then not yet replied.
 
     ``counts``: key (A/B/C/D or None), n (``queries.suggestions.counts``)."""
-    return _bars(counts, lambda k: class_label(k, lang), CLASS_COLOURS, t("fig.sugg.class.title", lang, year=year),
-                 t("fig.sugg.count", lang), lang)
+    return _bars(counts, lambda k: class_short(k, lang), CLASS_COLOURS, t("fig.sugg.class.title", lang, year=year),
+                 t("fig.sugg.count", lang), lang, hover=lambda k: class_label(k, lang))
 
 
 def satisfaction_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:

@@ -80,8 +80,9 @@ def test_the_page_at_an_as_of_date(store):
     assert set(deputies) == {"王建国", "李红", "张伟", "赵敏", "周强"} and deputies["王建国"] == "王建国（领衔2·附议2）"
     assert len(out["suggestion_options"]) == 6
     assert out[f"fig:{S.FIELD}"].layout.title.text == "2025年代表建议：各领域办理阶段"
-    assert list(out[f"fig:{S.CLASS}"].data[0].x)[:3] == ["A类 已解决或基本解决", "B类 正在解决或列入计划",
-                                                        "C类 因条件限制待以后解决"]
+    bars = out[f"fig:{S.CLASS}"].data[0]
+    assert list(bars.x) == ["A类", "B类", "C类", "尚未答复"] and list(bars.y) == [2, 1, 1, 2]
+    assert bars.customdata[1][0] == "B类 正在解决或列入计划"
     assert out[f"config:{S.FIELD}"]["toImageButtonOptions"]["filename"] == "budgetwatch_suggestions_field_2025"
 
 
