@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "budgetwatch.cmd_briefing",   # briefing (监督简报)
     "budgetwatch.cmd_users",      # user, audit-log
     "budgetwatch.cmd_inquiry",    # inquiry list|show|open|send|answer|close|letter
+    "budgetwatch.cmd_digest",     # digest subscribe|unsubscribe|send (the daily e-mail, off by default)
 )
 
 
