@@ -164,6 +164,7 @@ class Inquiries:
     OVERDUE = "inq-overdue"
     SELECTED = "inq-selected"             # dcc.Store: the inquiry shown (its id)
     OPENING = "inq-opening"               # dcc.Store: the flags of the open form (RULE|KEY|YEAR list)
+    OPEN_AS_OF = "inq-open-as-of"         # dcc.Store: the as-of date the flags were seen at
     CHANGED = "inq-changed"               # dcc.Store: bumped after a step is taken (staff only)
     MESSAGE = "inq-message"
     BODY = "inq-body"

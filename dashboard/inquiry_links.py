@@ -23,7 +23,7 @@ def _w(key: str, lang: str) -> str:
     return _WORDS[key][0 if lang == "zh" else 1]
 
 
-def flag_inquiry_links(store, rule: str, key: str, year: int, lang: str) -> list:
+def flag_inquiry_links(store, rule: str, key: str, year: int, lang: str, as_of=None) -> list:
     """Links for one flag's detail; [] when there is nothing to say (or on any failure)."""
     keep = lang if lang != "zh" else None
     try:
@@ -44,5 +44,6 @@ def flag_inquiry_links(store, rule: str, key: str, year: int, lang: str) -> list
                                 href=PATH + build_search({"inquiry": int(r["inquiry_id"]), "lang": keep})))
     if rule != "INQUIRY_OVERDUE" and user is not None and user.can("staff"):
         out.append(dcc.Link(_w("open", lang), className="bw-wd-button bw-inq-open-link", id="warnings-open-inquiry",
-                            href=PATH + build_search({"open": f"{rule}|{key}|{int(year)}", "lang": keep})))
+                            href=PATH + build_search({"open": f"{rule}|{key}|{int(year)}",
+                                                      "as_of": as_of.isoformat() if as_of else None, "lang": keep})))
     return [html.Div(className="bw-links bw-inq-links", children=out)] if out else []

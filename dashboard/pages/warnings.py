@@ -514,7 +514,7 @@ def update_detail(store: Store, flag: str | None, year, as_of, search) -> dict:
             dcc.Link(no, href=f"/suggestions?year={year}&as_of={(as_of or '')[:10]}&suggestion={no}{keep}",
                      className="bw-voucher-link") for no in ev.extra.get("suggestions", [])[:20]]]
     links = out["links"] if isinstance(out["links"], list) else [out["links"]]
-    out["links"] = [*links, *flag_inquiry_links(store, rule, key, int(year), lang)]   # 询问督办
+    out["links"] = [*links, *flag_inquiry_links(store, rule, key, int(year), lang, date_param(as_of))]   # 询问督办
     return out
 
 

@@ -101,3 +101,15 @@ def test_the_briefing_has_an_inquiries_section(city):
     assert "已发出询问函2件，收到答复1件" in text and "不满意1件" in text
     dept = briefing.to_html(briefing.collect(city, 2025, dept="002", charts=False))
     assert "已发出询问函1件，收到答复0件" in dept
+
+
+def test_the_form_finds_and_freezes_the_flag_at_the_as_of_date_the_warnings_page_showed(city):
+    with auth.acting_as(user(city, "staff1")):
+        out = warnings_page.update_detail(city, f"OVER_BUDGET|{OVER[1]}", 2025, "2025-06-30", "")
+        assert "as_of=2025-06-30" in _text(out["links"])
+        form = cb.update_open_form(city, [OVER_ID], "", "2025-06-30")
+        assert "40.00万元" in _text(form["flags"])                  # as seen on 30 June, not at the latest date
+        done = cb.act(city, "inq-open-submit", {"opening": [OVER_ID], "open_as_of": "2025-06-30", "questions": "?",
+                                                "unit": "001001001", "due": None}, 0, "")
+        assert done["open_as_of"] is None
+    assert qi.get(city, None, done["selected"])["flags"][0]["amount"] == 400_000

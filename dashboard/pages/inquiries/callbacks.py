@@ -127,7 +127,7 @@ def cards(frame: pd.DataFrame, lang: str) -> list:
     ]
 
 
-def update_list(store: Store, state, dept, overdue, selected, flags, changed, search) -> dict:
+def update_list(store: Store, state, dept, overdue, selected, flags, changed, search, as_of=None) -> dict:
     lang = lang_of(search)
     out = {"message": None, "cards": [], "note": "", "rows": [], "columns": list_columns(lang),
            "unit_rows": [], "unit_columns": unit_columns(lang), "figure": dash.no_update,
@@ -158,6 +158,7 @@ def update_list(store: Store, state, dept, overdue, selected, flags, changed, se
     out["view"] = with_params(search, state=state, dept=dept or None, overdue="1" if only_overdue else None,
                               inquiry=selected or None,
                               open=(flags[0] if len(flags) == 1 else json.dumps(flags, ensure_ascii=False)) if flags else None,
+                              as_of=(date_param(as_of).isoformat() if date_param(as_of) else None) if flags else None,
                               lang=lang)
     return out
 
@@ -182,7 +183,7 @@ def _flag_line(row: dict, lang: str) -> html.Div:
     ])
 
 
-def find_flags(store: Store, flags: list[str]) -> list[dict]:
+def find_flags(store: Store, flags: list[str], as_of=None) -> list[dict]:
     """The flags of the open form as they fire now (within the account's scope)."""
     found = []
     for text in flags:
@@ -190,14 +191,15 @@ def find_flags(store: Store, flags: list[str]) -> list[dict]:
             rule, key, year = qi.parse_flag_id(text)
         except qi.InquiryError:
             continue
-        frame = qf.flag_set(store, year).frame
+        day = date_param(as_of)
+        frame = qf.flag_set(store, year, day if day and day.year == year else None).frame
         hit = frame[(frame["rule"] == rule) & (frame["entity_key"].astype(str) == key) & (frame["state"] == "active")]
         if not hit.empty:
             found.append(hit.iloc[0].to_dict())
     return found
 
 
-def update_open_form(store: Store, flags, search) -> dict:
+def update_open_form(store: Store, flags, search, as_of=None) -> dict:
     lang = lang_of(search)
     out = {"style": HIDDEN, "flags": [], "unit_options": [], "unit": None, "due": None}
     flags = [f for f in (flags or []) if isinstance(f, str)]
@@ -205,7 +207,7 @@ def update_open_form(store: Store, flags, search) -> dict:
         return out
     out["style"] = {}
     try:
-        rows = find_flags(store, flags)
+        rows = find_flags(store, flags, as_of)
         names = qi.unit_names(store)
         units = qi.visible_units(store, auth.user())
     except Exception:
@@ -377,7 +379,7 @@ def act(store: Store, triggered, state: dict, changed: int | None, search) -> di
     ``selected``, ``opening`` and a sentence."""
     lang = lang_of(search)
     out = {"changed": dash.no_update, "selected": dash.no_update, "opening": dash.no_update, "result": None,
-           "clear": dash.no_update}
+           "clear": dash.no_update, "open_as_of": dash.no_update}
     user = auth.user()
     if user is None or not user.can("staff"):
         out["result"] = notice(w("not_allowed", lang), tone="is-error")
@@ -386,8 +388,9 @@ def act(store: Store, triggered, state: dict, changed: int | None, search) -> di
         if triggered == I.OPEN_SUBMIT:
             flags = [qi.parse_flag_id(f) for f in state.get("opening") or []]
             row = qi.open_inquiry(store, user, flags, questions=state.get("questions") or "",
-                                  dept_code=state.get("unit"), due_date=date_param(state.get("due")))
-            out.update(selected=row["inquiry_id"], opening=[], clear="")
+                                  dept_code=state.get("unit"), due_date=date_param(state.get("due")),
+                                  as_of=date_param(state.get("open_as_of")))
+            out.update(selected=row["inquiry_id"], opening=[], open_as_of=None, clear="")
             said = w("open.done", lang, ref=row["ref"])
         elif triggered == I.SEND:
             row = qi.send(store, user, state.get("selected"), sent_on=date_param(state.get("send_on")))
@@ -450,10 +453,10 @@ def register(app: dash.Dash, store: Store) -> None:
         inputs={"state": Input(I.STATE, "value"), "dept": Input(I.DEPT, "value"), "overdue": Input(I.OVERDUE, "value"),
                 "selected": Input(I.SELECTED, "data"), "flags": Input(I.OPENING, "data"),
                 "changed": Input(I.CHANGED, "data")},
-        state={"search": State(ids.Frame.URL, "search")},
+        state={"search": State(ids.Frame.URL, "search"), "as_of": State(I.OPEN_AS_OF, "data")},
     )
-    def _list(state, dept, overdue, selected, flags, changed, search):
-        return update_list(store, state, dept, overdue, selected, flags, changed, search)
+    def _list(state, dept, overdue, selected, flags, changed, search, as_of):
+        return update_list(store, state, dept, overdue, selected, flags, changed, search, as_of)
 
     @app.callback(Output(I.SELECTED, "data", allow_duplicate=True),
                   Input(ids.table(I.LIST), "cellClicked"), Input(I.CLOSE_DETAIL, "n_clicks"),
@@ -465,9 +468,10 @@ def register(app: dash.Dash, store: Store) -> None:
         output={"style": Output(I.OPEN_FORM, "style"), "flags": Output(I.OPEN_FLAGS, "children"),
                 "unit_options": Output(I.OPEN_UNIT, "options"), "unit": Output(I.OPEN_UNIT, "value"),
                 "due": Output(I.OPEN_DUE, "date")},
-        inputs={"flags": Input(I.OPENING, "data")}, state={"search": State(ids.Frame.URL, "search")})
-    def _open_form(flags, search):
-        return update_open_form(store, flags, search)
+        inputs={"flags": Input(I.OPENING, "data")},
+        state={"search": State(ids.Frame.URL, "search"), "as_of": State(I.OPEN_AS_OF, "data")})
+    def _open_form(flags, search, as_of):
+        return update_open_form(store, flags, search, as_of)
 
     @app.callback(
         output={"style": Output(I.DETAIL, "style"), "title": Output(I.DETAIL_TITLE, "children"),
@@ -485,10 +489,12 @@ def register(app: dash.Dash, store: Store) -> None:
     @app.callback(
         output={"changed": Output(I.CHANGED, "data"), "selected": Output(I.SELECTED, "data"),
                 "opening": Output(I.OPENING, "data"), "result": Output(I.RESULT, "children"),
+                "open_as_of": Output(I.OPEN_AS_OF, "data"),
                 "clear": Output(I.OPEN_QUESTIONS, "value")},
         inputs={"open_n": Input(I.OPEN_SUBMIT, "n_clicks"), "send_n": Input(I.SEND, "n_clicks"),
                 "answer_n": Input(I.ANSWER, "n_clicks"), "close_n": Input(I.CLOSE, "n_clicks")},
-        state={"opening": State(I.OPENING, "data"), "questions": State(I.OPEN_QUESTIONS, "value"),
+        state={"opening": State(I.OPENING, "data"), "open_as_of": State(I.OPEN_AS_OF, "data"),
+               "questions": State(I.OPEN_QUESTIONS, "value"),
                "unit": State(I.OPEN_UNIT, "value"), "due": State(I.OPEN_DUE, "date"),
                "selected": State(I.SELECTED, "data"), "send_on": State(I.SEND_ON, "date"),
                "answer": State(I.ANSWER_TEXT, "value"), "answer_on": State(I.ANSWER_ON, "date"),

@@ -1,7 +1,7 @@
 """The room's layout: pure — the components for a URL query and a language, no data.
 
     /inquiries?state=sent&dept=002&overdue=1&inquiry=3&lang=en     (a permalink of any view)
-    /inquiries?open=RULE|KEY|YEAR                                    (the open form for a flag)
+    /inquiries?open=RULE|KEY|YEAR&as_of=2025-06-30                   (the open form for a flag, as seen then)
 
 ``open`` may also be a JSON list of ``RULE|KEY|YEAR`` texts (several flags at once).
 """
@@ -15,7 +15,7 @@ from budgetwatch.dashboard import auth, ids
 from budgetwatch.dashboard.components import figure_card, view_store
 from budgetwatch.dashboard.pages.inquiries.words import w
 from budgetwatch.dashboard.tables import table_card
-from budgetwatch.dashboard.urls import int_param
+from budgetwatch.dashboard.urls import date_param, int_param
 from budgetwatch.queries.inquiries import JUDGEMENTS, STATES
 
 VIEW = "inquiries"
@@ -54,6 +54,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
     overdue = ["1"] if query.get("overdue") == "1" else []
     selected = int_param(query.get("inquiry"))
     flags = opening(query.get("open"))
+    as_of = date_param(query.get("as_of"))
     user = auth.user()
     staff = user is not None and user.can("staff")
     every = w("all", lang)
@@ -61,6 +62,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         view_store(VIEW),
         dcc.Store(id=I.SELECTED, data=selected),
         dcc.Store(id=I.OPENING, data=flags),
+        dcc.Store(id=I.OPEN_AS_OF, data=as_of.isoformat() if as_of and flags else None),
         dcc.Store(id=I.CHANGED, data=0),
         html.Div(className="bw-toolbar", children=[
             html.H1(w("title", lang), className="bw-page-title"),
