@@ -45,15 +45,34 @@ def empty_figure(title: str, lang: str, *, height: int = 320) -> go.Figure:
     return fig
 
 
-def image_config(filename: str) -> dict:
-    """dcc.Graph config: the modebar camera downloads a 2× PNG named ``filename``.png.
+# Plotly.js 3 shows a "Share chart" button that uploads the figure (its data) to Plotly Cloud
+# unless told otherwise (``showSendToCloud`` defaults to true, ``plotlyServerURL`` to the
+# cloud). Budget data never leaves the machine: every switch that sends a figure anywhere is
+# off, the buttons that would do it are removed, and the server URL is empty (a click on any
+# button that survived a future Plotly.js finds nowhere to send to).
+LOCAL_ONLY = {
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "plotlyServerURL": "",
+    "showLink": False,
+    "sendData": False,
+    "linkText": "",
+}
+# Modebar buttons that send the figure away (names across Plotly.js 1–3).
+SENDING_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
 
-    The SVG download beside each chart reads the same filename from here.
+
+def image_config(filename: str) -> dict:
+    """dcc.Graph config of every chart: the modebar camera downloads a 2× PNG named
+    ``filename``.png, and nothing in the toolbar sends the figure off the machine.
+
+    The SVG and PNG buttons beside each chart read the same filename from here.
     """
     return {
         "displaylogo": False,
         "responsive": True,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+        **LOCAL_ONLY,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", *SENDING_BUTTONS],
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
 
