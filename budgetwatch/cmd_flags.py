@@ -26,6 +26,7 @@ import pandas as pd
 
 from budgetwatch.errors import BudgetwatchError
 from budgetwatch.cli import add_data_dir
+from budgetwatch.dashboard import formula_guard
 from budgetwatch.queries import flags as qflags
 from budgetwatch.queries import reviews as rv
 from budgetwatch.queries import state
@@ -151,7 +152,7 @@ def _csv(frame: pd.DataFrame) -> str:
     out["amount"] = [("" if pd.isna(v) else f"{float(v):.2f}") for v in out["amount"]]
     out["year"] = out["year"].astype("Int64")
     buf = io.StringIO()
-    out.to_csv(buf, index=False, lineterminator="\n")
+    formula_guard.csv_frame(out).to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue()
 
 
@@ -277,7 +278,7 @@ def _list_reviews(args: argparse.Namespace) -> int:
         _emit(_json_records(frame, columns))
     elif args.format == "csv":
         buf = io.StringIO()
-        frame.reindex(columns=list(columns)).to_csv(buf, index=False, lineterminator="\n")
+        formula_guard.csv_frame(frame.reindex(columns=list(columns))).to_csv(buf, index=False, lineterminator="\n")
         _emit(buf.getvalue())
     else:
         if frame.empty:

@@ -7,6 +7,7 @@ import json
 import sys
 
 from budgetwatch.cli import add_data_dir
+from budgetwatch.dashboard import formula_guard
 from budgetwatch.cmd_ingest import who_default
 from budgetwatch.queries import accounts
 
@@ -124,7 +125,7 @@ def run_log(args):
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout
     try:
         if args.format == "csv":
-            frame.to_csv(out, index=False)
+            formula_guard.csv_frame(frame).to_csv(out, index=False)
         elif args.format == "json":
             out.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
         else:

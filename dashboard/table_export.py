@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from budgetwatch.dashboard import formula_guard
 from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard.tables import XLSX_MAX_ROWS, _sheet_title, context_rows, csv_comment_lines
 from budgetwatch.dashboard.urls import date_param, int_param
@@ -244,7 +245,7 @@ def csv_chunks(source: Source, lang: str = "zh", counter: list | None = None) ->
     yield _csv_bytes(source.batches.schema.empty_table(), True)
     for batch in source.batches:
         if batch.num_rows:
-            yield _csv_bytes(pa.Table.from_batches([batch]), False)
+            yield _csv_bytes(pa.Table.from_batches([formula_guard.csv_batch(batch)]), False)
             if counter is not None:
                 counter[0] += batch.num_rows
 
@@ -287,10 +288,11 @@ def write_xlsx(source: Source, path: str | Path, lang: str = "zh", *, truncate: 
     try:
         ws = wb.add_worksheet(_sheet_title(source.title))
         bold = wb.add_format({"bold": True})
+        text = wb.add_format({"quote_prefix": True})     # formula-like text: Excel keeps it text
         r = 0
         for key, value in context:
             ws.write_string(r, 0, str(key), bold)
-            ws.write_string(r, 1, str(value))
+            ws.write_string(r, 1, str(value), text if formula_guard.formula_like(str(value)) else None)
             r += 1
         r += 1
         for c, name in enumerate(source.batches.schema.names):
@@ -304,9 +306,17 @@ def write_xlsx(source: Source, path: str | Path, lang: str = "zh", *, truncate: 
             if batch.num_rows > room:
                 batch = batch.slice(0, room)
             columns = [col.to_pylist() for col in batch.columns]
+            risky = formula_guard.formula_like_rows(batch)
             write_row = ws.write_row
-            for row in zip(*columns):
-                write_row(r, 0, row)
+            for i, row in enumerate(zip(*columns)):
+                if i in risky:      # strings_to_formulas is off: text stays text; marked as Excel does
+                    for c, v in enumerate(row):
+                        if formula_guard.formula_like(v):
+                            ws.write_string(r, c, v, text)
+                        else:
+                            ws.write(r, c, v)
+                else:
+                    write_row(r, 0, row)
                 r += 1
             written += batch.num_rows
     finally:

@@ -34,7 +34,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from budgetwatch.dashboard import auth, ids
+from budgetwatch.dashboard import auth, formula_guard, ids
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.urls import lang_of, parse_search
 from budgetwatch.queries import accounts
@@ -79,15 +79,17 @@ def context_rows(title: str, filters: list[tuple[str, str]], as_of: str | None,
 
 
 def csv_comment_lines(context: list[tuple[str, str]]) -> str:
-    """``# key: value`` lines (read back with pandas ``comment='#'`` or ``skiprows``)."""
-    return "".join(f"# {key}: {' '.join(str(value).splitlines())}\n" for key, value in context)
+    """``# key: value`` lines (read back with pandas ``comment='#'`` or ``skiprows``); a value
+    from the URL or the data never starts a formula after a comma (``formula_guard``)."""
+    return "".join(formula_guard.csv_context_line(f"# {key}: {' '.join(str(value).splitlines())}") + "\n"
+                   for key, value in context)
 
 
 def to_csv_bytes(export: Export, lang: str = "zh") -> bytes:
     """UTF-8 with BOM; ``# key: value`` lines, then the header and rows."""
     buf = io.StringIO()
     buf.write(csv_comment_lines(export.context(lang)))
-    export.frame.to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    formula_guard.csv_frame(export.frame).to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -97,7 +99,7 @@ def to_xlsx_bytes(export: Export, lang: str = "zh") -> bytes:
     ws = wb.create_sheet(title=_sheet_title(export.title))
     write_xlsx_head(ws, export.context(lang), export.frame.columns)
     for row in export.frame.head(XLSX_MAX_ROWS).itertuples(index=False, name=None):
-        ws.append([_xlsx_value(v) for v in row])
+        ws.append([_xlsx_value(ws, v) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -109,7 +111,7 @@ def write_xlsx_head(ws, context: list[tuple[str, str]], columns) -> None:
     for key, value in context:
         k = WriteOnlyCell(ws, value=key)
         k.font = bold
-        ws.append([k, value])
+        ws.append([k, _xlsx_value(ws, value)])
     ws.append([])
     header = []
     for col in columns:
@@ -119,7 +121,14 @@ def write_xlsx_head(ws, context: list[tuple[str, str]], columns) -> None:
     ws.append(header)
 
 
-def _xlsx_value(v):
+def _xlsx_value(ws, v):
+    """A cell value for openpyxl; formula-like text as a string cell with Excel's quote prefix
+    (openpyxl would store any text starting with ``=`` as a formula)."""
+    if formula_guard.formula_like(v):
+        cell = WriteOnlyCell(ws, value=v)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
         return None
     if isinstance(v, pd.Timestamp):
