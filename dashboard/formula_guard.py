@@ -52,7 +52,7 @@ def csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         series = frame.iloc[:, i]
         if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
             continue
-        mask = series.map(formula_like, na_action="ignore").fillna(False).astype(bool)
+        mask = series.map(formula_like).astype(bool)
         if mask.any():
             if out is frame:
                 out = frame.copy()

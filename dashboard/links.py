@@ -5,6 +5,8 @@ department bars into the execution drill-down) lives here.
 """
 from __future__ import annotations
 
+import html
+
 from budgetwatch.dashboard.urls import build_search, lang_of, parse_search
 from budgetwatch.queries import execution as qe
 from budgetwatch.queries.store import Store
@@ -21,9 +23,13 @@ def department_href(store: Store, click: dict | None, search: str | None) -> str
     """Where a click on the overview's department bar leads: that department's drill-down,
     same year, as-of date and language. None when the click names no department."""
     try:
-        label = click["points"][0]["y"]
+        point = click["points"][0]
+        label = point["y"]
     except (TypeError, KeyError, IndexError):
         return None
+    custom = point.get("customdata")
+    if isinstance(custom, list) and len(custom) > 3 and custom[3]:
+        label = html.unescape(str(custom[3]))     # the bar's department code (figures.overview)
     with store.reader() as con:
         code = qe.department_code(con, label)
     if code is None:

@@ -166,6 +166,13 @@ def grid(name: str, lang: str, **kw) -> dag.AgGrid:
     )
 
 
+def text_link(href_field: str) -> dict:
+    """Column settings for a cell that links to a page of this site: the cell's value shown as
+    text (never Markdown or HTML: names come from feeds), the address from the row's
+    ``href_field`` (``assets/grid_links.js``: only same-site paths become links)."""
+    return {"cellRenderer": "BwLink", "cellRendererParams": {"hrefField": href_field}}
+
+
 DOWNLOAD_ROUTE = "/download"
 _LINK_STYLE = {"textDecoration": "none", "display": "inline-block"}
 

@@ -97,8 +97,9 @@ def _overview(graph: str) -> Callable[[object, dict, str], ViewFigure]:
                 monthly = monthly_of_department(con, dept, period.year, period.as_of)
         fig = overview_figures(period, depts, funds, monthly, lang)[graph]
         if dept:   # a fresh figure from the builder: name the department in its title
-            fig.update_layout(title={"text": f"{name}：{figure_title(fig)}" if lang == "zh"
-                                     else f"{name}: {figure_title(fig)}"})
+            from budgetwatch.dashboard.figures.common import plain
+            fig.update_layout(title={"text": f"{plain(name)}：{figure_title(fig)}" if lang == "zh"
+                                     else f"{plain(name)}: {figure_title(fig)}"})
         # the monthly curve is in 万元/亿元; the other two show execution rates
         unit = fmt.money_unit(monthly["cumulative"]).label(lang) if graph.endswith("monthly") else "%"
         return ViewFigure(fig, figure_title(fig), period.as_of.isoformat(), unit)

@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard.figures.common import BLUE, GREY, GRID, ORANGE, PALE_BLUE, RED, base_layout, empty_figure
+from budgetwatch.dashboard.figures.common import (BLUE, GREY, GRID, ORANGE, PALE_BLUE, RED, base_layout, empty_figure,
+                                                  text_only)
 from budgetwatch.dashboard.i18n import t
 
 
@@ -25,6 +26,7 @@ def _short(names: pd.Series, codes: pd.Series) -> list[str]:
     return [f"{s}（{c[-6:]}）" if d else s for s, c, d in zip(short, codes, dup)]
 
 
+@text_only
 def debt_ratio_figure(frame: pd.DataFrame, *, max_ratio: float, high_ratio: float, year: int,
                       lang: str = "zh") -> go.Figure:
     """Horizontal bars of debt ratio by enterprise, highest at the top, with the two threshold lines.
@@ -65,6 +67,7 @@ def debt_ratio_figure(frame: pd.DataFrame, *, max_ratio: float, high_ratio: floa
     return fig
 
 
+@text_only
 def equity_figure(history: pd.DataFrame, *, name: str, min_keep: float, lang: str = "zh") -> go.Figure:
     """Owner equity by year (bars) with 保值增值率 above each bar; a year whose rate is below
     ``min_keep`` (1 − EQUITY_DECLINE's threshold, e.g. 0.90) is orange.
@@ -93,6 +96,7 @@ def equity_figure(history: pd.DataFrame, *, name: str, min_keep: float, lang: st
     return fig
 
 
+@text_only
 def idle_share_figure(frame: pd.DataFrame, *, by: str, max_idle: float, title: str,
                       limit: int = 20, lang: str = "zh") -> go.Figure:
     """Idle share of administrative assets by unit (``by='dept'``) or category (``'category'``),

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard.figures.common import BLUE, GREY, GRID, ORANGE, RED, base_layout, empty_figure
+from budgetwatch.dashboard.figures.common import BLUE, GREY, GRID, ORANGE, RED, base_layout, empty_figure, text_only
 from budgetwatch.dashboard.i18n import data_label, t
 from budgetwatch.queries.audit import STATUSES
 
@@ -23,6 +23,7 @@ def _statuses(frame: pd.DataFrame) -> list[str]:
     return [s for s in STATUSES if s in seen] + [s for s in seen if s not in STATUSES]
 
 
+@text_only
 def status_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
     """Findings by status: bars of the amount involved, the count written on each.
 
@@ -51,6 +52,7 @@ def status_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Fi
     return fig
 
 
+@text_only
 def category_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
     """Findings by category, stacked by status (number of findings), most findings at the top.
 
@@ -81,6 +83,7 @@ def category_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") -> go.
     return fig
 
 
+@text_only
 def unit_rate_figure(by_unit: pd.DataFrame, *, year: int, limit: int = 20, lang: str = "zh") -> go.Figure:
     """Rectification rate by unit: amount rectified ÷ involved (bars) and the share of findings
     marked 已整改 (diamonds), the lowest amount rates first (at most ``limit`` units).

@@ -1,6 +1,11 @@
-"""What every chart shares: fonts that carry Chinese, colours, the title, the download config."""
+"""What every chart shares: fonts that carry Chinese, colours, the title, the download config,
+and names from the data kept as text."""
 from __future__ import annotations
 
+import contextvars
+import functools
+
+import pandas as pd
 import plotly.graph_objects as go
 
 from budgetwatch.dashboard.i18n import t
@@ -16,6 +21,69 @@ ORANGE = "#f08c00"      # 橙色预警
 RED = "#d62828"         # 红色预警
 YELLOW = "#f2c037"      # 黄色预警
 GREY = "#9aa5b1"
+
+
+# -- data is text -------------------------------------------------------------------------------
+# Plotly reads a subset of HTML in every label, tick, hover text, legend entry, annotation and
+# title: ``<a href>`` becomes a live link (in the page and in exported SVG/PDF), ``<span
+# style>``, ``<b>``, ``<br>`` and entities are obeyed. Department, enterprise, payee and
+# category names come from feeds, so a name such as ``<a href="http://host/x">市交通运输局</a>``
+# must be drawn as those characters. ``plain`` escapes a string for Plotly (it decodes
+# ``&amp; &lt; &gt;`` back to the characters); ``text_only`` applies it to every string and
+# every text column a figure builder is given — the builders' own markup (``<br>`` in hover
+# templates, ``<b>`` around a label) comes from i18n and code, never from those arguments.
+_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_INSIDE_BUILDER = contextvars.ContextVar("budgetwatch_figure_builder", default=False)
+
+
+def plain(text: object) -> str:
+    """``text`` as Plotly shows it: the characters, never markup."""
+    return str(text).translate(_ESCAPE)
+
+
+def _needs_escaping(value: object) -> bool:
+    return isinstance(value, str) and ("&" in value or "<" in value or ">" in value)
+
+
+def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every text cell ``plain`` (a copy when anything changed; numbers untouched)."""
+    out = frame
+    for i in range(frame.shape[1]):
+        col = frame.iloc[:, i]
+        if (pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_datetime64_any_dtype(col.dtype)
+                or pd.api.types.is_bool_dtype(col.dtype)):
+            continue
+        if not col.map(_needs_escaping).astype(bool).any():
+            continue
+        if out is frame:
+            out = frame.copy()
+        out.isetitem(i, col.map(lambda v: plain(v) if isinstance(v, str) else v, na_action="ignore"))
+    return out
+
+
+def _plain_arg(value: object) -> object:
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, pd.DataFrame):
+        return plain_frame(value)
+    return value
+
+
+def text_only(builder):
+    """Decorator of every figure builder: the strings and frames it is given reach Plotly as
+    text (``plain``). A builder called by another builder is given them as they are (already
+    escaped once)."""
+    @functools.wraps(builder)
+    def wrapped(*args, **kwargs):
+        if _INSIDE_BUILDER.get():
+            return builder(*args, **kwargs)
+        token = _INSIDE_BUILDER.set(True)
+        try:
+            return builder(*[_plain_arg(a) for a in args], **{k: _plain_arg(v) for k, v in kwargs.items()})
+        finally:
+            _INSIDE_BUILDER.reset(token)
+    wrapped.text_only = True
+    return wrapped
 
 
 def base_layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
@@ -34,6 +102,7 @@ def base_layout(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
     return fig
 
 
+@text_only
 def empty_figure(title: str, lang: str, *, height: int = 320) -> go.Figure:
     """A titled figure that says there is nothing to draw (instead of empty axes)."""
     fig = go.Figure()

@@ -10,11 +10,12 @@ import plotly.graph_objects as go
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.figures import overview as ov
-from budgetwatch.dashboard.figures.common import BLUE, GREY, GRID, ORANGE, base_layout, empty_figure
+from budgetwatch.dashboard.figures.common import BLUE, GREY, GRID, ORANGE, base_layout, empty_figure, text_only
 from budgetwatch.dashboard.i18n import data_label, t
 from budgetwatch.queries.department import prev_as_of
 
 
+@text_only
 def unit_execution_figure(units: pd.DataFrame, schedule: float, *, dept_name: str, year: int,
                           as_of: dt.date, lang: str = "zh") -> go.Figure:
     """The department and each unit under it: execution rate, a line at the schedule.
@@ -29,6 +30,7 @@ def unit_execution_figure(units: pd.DataFrame, schedule: float, *, dept_name: st
     return fig
 
 
+@text_only
 def monthly_figure(frame: pd.DataFrame, *, dept_name: str, year: int, lang: str = "zh") -> go.Figure:
     """Cumulative spending of the department by month against the year before."""
     fig = ov.monthly_cumulative_figure(frame, year=year, lang=lang)
@@ -41,6 +43,7 @@ def sangong_label(code: str, lang: str) -> str:
     return data_label("sangong", code, lang)
 
 
+@text_only
 def sangong_figure(frame: pd.DataFrame, *, dept_name: str, year: int, as_of: dt.date,
                    max_growth: float | None = None, lang: str = "zh") -> go.Figure:
     """三公经费 by item: the same period of last year (grey) beside this year to date.

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard.figures.common import GREY, MUTED, base_layout, empty_figure
+from budgetwatch.dashboard.figures.common import GREY, MUTED, base_layout, empty_figure, text_only
 from budgetwatch.dashboard.figures.overview import BANDS, lag_band, monthly_cumulative_figure
 from budgetwatch.dashboard.i18n import t
 
@@ -20,6 +20,7 @@ def band_colour(rate: float | None, schedule: float) -> str:
     return dict(BANDS)[lag_band(rate, schedule)]
 
 
+@text_only
 def level_treemap(frame: pd.DataFrame, schedule: float, *, title: str, lang: str = "zh",
                   selected: str | None = None, root_label: str | None = None, level_key: str = "") -> go.Figure:
     """The level's children as tiles sized by adjusted budget, coloured by the gap to schedule.
@@ -76,6 +77,7 @@ def level_treemap(frame: pd.DataFrame, schedule: float, *, title: str, lang: str
     return fig
 
 
+@text_only
 def monthly_figure(frame: pd.DataFrame, *, year: int, node_label: str, lang: str = "zh") -> go.Figure:
     """The node's cumulative spending by month against the year before (the overview's curve)."""
     fig = monthly_cumulative_figure(frame, year=year, lang=lang)

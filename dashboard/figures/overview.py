@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.figures.common import (BLUE, GREY, GRID, MUTED, ORANGE, PALE_BLUE, RED, base_layout,
-                                      empty_figure)
+                                      empty_figure, text_only)
 from budgetwatch.dashboard.i18n import data_label, months, t
 
 # Lag behind the time schedule, in shares (0.15 = 15 points): RULES.md EXEC_LAG draws the
@@ -44,6 +44,7 @@ def _labels(frame: pd.DataFrame) -> pd.Series:
     return frame["dept_name"].where(~dup, frame["dept_name"] + "（" + frame["dept_code"] + "）")
 
 
+@text_only
 def department_execution_figure(frame: pd.DataFrame, schedule: float, *, year: int, as_of: dt.date,
                                 lang: str = "zh") -> go.Figure:
     """Ranked horizontal bars of execution rate, lowest at the top, a line at the schedule.
@@ -69,8 +70,9 @@ def department_execution_figure(frame: pd.DataFrame, schedule: float, *, year: i
             orientation="h", name=t(f"fig.band.{band}", lang),
             x=part["rate"], y=part["label"], marker={"color": colour},
             text=[fmt.percent(r) for r in part["rate"]], textposition="outside", cliponaxis=False,
-            customdata=[[fmt.percent(r), fmt.money(s, lang, unit), fmt.money(a, lang, unit)]
-                        for r, s, a in zip(part["rate"], part["spent"], part["adjusted"])],
+            # the code last: a click names the department by it, not by its (escaped) label
+            customdata=[[fmt.percent(r), fmt.money(s, lang, unit), fmt.money(a, lang, unit), c]
+                        for r, s, a, c in zip(part["rate"], part["spent"], part["adjusted"], part["dept_code"])],
             hovertemplate="<b>%{y}</b><br>"
             + t("fig.departments.hover", lang, rate="%{customdata[0]}", spent="%{customdata[1]}",
                 adjusted="%{customdata[2]}") + "<extra></extra>",
@@ -101,6 +103,7 @@ def department_execution_figure(frame: pd.DataFrame, schedule: float, *, year: i
     return fig
 
 
+@text_only
 def fund_totals_figure(frame: pd.DataFrame, schedule: float, *, year: int, as_of: dt.date,
                        lang: str = "zh") -> go.Figure:
     """The four budgets as gauges: execution rate, the schedule as the threshold mark.
@@ -140,6 +143,7 @@ def fund_totals_figure(frame: pd.DataFrame, schedule: float, *, year: int, as_of
     return fig
 
 
+@text_only
 def monthly_cumulative_figure(frame: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
     """Cumulative spending by month: this year (solid) against the year before (dashed).
 

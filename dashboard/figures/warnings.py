@@ -6,12 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard.figures.common import BLUE, GREY, ORANGE, PALE_BLUE, RED, YELLOW, base_layout, empty_figure
+from budgetwatch.dashboard.figures.common import (BLUE, GREY, ORANGE, PALE_BLUE, RED, YELLOW, base_layout, empty_figure,
+                                                  text_only)
 from budgetwatch.dashboard.i18n import months, t
 
 SEVERITY_COLOURS = {"high": RED, "medium": ORANGE, "low": YELLOW}
 
 
+@text_only
 def monthly_figure(frame: pd.DataFrame, *, name: str, year: int, lang: str = "zh",
                    highlight_december: bool = False) -> go.Figure:
     """Bars of net spending per month (``frame``: month 1..12, spent, n); December in red
@@ -40,6 +42,7 @@ def monthly_figure(frame: pd.DataFrame, *, name: str, year: int, lang: str = "zh
     return fig
 
 
+@text_only
 def budget_line_figure(budget: float, spent: float, *, lang: str = "zh") -> go.Figure:
     """Two horizontal bars: the adjusted budget of the line and what was charged to it."""
     title = t("warn.fig.budget_line", lang)
@@ -58,6 +61,7 @@ def budget_line_figure(budget: float, spent: float, *, lang: str = "zh") -> go.F
     return fig
 
 
+@text_only
 def first_digit_figure(frame: pd.DataFrame, *, name: str, lang: str = "zh") -> go.Figure:
     """Observed share of each first digit as bars, Benford's expected share as a line."""
     title = t("warn.fig.benford", lang, name=name)
@@ -83,6 +87,7 @@ _COUNTS_TEXT = {
 }
 
 
+@text_only
 def counts_figure(frame: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
     """Warnings per rule as horizontal bars stacked by severity (red, orange, yellow); the
     rule with the most on top. ``frame``: rule, title (the rule's name), severity, n."""

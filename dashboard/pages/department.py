@@ -34,7 +34,7 @@ from budgetwatch.dashboard.figures import department as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.figures.overview import lag_band
 from budgetwatch.dashboard.i18n import data_label, t
-from budgetwatch.dashboard.tables import Export, register_export, table_card
+from budgetwatch.dashboard.tables import Export, register_export, table_card, text_link
 from budgetwatch.dashboard.urls import date_param, int_param, lang_of, parse_search, with_params
 from budgetwatch.queries import assets as qa
 from budgetwatch.queries import audit as qu
@@ -103,11 +103,19 @@ AUDIT_COLS = (
 
 def picker_frame(depts: pd.DataFrame, period: q.Period, lang: str) -> pd.DataFrame:
     frame = depts.copy()
-    frame["link"] = [f"[{n}]({PATH}{with_params('', dept=c, year=period.year, as_of=period.as_of.isoformat(), lang=lang)})"
-                     for c, n in zip(frame["dept_code"], frame["dept_name"])]
+    frame["link"] = frame["dept_name"].fillna(frame["dept_code"])        # text: shown as it is
+    frame["link_href"] = [f"{PATH}{with_params('', dept=c, year=period.year, as_of=period.as_of.isoformat(), lang=lang)}"
+                          for c in frame["dept_code"]]
     frame["gap"] = frame["rate"] - period.schedule
     frame["band"] = [lag_band(r, period.schedule) if pd.notna(r) else None for r in frame["rate"]]
     return frame
+
+
+def picker_payload(data, period: q.Period, lang: str) -> dict:
+    """The picker grid: each department's name as text linking to its page."""
+    payload = grid_payload(picker_frame(data.depts, period, lang), PICKER_COLS, lang, ("band", "link_href"))
+    payload["columnDefs"][0].update(text_link("link_href"))
+    return payload
 
 
 def lines_frame(lines: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -340,14 +348,12 @@ def _update_department(store: Store, year, as_of: str | None, dept: str | None, 
     )
     if data.dept is None:
         out["picker_style"] = {}
-        out[f"table:{D.T_PICKER}"] = grid_payload(picker_frame(data.depts, period, lang), PICKER_COLS, lang, ("band",))
-        out[f"table:{D.T_PICKER}"]["columnDefs"][0]["cellRenderer"] = "markdown"
+        out[f"table:{D.T_PICKER}"] = picker_payload(data, period, lang)
         return out
     if data.units is None or data.units.empty:
         out["message"] = notice(t("dept.unknown", lang, dept=data.dept))
         out["picker_style"] = {}
-        out[f"table:{D.T_PICKER}"] = grid_payload(picker_frame(data.depts, period, lang), PICKER_COLS, lang, ("band",))
-        out[f"table:{D.T_PICKER}"]["columnDefs"][0]["cellRenderer"] = "markdown"
+        out[f"table:{D.T_PICKER}"] = picker_payload(data, period, lang)
         return out
 
     names = dict(zip(data.units["dept_code"], data.units["dept_name"]))

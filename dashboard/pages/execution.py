@@ -36,7 +36,7 @@ from budgetwatch.dashboard.components import (as_of_field, card, failure, figure
 from budgetwatch.dashboard.figures import execution as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.tables import Export, register_export, table_card
+from budgetwatch.dashboard.tables import Export, register_export, table_card, text_link
 from budgetwatch.dashboard.links import EXECUTION_PATH
 from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of
 from budgetwatch.queries import execution as q
@@ -228,8 +228,7 @@ def flag_column(lang: str) -> dict:
     """预警: a coloured marker linking to the voucher's flag on the warnings page (voucher-keyed
     rules: no budget, duplicate, split, outlier), blank for vouchers without an active flag."""
     return {"field": "flag_link", "colId": "flag", "headerName": t("exec.vcol.flag", lang), "pinned": "left",
-            "minWidth": 96, "maxWidth": 120, "sortable": False, "filter": False, "cellRenderer": "markdown",
-            "cellRendererParams": {"linkTarget": "_self"},
+            "minWidth": 96, "maxWidth": 120, "sortable": False, "filter": False, **text_link("flag_href"),
             "cellClassRules": {"bw-vflag bw-vflag-high": "params.data && params.data.flag_sev == 'high'",
                                "bw-vflag bw-vflag-medium": "params.data && params.data.flag_sev == 'medium'",
                                "bw-vflag bw-vflag-low": "params.data && params.data.flag_sev == 'low'"},
@@ -362,9 +361,9 @@ def voucher_rows(frame: pd.DataFrame, flags: dict[str, dict] | None = None, *, y
     rows = []
     for r in frame.itertuples():
         flag = (flags or {}).get(r.voucher_no)
-        marker = {"flag_link": None, "flag_sev": None, "flag_title": None, "flag": None}
+        marker = {"flag_link": None, "flag_href": None, "flag_sev": None, "flag_title": None, "flag": None}
         if flag:
-            marker = {"flag_link": f"[{t('exec.vflag', lang)}]({flag_href(flag, year, as_of, lang)})",
+            marker = {"flag_link": t("exec.vflag", lang), "flag_href": flag_href(flag, year, as_of, lang),
                       "flag_sev": flag["severity"], "flag": flag["flag"],
                       "flag_title": f"{t('warn.sev.' + flag['severity'], lang)} · "
                                     f"{_rule_title(flag['rule'], lang)}"}

@@ -62,8 +62,9 @@ def test_without_a_department_the_picker_lists_top_level_departments(store):
     assert out["picker_style"] == {} and out["body_style"] == page.HIDDEN
     rows = out[f"table:{D.T_PICKER}"]["rowData"]
     assert {r["dept_code"] for r in rows} == {"001", "002", "003", "X99"}
-    assert "(/departments?dept=001&year=2025&as_of=2025-07-15&lang=zh)" in \
-        next(r["link"] for r in rows if r["dept_code"] == "001")
+    first = next(r for r in rows if r["dept_code"] == "001")
+    assert first["link"] == "市教育局"                                  # the name as text, linked:
+    assert first["link_href"] == "/departments?dept=001&year=2025&as_of=2025-07-15&lang=zh"
     assert out["view"] == "?year=2025&as_of=2025-07-15&lang=zh"
 
 
