@@ -4,6 +4,10 @@ A Flask route on ``app.server`` answers with the PDF (``&format=html`` for the H
 ``dashboard.briefing.build`` — the same builder as ``budgetwatch briefing``; no SQL here.
 ``briefing_link(lang)`` is the small link on the overview toolbar; a callback keeps its
 address in step with the page's view (year and as-of date).
+
+Renders are limited and kept (``dashboard/briefing_desk.py``): a few at once, one per account,
+never queued on a server thread; a briefing asked for again is served from the desk until
+the data, a review or the thresholds change.
 """
 from __future__ import annotations
 
@@ -43,7 +47,14 @@ def register(app: dash.Dash, store) -> None:
     """The route on the Flask server, and the callback that keeps the link's address current."""
     import flask
 
-    from budgetwatch.dashboard.briefing import DEFAULT_TOP, BriefingError, build, file_name
+    from budgetwatch.dashboard import briefing
+    from budgetwatch.dashboard.briefing import DEFAULT_TOP, BriefingError, file_name
+    from budgetwatch.dashboard.briefing_desk import DESK_KEY, BriefingDesk, Busy, Made
+
+    app.server.config[DESK_KEY] = BriefingDesk()
+
+    def _text(status: int, message: str, headers: dict | None = None):
+        return flask.Response(message, status=status, mimetype="text/plain; charset=utf-8", headers=headers)
 
     @app.server.route(ROUTE)
     def briefing_pdf():
@@ -60,26 +71,58 @@ def register(app: dash.Dash, store) -> None:
                 return flask.Response("无权查看该范围的简报 / not allowed to see this briefing", status=403,
                                       mimetype="text/plain; charset=utf-8")
             dept = limited[0]
+        year, as_of, top = int_param(args.get("year")), date_param(args.get("as_of")), max(1, min(top, 100))
+        desk: BriefingDesk = flask.current_app.config[DESK_KEY]
+        account = auth.current_user() or "anonymous"
         try:
-            brief, data = build(store, fmt, int_param(args.get("year")), date_param(args.get("as_of")),
-                                dept, max(1, min(top, 100)))
+            generation, key = _desk_key(store, fmt, year, as_of, dept, top, args.get("lang"))
+            made = desk.kept(key)
+            if made is None:
+                with desk.render_slot(account, key):
+                    brief, data = briefing.build(store, fmt, year, as_of, dept, top)
+                made = Made(data, file_name(brief, fmt), "application/pdf" if fmt == "pdf" else
+                            "text/html; charset=utf-8",
+                            {"format": fmt, "year": brief.year, "as_of": brief.as_of.isoformat(),
+                             "dept": brief.dept_code, "warnings": brief.warnings_total})
+                desk.keep(key, made, generation)
+                cached = False
+            else:
+                cached = True
+        except Busy as busy:
+            log.info("briefing refused for %s: %s", account, busy.status)
+            return _text(busy.status, busy.message, {"Retry-After": str(busy.retry_after)})
         except BriefingError as exc:
-            return flask.Response(str(exc), status=400, mimetype="text/plain; charset=utf-8")
+            return _text(400, str(exc))
         except Exception:   # the last guard: a sentence for the person, the traceback for the log
             log.exception("briefing failed")
-            return flask.Response("生成简报失败 / the briefing could not be made", status=500,
-                                  mimetype="text/plain; charset=utf-8")
-        name = file_name(brief, fmt)
-        accounts.log_event(store.data_dir, auth.current_user() or "anonymous", "export", "briefing",
-                           {"format": fmt, "year": brief.year, "as_of": brief.as_of.isoformat(),
-                            "dept": brief.dept_code, "warnings": brief.warnings_total},
+            return _text(500, "生成简报失败 / the briefing could not be made")
+        accounts.log_event(store.data_dir, account, "export", "briefing", {**made.detail, "cached": cached},
                            ip=flask.request.remote_addr or "")
         disposition = "inline" if fmt == "pdf" else "attachment"
-        return flask.Response(data, mimetype="application/pdf" if fmt == "pdf" else "text/html; charset=utf-8",
-                              headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
+        return flask.Response(made.data, mimetype=made.mimetype,
+                              headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(made.name)}",
                                        "Cache-Control": "no-store"})
 
     @app.callback(Output(LINK_ID, "href"), Input(ids.view("overview"), "data"), prevent_initial_call=False)
     def _href(view):
         return briefing_href(view) if isinstance(view, str) else dash.no_update
 
+
+
+def _desk_key(store, fmt: str, year, as_of, dept, top: int, lang: str | None) -> tuple:
+    """(generation, key): what a kept briefing must match — the data generation, the newest
+    review, the thresholds in force, the reader's department scope and every parameter."""
+    import datetime as dt
+    import json
+
+    from budgetwatch.queries.reviews import last_review_id
+    from budgetwatch.queries.rules.config import load_thresholds
+    from budgetwatch.queries.store import current_scope
+
+    generation = store.generation()
+    thresholds = json.dumps(load_thresholds(store.data_dir).values, sort_keys=True, default=str)
+    # without a year or an as-of date the defaults come from the data (and today's date)
+    today = dt.date.today().isoformat() if year is None or as_of is None else None
+    key = (generation, last_review_id(store.data_dir), thresholds, current_scope(), fmt, year,
+           as_of.isoformat() if as_of else None, today, dept, top, lang or "zh")
+    return generation, key

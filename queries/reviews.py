@@ -207,3 +207,12 @@ def evidence_of(row: Mapping[str, Any]) -> dict[str, Any]:
         return json.loads(text)
     except ValueError:
         return {}
+
+
+def last_review_id(data_dir: str | os.PathLike | None) -> int:
+    """The newest review's id (0 without any): a briefing kept before a review is stale after it."""
+    con = state.connect(data_dir)
+    try:
+        return int(con.execute("SELECT coalesce(max(review_id), 0) FROM flag_reviews").fetchone()[0])
+    finally:
+        con.close()
