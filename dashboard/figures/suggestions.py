@@ -1,16 +1,16 @@
 """代表建议办理 charts: the year's suggestions by field and stage, by reply class, by satisfaction,
 and one suggestion's handling units on a timeline. Pure: frames in (queries/suggestions.py),
-figures out. Names from the feed are escaped before Plotly reads them as labels."""
+figures out. Names from the feed reach Plotly as text: every builder is ``@text_only``
+(figures/common.py), which escapes the frames and strings it is given."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from budgetwatch.dashboard.figures.common import (BLUE, GREY, GRID, INK, MUTED, ORANGE, PALE_BLUE, RED, YELLOW,
-                                                  base_layout, empty_figure)
+                                                  base_layout, empty_figure, text_only)
 from budgetwatch.dashboard.i18n import t
 
 GREEN = "#2e7d32"
@@ -23,8 +23,8 @@ STAGES = ("overdue", "within", "replied", "closed")
 
 
 def esc(value: object) -> str:
-    """Feed text as a Plotly label: its own characters, never markup."""
-    return html.escape("" if value is None else str(value), quote=False)
+    """Feed text as a label's string (already escaped by the builder's ``@text_only``)."""
+    return "" if value is None else str(value)
 
 
 def stage_label(stage: str, lang: str) -> str:
@@ -46,6 +46,7 @@ def satisfaction_label(value, lang: str) -> str:
     return t(f"sugg.sat.{value}", lang) if value in ("满意", "基本满意", "不满意") else t("sugg.sat.none", lang)
 
 
+@text_only
 def field_figure(frame: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
     """Suggestions per field, stacked by stage; the field with most suggestions at the top.
 
@@ -91,6 +92,7 @@ def _bars(counts: pd.DataFrame, labels, colours: dict, title: str, axis: str, la
     return fig
 
 
+@text_only
 def reply_class_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
     """Suggestions by the class of their main reply: A, B, C, D, then not yet replied.
 
@@ -99,6 +101,7 @@ def reply_class_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") -> 
                  t("fig.sugg.count", lang), lang, hover=lambda k: class_label(k, lang))
 
 
+@text_only
 def satisfaction_figure(counts: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
     """Suggestions by the deputy's rating (the least satisfied of the main units'), then not rated."""
     return _bars(counts, lambda k: satisfaction_label(k, lang), SATISFACTION_COLOURS,
@@ -141,6 +144,7 @@ def unit_label(row, lang: str) -> str:
     return f"{esc(row['dept_name'])}（{role}）" if lang == "zh" else f"{esc(row['dept_name'])} ({role})"
 
 
+@text_only
 def timeline_figure(rows: pd.DataFrame, flags: pd.DataFrame, *, as_of: dt.date, lang: str = "zh",
                     title: str | None = None) -> go.Figure:
     """One suggestion's handling units, one line each from assignment to its close (or the as-of
@@ -209,4 +213,5 @@ def timeline_figure(rows: pd.DataFrame, flags: pd.DataFrame, *, as_of: dt.date, 
 
 
 def title_of(no: str, title: str, lang: str) -> str:
+    """The timeline's title, as text (``timeline_figure`` escapes it with the rest)."""
     return t("fig.sugg.timeline.of", lang, no=esc(no), title=esc(title))
