@@ -1,25 +1,24 @@
 """The room's chart, a pure frame → Figure: open and overdue inquiries per unit."""
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from budgetwatch.dashboard.figures.common import BLUE, RED, base_layout, empty_figure
+from budgetwatch.dashboard.figures.common import BLUE, RED, base_layout, empty_figure, text_only
 from budgetwatch.dashboard.pages.inquiries.words import w
 
 MAX_UNITS = 15
 
 
+@text_only
 def by_unit_figure(units: pd.DataFrame, lang: str) -> go.Figure:
     """Horizontal bars per unit (most open first): open inquiries, and the overdue among them.
-    Unit names are data: escaped for Plotly's HTML-ish labels."""
+    Unit names are data: ``@text_only`` escapes them for Plotly's HTML-ish labels."""
     title = w("fig.title", lang)
     if units.empty or int(units["open"].sum()) == 0:
         return empty_figure(title, lang, height=260)
     top = units[units["open"] > 0].sort_values(["open", "overdue"], ascending=False).head(MAX_UNITS).iloc[::-1]
-    names = [html.escape(str(n or c)) for n, c in zip(top["dept_name"], top["dept_code"])]
+    names = [str(n or c) for n, c in zip(top["dept_name"], top["dept_code"])]
     fig = go.Figure([
         go.Bar(y=names, x=top["open"], orientation="h", name=w("fig.open", lang), marker_color=BLUE,
                hovertemplate="%{y}: %{x}<extra>" + w("fig.open", lang) + "</extra>"),
