@@ -13,7 +13,7 @@ from pathlib import Path
 import dash
 from dash import html
 
-from budgetwatch.dashboard import briefing_route, downloads, frame, ids, security
+from budgetwatch.dashboard import briefing_route, copy_link, downloads, frame, ids, search_box, security
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.pages import PAGES, PLANNED
 from budgetwatch.queries.store import Store
@@ -42,10 +42,12 @@ def create_app(data_dir: str | os.PathLike | None = None) -> dash.Dash:
     app.layout = frame.layout
     # Pages are drawn by the router, so show Dash every page's components up front: callbacks
     # stay checked against real ids instead of suppressing the check.
-    app.validation_layout = html.Div([frame.layout(), *[p.layout({}, "zh") for p in PAGES]])
+    app.validation_layout = html.Div([frame.layout(), search_box.box("zh"), copy_link.button("zh"), *[p.layout({}, "zh") for p in PAGES]])
     frame.register_callbacks(app, PAGES, PLANNED)
     for page in PAGES:
         page.register_callbacks(app, store)
+    search_box.register(app, store)         # the header's search box
+    copy_link.register(app)                 # and its 复制链接 button
     briefing_route.register(app, store)     # /briefing.pdf and the overview's briefing link
     downloads.register(app, store)          # /download/<table>.csv|xlsx: every table's downloads
     # The door: every request needs a session; changes need a role (see security.py).

@@ -17,7 +17,7 @@ from types import ModuleType
 import dash
 from dash import ALL, MATCH, Input, Output, State, dcc, html
 
-from budgetwatch.dashboard import auth, ids, security
+from budgetwatch.dashboard import auth, copy_link, ids, search_box, security
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.queries.accounts import ROLE_NAMES
 from budgetwatch.dashboard.urls import build_search, lang_of, parse_search, with_params
@@ -60,6 +60,8 @@ def header(pages: tuple[ModuleType, ...], planned: tuple[tuple[str, str], ...],
     keep_lang = build_search({"lang": lang}) if lang != "zh" else ""
     links = []
     for page in visible(pages):
+        if not getattr(page, "NAV_KEY", None):     # a page reached by links only (a payee, a voucher)
+            continue
         active = page.PATH == path
         links.append(dcc.Link(t(page.NAV_KEY, lang), href=page.PATH + keep_lang,
                               className="bw-nav-link" + (" is-active" if active else "")))
@@ -73,6 +75,8 @@ def header(pages: tuple[ModuleType, ...], planned: tuple[tuple[str, str], ...],
             html.Span("budgetwatch", className="bw-brand-product"),
         ]),
         html.Nav(links, className="bw-nav", **{"aria-label": t("nav.label", lang)}),
+        search_box.box(lang),
+        copy_link.button(lang),
         dcc.Link(t("lang.switch", lang), id=ids.Frame.LANG, className="bw-lang",
                  href=(path or "/") + with_params(search, lang=other), title=t("lang.switch_title", lang)),
         *signed_in(lang),

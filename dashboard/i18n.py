@@ -609,6 +609,9 @@ STRINGS: dict[str, dict[str, str]] = {
 from budgetwatch.dashboard.i18n_suggestions import STRINGS as _SUGGESTION_STRINGS  # noqa: E402
 
 STRINGS.update(_SUGGESTION_STRINGS)
+from budgetwatch.dashboard.i18n_search import STRINGS as _SEARCH_STRINGS  # noqa: E402
+
+STRINGS.update(_SEARCH_STRINGS)
 
 
 def norm_lang(lang: str | None) -> str:

@@ -228,6 +228,42 @@ class Data:
     PROBLEMS = "data-problems"
 
 
+class Search:
+    INPUT = "search-input"              # the header's search box
+    RESULTS = "search-results"          # its grouped suggestions
+
+
+class Payees:
+    NAME = "payee-name"
+    YEAR = "payee-year"
+    STATE = "payee-state"
+    MESSAGE = "payee-message"
+    BODY = "payee-body"
+    HEADING = "payee-heading"
+    HEADLINE = "payee-headline"
+    SIMILAR = "payee-similar"
+    FLAGS = "payee-flags"
+    # graph names
+    YEARS = "payee-years"
+    MONTHLY = "payee-monthly"
+    # table names
+    T_UNITS = "payee-units"
+    T_ECON = "payee-econ"
+    T_VOUCHERS = "payee-vouchers"
+    T_FLAGS = "payee-flags"
+
+
+class Voucher:
+    MESSAGE = "voucher-message"
+    BODY = "voucher-body"
+    HEADING = "voucher-heading"
+    FIELDS = "voucher-fields"
+    LINE = "voucher-line"
+    FLAGS = "voucher-flags"
+    # table names
+    T_NEARBY = "voucher-nearby"
+
+
 GRAPH = "bw-graph"
 TABLE = "bw-table"
 TABLE_CSV = "bw-table-csv"

@@ -433,6 +433,15 @@ def vouchers_page(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: 
     return frame, total
 
 
+def vouchers_total(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date, *,
+                   filter_model: dict | None = None, voucher: str | None = None) -> tuple[int, float]:
+    """How many payments the filtered grid holds and their total amount (yuan)."""
+    base, params = _voucher_from(node, year, as_of, filter_model, voucher)
+    row = query(con, base.format(select="count(*) AS n, CAST(coalesce(sum(x.amount), 0) AS DOUBLE) AS amount"),
+                params).iloc[0]
+    return int(row["n"]), float(row["amount"])
+
+
 def vouchers_all(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date, *,
                  sort_model: list | None = None, filter_model: dict | None = None,
                  voucher: str | None = None, max_rows: int = EXPORT_MAX_ROWS) -> pd.DataFrame:

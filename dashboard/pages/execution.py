@@ -13,6 +13,7 @@ The view is the URL query, so every view is a permalink and Back goes back one s
     /execution?by=dept&path=001.001001.30201          # department → unit → economic 款
     /execution?year=2025&voucher=20250000012017        # one voucher (links from warnings)
     /execution?by=func&path=205&vouchers=1             # the vouchers of a node above the leaf
+    /execution?vouchers=1&grid={"payee":{…}}&sort=[…]  # the grid's filters and sort (AG Grid's models)
 
 A click on a tile or a table row sets the page's state and its ``view`` store; the frame
 writes the URL (one history entry per step). Breadcrumb and action links are plain links:
@@ -51,7 +52,9 @@ VIEW = "execution"
 E = ids.Execution
 GRAPHS = (E.TREEMAP, E.MONTHLY)
 _FILE_PART = {E.TREEMAP: "level", E.MONTHLY: "monthly"}
-STATE_KEYS = ("year", "as_of", "by", "path", "vouchers", "voucher")
+STATE_KEYS = ("year", "as_of", "by", "path", "vouchers", "voucher", "grid", "sort")
+GRID_SUMMARY = "exec-vouchers-summary"      # count and total of what the filtered grid holds
+MAX_MODEL_TEXT = 8000
 VOUCHER_PAGE = 50
 
 log = logging.getLogger("budgetwatch.dashboard")
@@ -67,6 +70,39 @@ _PTS = "params.value == null ? '—' : (params.value > 0 ? '+' : '') + Number(pa
 def state_of(query: dict) -> dict:
     """The page's state from a URL query: only the keys the page knows, as text."""
     return {k: query.get(k) for k in STATE_KEYS if query.get(k) not in (None, "")}
+
+
+def grid_models(state: dict) -> tuple[dict | None, list | None]:
+    """The grid's filterModel and sortModel from the URL (``grid``/``sort``, JSON), each kept
+    only for the grid's own columns; (None, None) when absent or unreadable."""
+    def parse(key):
+        raw = state.get(key)
+        if not raw or len(str(raw)) > MAX_MODEL_TEXT:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
+    filters, sort = parse("grid"), parse("sort")
+    filters = {k: v for k, v in filters.items() if k in q.VOUCHER_COLUMNS and isinstance(v, dict)} \
+        if isinstance(filters, dict) else None
+    sort = [x for x in sort if isinstance(x, dict) and x.get("colId") in q.VOUCHER_COLUMNS
+            and x.get("sort") in ("asc", "desc")][:3] if isinstance(sort, list) else None
+    return filters or None, sort or None
+
+
+def with_grid_models(state: dict, filter_model, sort_model) -> dict:
+    """The state with the grid's current models written in (the default order left out)."""
+    state = dict(state)
+    filters, sort = grid_models({"grid": json.dumps(filter_model) if filter_model else None,
+                                 "sort": json.dumps(sort_model) if sort_model else None})
+    state.pop("grid", None)
+    state.pop("sort", None)
+    if filters:
+        state["grid"] = json.dumps(filters, ensure_ascii=False, separators=(",", ":"))
+    if sort and sort != q.DEFAULT_SORT:
+        state["sort"] = json.dumps(sort, ensure_ascii=False, separators=(",", ":"))
+    return state
 
 
 def node_of(state: dict) -> q.Node:
@@ -167,22 +203,28 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
             html.H2(id=E.VOUCHERS_TITLE, className="bw-section-title"),
             html.Div(id=E.VOUCHERS_NOTE),
             html.P(t("exec.vouchers.hint", lang), className="bw-hint"),
+            html.Div(id=GRID_SUMMARY, className="bw-grid-summary", role="status"),
             html.Div(id=E.GRID_HOLDER, children=voucher_grid(lang, "initial")),
         ]),
     ])
 
 
-def voucher_grid(lang: str, token: str) -> list:
+def voucher_grid(lang: str, token: str, filter_model: dict | None = None, sort_model: list | None = None) -> list:
     """The vouchers grid (AG Grid's infinite row model) in a wrapper keyed by ``token``.
 
     A new token — a new node, year, as-of date or voucher — makes React mount a new grid,
     which asks for its first block with the new ``GRID_QUERY`` already in place and starts
-    from page one with no filters. (Purging the cache of a grid that stayed mounted while
-    hidden left rows without data.)
+    from page one with the filters and sort the URL names. (Purging the cache of a grid that
+    stayed mounted while hidden left rows without data.)
     """
+    columns = voucher_columns(lang)
+    for i, s in enumerate(sort_model or []):
+        for c in columns:
+            if c.get("colId") == s["colId"]:
+                c.update(sort=s["sort"], sortIndex=i)
     return [html.Div(id=f"exec-grid-{token}", children=table_card(
-        E.T_VOUCHERS, lang, rowModelType="infinite", rowData=None,
-        columnDefs=voucher_columns(lang),
+        E.T_VOUCHERS, lang, rowModelType="infinite", rowData=None, filterModel=filter_model or {},
+        columnDefs=columns,
         dashGridOptions={"paginationPageSize": VOUCHER_PAGE, "cacheBlockSize": VOUCHER_PAGE,
                          "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
                          "paginationPageSizeSelector": False},
@@ -206,7 +248,8 @@ def voucher_columns(lang: str) -> list[dict]:
                 **_TEXT_FILTER, **kw}
     return [
         flag_column(lang),
-        col("voucher_no", minWidth=150, pinned="left"),
+        col("voucher_no", minWidth=150, pinned="left", cellRenderer="BwLink",
+            cellRendererParams={"hrefField": "voucher_href"}),
         col("pay_date", filter="agDateColumnFilter", minWidth=115,
             filterParams={"filterOptions": ["equals", "lessThan", "greaterThan", "inRange"],
                           "buttons": ["apply", "reset"], "maxNumConditions": 2}),
@@ -367,7 +410,9 @@ def voucher_rows(frame: pd.DataFrame, flags: dict[str, dict] | None = None, *, y
                       "flag_sev": flag["severity"], "flag": flag["flag"],
                       "flag_title": f"{t('warn.sev.' + flag['severity'], lang)} · "
                                     f"{_rule_title(flag['rule'], lang)}"}
-        rows.append({**marker, "voucher_no": r.voucher_no, "pay_date": pd.Timestamp(r.pay_date).date().isoformat(),
+        rows.append({**marker, "voucher_no": r.voucher_no,
+                     "voucher_href": "/voucher" + build_search({"no": r.voucher_no, "lang": lang if lang != "zh" else None}),
+                     "pay_date": pd.Timestamp(r.pay_date).date().isoformat(),
                      "unit": r.unit, "dept_code": r.dept_code,
                      "func": reference.label(r.func_code, "func"), "econ": reference.label(r.econ_code, "econ"),
                      "fund_type": r.fund_type, "payee": r.payee, "amount": float(r.amount),
@@ -476,7 +521,7 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
                                                     href=link(state, lang, voucher=None, vouchers="1"))])
         out["grid_query"] = {"by": node.by, "path": node.key, "year": y, "as_of": day.isoformat(),
                              "voucher": voucher}
-        out["grid"] = voucher_grid(lang, grid_token(out["grid_query"]))
+        out["grid"] = voucher_grid(lang, grid_token(out["grid_query"]), *grid_models(state))
     return out
 
 
@@ -499,6 +544,38 @@ def _blank(lang: str) -> dict:
 def on_change(store: Store, trigger, state: dict | None, search: str | None, **inputs) -> dict:
     """The page callback's body: apply the input that changed, then draw the view."""
     return update_execution(store, navigate(state or {}, trigger, **inputs), search)
+
+
+def grid_summary(n: int, amount: float, lang: str) -> str:
+    return t("exec.vouchers.summary", lang, n=f"{n:,}", amount=fmt.money(amount, lang))
+
+
+def grid_block(store: Store, request: dict | None, grid_query: dict | None, state: dict | None,
+               search: str | None = None) -> dict:
+    """One block for the grid, and — when the grid asks for its first block (a new filter or
+    sort) — the count and total of what it holds, and the view with the grid's models in the URL."""
+    lang = lang_of(search)
+    out = {"rows": grid_rows(store, request, grid_query, search), "summary": dash.no_update,
+           "view": dash.no_update, "state": dash.no_update}
+    if not request or not grid_query or int(request.get("startRow") or 0) != 0:
+        return out
+    node = q.parse_node(grid_query.get("by"), grid_query.get("path"))
+    year, as_of = int_param(str(grid_query.get("year"))), date_param(grid_query.get("as_of"))
+    if year is not None and as_of is not None:
+        try:
+            with store.reader() as con:
+                n, amount = q.vouchers_total(con, node, year, as_of, filter_model=request.get("filterModel"),
+                                             voucher=grid_query.get("voucher"))
+            out["summary"] = grid_summary(n, amount, lang)
+        except Exception:
+            log.exception("vouchers total failed")
+            out["summary"] = ""
+    if state is not None:
+        new = with_grid_models(state_of(state), request.get("filterModel"), request.get("sortModel"))
+        if new != state_of(state):
+            out["state"] = new
+            out["view"] = build_search({**{k: new.get(k) for k in STATE_KEYS}, "lang": lang})
+    return out
 
 
 def grid_rows(store: Store, request: dict | None, grid_query: dict | None, search: str | None = None) -> dict:
@@ -627,13 +704,17 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
                          click=click, cell=cell)
 
     @app.callback(
-        Output(ids.table(E.T_VOUCHERS), "getRowsResponse"),
-        Input(ids.table(E.T_VOUCHERS), "getRowsRequest"),
-        State(E.GRID_QUERY, "data"),
-        State(ids.Frame.URL, "search"),
+        output={"rows": Output(ids.table(E.T_VOUCHERS), "getRowsResponse"),
+                "summary": Output(GRID_SUMMARY, "children"),
+                "view": Output(ids.view(VIEW), "data", allow_duplicate=True),
+                "state": Output(E.STATE, "data", allow_duplicate=True)},
+        inputs={"request": Input(ids.table(E.T_VOUCHERS), "getRowsRequest")},
+        state={"grid_query": State(E.GRID_QUERY, "data"), "state": State(E.STATE, "data"),
+               "search": State(ids.Frame.URL, "search")},
+        prevent_initial_call=True,
     )
-    def _rows(request, grid_query, search):
-        return grid_rows(store, request, grid_query, search)
+    def _rows(request, grid_query, state, search):
+        return grid_block(store, request, grid_query, state, search)
 
     register_export(app, store, E.T_LEVEL, fetch_level)
 
