@@ -36,3 +36,31 @@ def department_href(store: Store, click: dict | None, search: str | None) -> str
         return None
     query = parse_search(search)
     return execution_href(lang_of(search), year=query.get("year"), as_of=query.get("as_of"), by="dept", path=code)
+
+
+# -- the pages opened by links only: a payee's profile, a voucher's detail -------------------
+PAYEE_PATH = "/payees"
+VOUCHER_PATH = "/voucher"
+
+
+def _lang(lang: str) -> dict:
+    return {"lang": lang if lang != "zh" else None}
+
+
+def payee_href(name: str, lang: str = "zh", **params) -> str:
+    return PAYEE_PATH + build_search({"name": name, **params, **_lang(lang)})
+
+
+def voucher_href(no: str, lang: str = "zh") -> str:
+    return VOUCHER_PATH + build_search({"no": no, **_lang(lang)})
+
+
+def link_voucher_cells(rows: list[dict], columns: list[dict], header: str, lang: str) -> None:
+    """Make a grid's voucher-number column (field ``header``) open each voucher's detail (a
+    flag's evidence table): the number stays the cell's text (dashboard/assets/links.js)."""
+    for col in columns:
+        if col.get("field") == header:
+            col.update(cellRenderer="BwLink", cellRendererParams={"hrefField": "_voucher_href"})
+            for row in rows:
+                if row.get(header):
+                    row["_voucher_href"] = voucher_href(str(row[header]), lang)

@@ -16,7 +16,7 @@ import logging
 from dash import Input, Output, State, dcc, html
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard import ids
+from budgetwatch.dashboard import ids, links
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.urls import build_search, lang_of
 from budgetwatch.queries import search as qs
@@ -51,9 +51,9 @@ def href(kind: str, key: str, top_code: str | None, lang: str, year: int | None 
     """Where a suggestion leads (None: nowhere to show it yet)."""
     keep = {"lang": lang if lang != "zh" else None}
     if kind == "payee":
-        return "/payees" + build_search({"name": key, **keep})
+        return links.payee_href(key, lang)
     if kind == "voucher":
-        return "/voucher" + build_search({"no": key, **keep})
+        return links.voucher_href(key, lang)
     if kind == "dept":
         return "/execution" + build_search({"by": "dept", "path": key, **keep})
     if kind == "unit":

@@ -5,6 +5,11 @@ Every question is about one exact payee name (the spelling in the payments feed)
 spellings of the same company are offered by ``queries.search.same_payee_names``. A *period*
 is either every year held (``year`` None) or one year from 1 January to the as-of date, as on
 the execution page, so the profile's totals are the execution page's for the same filters.
+
+Speed: ``prepare`` copies the payee's payments into a temporary table once per connection (one
+scan of payments, ~all the profile's cost), and every question reads that; each unit's own
+spending (for the shares) comes from ``payments_daily`` when it answers for the generation.
+Without ``prepare`` the functions read payments directly (same answers).
 """
 from __future__ import annotations
 
@@ -19,6 +24,34 @@ from budgetwatch.queries.store import query
 
 MAX_NAME = 200
 TOP_VOUCHERS = 20
+_SOURCES = ("payments", "_payee_rows")      # the only tables the questions read the payee's rows from
+
+
+def prepare(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """Copy the payee's payments (all years) into ``_payee_rows`` on this connection."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _payee_rows AS
+                   SELECT voucher_no, pay_date, dept_code, func_code, econ_code, fund_type, payee, amount, purpose
+                   FROM payments WHERE payee = $name""", {"name": str(name)[:MAX_NAME]})
+    return "_payee_rows"
+
+
+def _src(con: duckdb.DuckDBPyConnection) -> str:
+    """``_payee_rows`` once ``prepare`` made it on this connection, else payments."""
+    try:
+        con.execute("SELECT 1 FROM _payee_rows LIMIT 0")
+        return "_payee_rows"
+    except duckdb.CatalogException:
+        return "payments"
+
+
+def _daily_ready(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether payments_daily answers for this generation (its stamp, ingest/load.py)."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'payments_daily'").fetchone()
+        here = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None and here is not None and here[0] is not None and row[0] == here[0].rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)
@@ -49,9 +82,10 @@ _NAMES = "LEFT JOIN (SELECT dept_code, any_value(dept_name) AS dept_name FROM de
 def totals(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()) -> dict:
     """payments, amount, first and last date, units paying, in the period."""
     where, params = _p(name, period)
+    src = _src(con)
     row = query(con, f"""SELECT count(*) AS payments, CAST(coalesce(sum(amount), 0) AS DOUBLE) AS amount,
                                 min(pay_date) AS first, max(pay_date) AS last, count(DISTINCT dept_code) AS units
-                         FROM payments p WHERE payee = $name{where}""", params).iloc[0]
+                         FROM {src} p WHERE payee = $name{where}""", params).iloc[0]
     return {"payments": int(row["payments"]), "amount": float(row["amount"]),
             "first": row["first"], "last": row["last"], "units": int(row["units"])}
 
@@ -60,15 +94,16 @@ def by_year(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     """Every year held: year, payments, amount (whatever the period: the chart over the years)."""
     return query(con, """SELECT CAST(year(pay_date) AS INTEGER) AS year, count(*) AS payments,
                                 CAST(sum(amount) AS DOUBLE) AS amount
-                         FROM payments WHERE payee = $name GROUP BY 1 ORDER BY 1""", {"name": str(name)[:MAX_NAME]})
+                         FROM {src} WHERE payee = $name GROUP BY 1 ORDER BY 1""".format(src=_src(con)), {"name": str(name)[:MAX_NAME]})
 
 
 def monthly(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()) -> pd.DataFrame:
     """year, month, payments, amount — month by month in the period."""
     where, params = _p(name, period)
+    src = _src(con)
     return query(con, f"""SELECT CAST(year(pay_date) AS INTEGER) AS year, CAST(month(pay_date) AS INTEGER) AS month,
                                  count(*) AS payments, CAST(sum(amount) AS DOUBLE) AS amount
-                          FROM payments p WHERE payee = $name{where} GROUP BY 1, 2 ORDER BY 1, 2""", params)
+                          FROM {src} p WHERE payee = $name{where} GROUP BY 1, 2 ORDER BY 1, 2""", params)
 
 
 def by_unit(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()) -> pd.DataFrame:
@@ -76,11 +111,12 @@ def by_unit(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()
     spending in the period (unit_spent), the payee's share of it, and the payee's share of its
     whole department's spending (dept_share) — concentration."""
     where, params = _p(name, period)
+    src = _src(con)
     return query(con, f"""
         WITH {_TOPS},
         mine AS (SELECT dept_code, count(*) AS payments, sum(amount) AS amount
-                 FROM payments p WHERE payee = $name{where} GROUP BY 1),
-        spent AS (SELECT dept_code, sum(amount) AS spent FROM payments p
+                 FROM {src} p WHERE payee = $name{where} GROUP BY 1),
+        spent AS (SELECT dept_code, sum(amount) AS spent FROM {"payments_daily" if _daily_ready(con) else "payments"} p
                   WHERE (dept_code IN (SELECT dept_code FROM mine)
                          OR dept_code IN (SELECT t2.dept_code FROM tops t1 JOIN tops t2 USING (top_code)
                                           WHERE t1.dept_code IN (SELECT dept_code FROM mine))){where}
@@ -108,8 +144,9 @@ def by_unit(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()
 def by_econ(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()) -> pd.DataFrame:
     """Per economic 款 (5 digits): code, name, payments, amount."""
     where, params = _p(name, period)
+    src = _src(con)
     frame = query(con, f"""SELECT left(econ_code, 5) AS code, count(*) AS payments, CAST(sum(amount) AS DOUBLE) AS amount
-                           FROM payments p WHERE payee = $name{where} GROUP BY 1 ORDER BY amount DESC, code""", params)
+                           FROM {src} p WHERE payee = $name{where} GROUP BY 1 ORDER BY amount DESC, code""", params)
     frame.insert(1, "name", [reference.econ_name(c) for c in frame["code"]])
     return frame
 
@@ -117,10 +154,11 @@ def by_econ(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()
 def largest(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period(), limit: int = TOP_VOUCHERS) -> pd.DataFrame:
     """The period's largest payments to the payee."""
     where, params = _p(name, period)
+    src = _src(con)
     return query(con, f"""
         SELECT p.voucher_no, p.pay_date, p.dept_code, coalesce(n.dept_name, p.dept_code) AS unit, p.func_code,
                p.econ_code, p.fund_type, CAST(p.amount AS DOUBLE) AS amount, p.purpose
-        FROM payments p {_NAMES} ON n.dept_code = p.dept_code
+        FROM {src} p {_NAMES} ON n.dept_code = p.dept_code
         WHERE p.payee = $name{where}
         ORDER BY p.amount DESC, p.pay_date DESC, p.voucher_no LIMIT $limit""", {**params, "limit": int(limit)})
 
@@ -128,16 +166,33 @@ def largest(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()
 def vouchers(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period(), max_rows: int = 1_000_000) -> pd.DataFrame:
     """Every payment to the payee in the period (the download), newest first."""
     where, params = _p(name, period)
+    src = _src(con)
     return query(con, f"""
         SELECT p.voucher_no, p.pay_date, p.dept_code, coalesce(n.dept_name, p.dept_code) AS unit, p.func_code,
                p.econ_code, p.fund_type, CAST(p.amount AS DOUBLE) AS amount, p.purpose
-        FROM payments p {_NAMES} ON n.dept_code = p.dept_code
+        FROM {src} p {_NAMES} ON n.dept_code = p.dept_code
         WHERE p.payee = $name{where} ORDER BY p.pay_date DESC, p.voucher_no""", params, max_rows=max_rows)
 
 
-def voucher_numbers(con: duckdb.DuckDBPyConnection, name: str) -> set[str]:
-    return {str(v) for v in query(con, "SELECT voucher_no FROM payments WHERE payee = $name",
-                                  {"name": str(name)[:MAX_NAME]}, max_rows=None)["voucher_no"]}
+def own_vouchers(con: duckdb.DuckDBPyConnection, name: str, candidates: set[str]) -> set[str]:
+    """Which of ``candidates`` (voucher numbers some flags name) are payments to the payee."""
+    if not candidates:
+        return set()
+    frame = query(con, f"SELECT DISTINCT voucher_no FROM {_src(con)} WHERE payee = $name AND list_contains($nos, voucher_no)",
+                  {"name": str(name)[:MAX_NAME], "nos": sorted(candidates)}, max_rows=None)
+    return {str(v) for v in frame["voucher_no"]}
+
+
+def flag_vouchers(flags: pd.DataFrame) -> set[str]:
+    """Every voucher number a flag frame names (keys and evidence lists)."""
+    from budgetwatch.queries.flags import parse_evidence
+
+    if flags is None or flags.empty:
+        return set()
+    out = {str(k) for k in flags["entity_key"]}
+    for ev in flags["evidence"]:
+        out.update(str(v) for v in (parse_evidence(ev).get("vouchers") or []))
+    return out
 
 
 def flags_involving(flags: pd.DataFrame, name: str, vouchers: set[str]) -> pd.DataFrame:

@@ -52,7 +52,7 @@ MAX_QUERY = 100
 META_KEY = "search_index"
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _CODE = re.compile(r"^[0-9A-Za-z\-]{1,40}$")
-_VOUCHER = re.compile(r"^[0-9A-Za-z\-_/]{4,60}$")
+_VOUCHER = re.compile(r"^[0-9A-Za-z\-_/]{6,60}$")     # shorter digits are codes, not vouchers
 _FORMS = (("有限责任公司", "有限公司"),)
 
 
@@ -207,7 +207,7 @@ def ensure(con: duckdb.DuckDBPyConnection) -> str:
         row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
     except duckdb.CatalogException:
         row = None
-    if row is not None and row[0] == _stamp(con) and _columns(con, "search_index"):
+    if row is not None and row[0] == _stamp(con):      # stamped: the table is there (schema.sql)
         return "search_index"
     if not _columns(con, "_search_live"):
         _fill(con, "_search_live", temp=True)

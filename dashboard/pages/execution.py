@@ -31,7 +31,7 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard import ids
+from budgetwatch.dashboard import ids, links
 from budgetwatch.dashboard.components import (as_of_field, card, failure, figure_card,
                                  how_to_load, notice, view_store, year_field)
 from budgetwatch.dashboard.figures import execution as figs
@@ -411,7 +411,7 @@ def voucher_rows(frame: pd.DataFrame, flags: dict[str, dict] | None = None, *, y
                       "flag_title": f"{t('warn.sev.' + flag['severity'], lang)} · "
                                     f"{_rule_title(flag['rule'], lang)}"}
         rows.append({**marker, "voucher_no": r.voucher_no,
-                     "voucher_href": "/voucher" + build_search({"no": r.voucher_no, "lang": lang if lang != "zh" else None}),
+                     "voucher_href": links.voucher_href(r.voucher_no, lang),
                      "pay_date": pd.Timestamp(r.pay_date).date().isoformat(),
                      "unit": r.unit, "dept_code": r.dept_code,
                      "func": reference.label(r.func_code, "func"), "econ": reference.label(r.econ_code, "econ"),

@@ -26,7 +26,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
-from budgetwatch.dashboard import auth, ids
+from budgetwatch.dashboard import auth, ids, links
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store, year_field
 from budgetwatch.dashboard.figures import warnings as figs
@@ -504,6 +504,8 @@ def update_detail(store: Store, flag: str | None, year, as_of, search) -> dict:
         out["graph_config"] = image_config(image_filename("warnings", f"{rule.lower()}_{_safe(key)}", int(year)))
     if ev.kind not in ("none", "monthly", "first_digit") and not frame.empty:
         out.update(table_style={}, table_rows=_records(frame), table_columns=grid_columns(frame))
+        links.link_voucher_cells(   # each voucher opens its detail
+            out["table_rows"], out["table_columns"], t("ev.voucher_no", lang), lang)
     if ev.kind == "none":
         out["links"] = html.P(t("warn.detail.no_evidence", lang), className="bw-detail")
     elif ev.vouchers and ev.kind == "vouchers":

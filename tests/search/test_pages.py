@@ -126,3 +126,15 @@ def test_a_flagged_voucher_lists_its_flag(demo_store: Store):
     data = detail.load(demo_store, no)
     assert flagged[no]["rule"] in set(data["flags"]["rule"])
     assert any("/warnings?" in h for h in _links(detail.flag_list(data["flags"], data["year"], "zh")))
+
+
+def test_a_flags_evidence_links_each_voucher_to_its_detail(demo_store: Store):
+    from budgetwatch.dashboard.pages import warnings
+    from budgetwatch.queries.flags import voucher_flags
+
+    flag = next(f for f in voucher_flags(demo_store, 2025, None).values() if f["rule"] == "DUPLICATE_PAYMENT")
+    out = warnings.update_detail(demo_store, flag["flag"], 2025, None, "")
+    column = next(c for c in out["table_columns"] if c.get("cellRenderer") == "BwLink")
+    numbers = [r[column["field"]] for r in out["table_rows"]]
+    assert len(numbers) >= 2
+    assert [r["_voucher_href"] for r in out["table_rows"]] == [f"/voucher?no={n}" for n in numbers]

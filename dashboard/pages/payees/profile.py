@@ -13,6 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import links
 from budgetwatch.dashboard.components import card, failure, notice
 from budgetwatch.dashboard.figures import payees as figs
 from budgetwatch.dashboard.i18n import t
@@ -24,7 +25,7 @@ from budgetwatch.queries import search as qs
 from budgetwatch.queries.overview import resolve_period
 
 log = logging.getLogger("budgetwatch.dashboard")
-PATH = "/payees"
+PATH = links.PAYEE_PATH
 STATE_KEYS = ("name", "year", "as_of")
 FLAG_YEARS = 2          # flags are looked at in the payee's latest years (or the chosen one)
 
@@ -38,7 +39,7 @@ def link(name: str, lang: str, **params) -> str:
 
 
 def voucher_href(no: str, lang: str) -> str:
-    return "/voucher" + build_search({"no": no, "lang": lang if lang != "zh" else None})
+    return links.voucher_href(no, lang)
 
 
 def period_of(con, state: dict) -> qp.Period:
@@ -53,12 +54,18 @@ def period_of(con, state: dict) -> qp.Period:
 
 
 def load(store, state: dict) -> dict | None:
-    """Every frame the profile shows; None without a name."""
+    """Every frame the profile shows; None without a name. One scan of payments (``prepare``)."""
+    from budgetwatch.queries.overview import available_years
+
     name = state.get("name")
     if not name:
         return None
     with store.reader() as con:
         period = period_of(con, state)
+        years = [period.year] if period.year else available_years(con)[:FLAG_YEARS]
+    flag_frames = flag_sets(store, period, years)
+    with store.reader() as con:
+        qp.prepare(con, name)
         data = {
             "name": name, "period": period,
             "totals": qp.totals(con, name, period),
@@ -69,28 +76,22 @@ def load(store, state: dict) -> dict | None:
             "largest": qp.largest(con, name, period),
             "similar": qs.same_payee_names(con, name),
         }
-        data["vouchers"] = qp.voucher_numbers(con, name) if data["totals"]["payments"] or period.year else set()
-    data["flags"] = flags(store, name, period, data["years"], data["vouchers"])
+        candidates = set().union(*(qp.flag_vouchers(f) for f in flag_frames.values())) if flag_frames else set()
+        mine = qp.own_vouchers(con, name, candidates)
+    parts = [qp.flags_involving(frame, name, mine).assign(flag_year=year) for year, frame in flag_frames.items()]
+    parts = [p for p in parts if len(p)]
+    data["flags"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     return data
 
 
-def flags(store, name: str, period: qp.Period, years: pd.DataFrame, vouchers: set[str]) -> pd.DataFrame:
-    """Every active flag of the looked-at years that involves the payee's vouchers or name."""
+def flag_sets(store, period: qp.Period, years: list[int]) -> dict[int, pd.DataFrame]:
+    """The active flags of the looked-at years (made at load for the default view, else cached)."""
     from budgetwatch.queries.flags import computed_flags
     from budgetwatch.queries.rules.config import load_thresholds
 
-    chosen = [period.year] if period.year else sorted((int(y) for y in years["year"]), reverse=True)[:FLAG_YEARS]
-    if not chosen or not vouchers:
-        return pd.DataFrame()
     thresholds = load_thresholds(store.data_dir)
-    parts = []
-    for year in chosen:
-        as_of = period.as_of.isoformat() if period.year and period.as_of else None
-        frame, _, _ = computed_flags(store, year, as_of, thresholds=thresholds)
-        part = qp.flags_involving(frame, name, vouchers)
-        if len(part):
-            parts.append(part.assign(flag_year=year))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    as_of = period.as_of.isoformat() if period.year and period.as_of else None
+    return {int(y): computed_flags(store, int(y), as_of, thresholds=thresholds)[0] for y in years}
 
 
 # -- pieces -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import pandas as pd
 from dash import dcc, html
 
 from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard import links
 from budgetwatch.dashboard.components import card, failure, notice
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.tables import Export
@@ -12,7 +13,7 @@ from budgetwatch.dashboard.urls import build_search
 from budgetwatch.queries import reference
 from budgetwatch.queries import voucher as qv
 
-PATH = "/voucher"
+PATH = links.VOUCHER_PATH
 _NUM = ("params.value == null ? '—' : Number(params.value).toLocaleString('en-US', "
         "{minimumFractionDigits: 2, maximumFractionDigits: 2})")
 
@@ -22,11 +23,11 @@ def _lang(lang: str) -> dict:
 
 
 def href(no: str, lang: str) -> str:
-    return PATH + build_search({"no": no, **_lang(lang)})
+    return links.voucher_href(no, lang)
 
 
 def payee_href(name: str, lang: str) -> str:
-    return "/payees" + build_search({"name": name, **_lang(lang)})
+    return links.payee_href(name, lang)
 
 
 def load(store, no: str | None) -> dict | None:
@@ -164,3 +165,4 @@ def draw(store, no: str | None, lang: str) -> dict:
         "nearby": nearby_table(data["nearby"], lang),
         "nearby_title": t("voucher.nearby", lang, payee=row["payee"], days=qv.NEAR_DAYS),
     }
+
