@@ -174,25 +174,11 @@ def vouchers(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period(
         WHERE p.payee = $name{where} ORDER BY p.pay_date DESC, p.voucher_no""", params, max_rows=max_rows)
 
 
-def own_vouchers(con: duckdb.DuckDBPyConnection, name: str, candidates: set[str]) -> set[str]:
-    """Which of ``candidates`` (voucher numbers some flags name) are payments to the payee."""
-    if not candidates:
-        return set()
-    frame = query(con, f"SELECT DISTINCT voucher_no FROM {_src(con)} WHERE payee = $name AND list_contains($nos, voucher_no)",
-                  {"name": str(name)[:MAX_NAME], "nos": sorted(candidates)}, max_rows=None)
+def voucher_numbers(con: duckdb.DuckDBPyConnection, name: str) -> set[str]:
+    """Every voucher number of the payee (cheap once ``prepare`` made the payee's table)."""
+    frame = query(con, f"SELECT voucher_no FROM {_src(con)} WHERE payee = $name", {"name": str(name)[:MAX_NAME]},
+                  max_rows=None)
     return {str(v) for v in frame["voucher_no"]}
-
-
-def flag_vouchers(flags: pd.DataFrame) -> set[str]:
-    """Every voucher number a flag frame names (keys and evidence lists)."""
-    from budgetwatch.queries.flags import parse_evidence
-
-    if flags is None or flags.empty:
-        return set()
-    out = {str(k) for k in flags["entity_key"]}
-    for ev in flags["evidence"]:
-        out.update(str(v) for v in (parse_evidence(ev).get("vouchers") or []))
-    return out
 
 
 def flags_involving(flags: pd.DataFrame, name: str, vouchers: set[str]) -> pd.DataFrame:

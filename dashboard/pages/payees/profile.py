@@ -60,11 +60,9 @@ def load(store, state: dict) -> dict | None:
     name = state.get("name")
     if not name:
         return None
-    with store.reader() as con:
+    with store.reader() as con:         # one connection, one scan of payments (prepare)
         period = period_of(con, state)
         years = [period.year] if period.year else available_years(con)[:FLAG_YEARS]
-    flag_frames = flag_sets(store, period, years)
-    with store.reader() as con:
         qp.prepare(con, name)
         data = {
             "name": name, "period": period,
@@ -76,8 +74,8 @@ def load(store, state: dict) -> dict | None:
             "largest": qp.largest(con, name, period),
             "similar": qs.same_payee_names(con, name),
         }
-        candidates = set().union(*(qp.flag_vouchers(f) for f in flag_frames.values())) if flag_frames else set()
-        mine = qp.own_vouchers(con, name, candidates)
+        mine = qp.voucher_numbers(con, name)
+    flag_frames = flag_sets(store, period, years) if mine else {}
     parts = [qp.flags_involving(frame, name, mine).assign(flag_year=year) for year, frame in flag_frames.items()]
     parts = [p for p in parts if len(p)]
     data["flags"] = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
