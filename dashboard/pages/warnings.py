@@ -26,13 +26,14 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
-from budgetwatch.dashboard import auth, ids, links
+from budgetwatch.dashboard import auth, ids
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store, year_field
 from budgetwatch.dashboard.figures import warnings as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.inquiry_links import flag_inquiry_links
+from budgetwatch.dashboard.links import link_voucher_cells
 from budgetwatch.dashboard.tables import Export, register_export, table_card
 from budgetwatch.dashboard.urls import date_param, int_param, lang_of, parse_search, with_params
 from budgetwatch.queries import flags as qf
@@ -504,7 +505,7 @@ def update_detail(store: Store, flag: str | None, year, as_of, search) -> dict:
         out["graph_config"] = image_config(image_filename("warnings", f"{rule.lower()}_{_safe(key)}", int(year)))
     if ev.kind not in ("none", "monthly", "first_digit") and not frame.empty:
         out.update(table_style={}, table_rows=_records(frame), table_columns=grid_columns(frame))
-        links.link_voucher_cells(   # each voucher opens its detail
+        link_voucher_cells(   # each voucher opens its detail
             out["table_rows"], out["table_columns"], t("ev.voucher_no", lang), lang)
     if ev.kind == "none":
         out["links"] = html.P(t("warn.detail.no_evidence", lang), className="bw-detail")
