@@ -1,26 +1,20 @@
 """The payee profile's charts: received by year, month by month. Frames from queries/payee.py."""
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard.figures.common import BLUE, PALE_BLUE, base_layout, empty_figure
+from budgetwatch.dashboard.figures.common import BLUE, PALE_BLUE, base_layout, empty_figure, text_only
 from budgetwatch.dashboard.i18n import months, t
 
 HEIGHT = 340
 
 
-def plain(text) -> str:
-    """A name from the data as Plotly text: its markup characters escaped (data is text)."""
-    return html.escape(str(text), quote=False)
-
-
+@text_only          # the payee's name reaches Plotly as text
 def years_figure(frame: pd.DataFrame, *, name: str, lang: str = "zh") -> go.Figure:
     """Bars: what the payee received each year held (year, payments, amount)."""
-    title = t("payee.fig.years", lang, name=plain(name))
+    title = t("payee.fig.years", lang, name=name)
     if frame.empty:
         return empty_figure(title, lang, height=HEIGHT)
     unit = fmt.money_unit(list(frame["amount"]))
@@ -34,9 +28,10 @@ def years_figure(frame: pd.DataFrame, *, name: str, lang: str = "zh") -> go.Figu
     return fig
 
 
+@text_only
 def monthly_figure(frame: pd.DataFrame, *, name: str, lang: str = "zh") -> go.Figure:
     """Bars month by month over the period (year, month, payments, amount), one colour a year."""
-    title = t("payee.fig.monthly", lang, name=plain(name))
+    title = t("payee.fig.monthly", lang, name=name)
     if frame.empty:
         return empty_figure(title, lang, height=HEIGHT)
     unit = fmt.money_unit(list(frame["amount"]))

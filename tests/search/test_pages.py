@@ -138,3 +138,18 @@ def test_a_flags_evidence_links_each_voucher_to_its_detail(demo_store: Store):
     numbers = [r[column["field"]] for r in out["table_rows"]]
     assert len(numbers) >= 2
     assert [r["_voucher_href"] for r in out["table_rows"]] == [f"/voucher?no={n}" for n in numbers]
+
+
+def test_the_payee_charts_draw_a_hostile_name_as_text():
+    import pandas as pd
+
+    from budgetwatch.dashboard.figures import payees as figs
+    from budgetwatch.dashboard.figures.common import plain
+
+    name = '<a href="http://x">点此</a>'
+    years = figs.years_figure(pd.DataFrame({"year": [2025], "payments": [1], "amount": [1e5]}), name=name)
+    months = figs.monthly_figure(pd.DataFrame({"year": [2025], "month": [1], "payments": [1], "amount": [1e5]}),
+                                 name=name)
+    for fig in (years, months):
+        title = fig.layout.title.text
+        assert plain(name) in title and "<a " not in title
