@@ -120,14 +120,23 @@ def run_ingest(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
+    """What the folder holds, and — when the pointer was lost or the live generation is damaged
+    — which generation is being read and what to do (exit 1 when nothing can be read)."""
     store = Store(args.data_dir)
-    with store.reader() as con:
-        feeds = feed_status(con)
+    live = store.live()
+    feeds: dict = {}
+    if live.state != "unusable":
+        with store.reader() as con:
+            feeds = feed_status(con)
     if args.format == "json":
-        print(json.dumps({"data_dir": str(store.data_dir), "generation": store.generation(), "feeds": feeds},
-                         ensure_ascii=False, indent=2))
-        return 0
+        print(json.dumps({"data_dir": str(store.data_dir), "generation": live.number, "store": live.as_dict(),
+                          "feeds": feeds}, ensure_ascii=False, indent=2))
+        return 1 if live.state == "unusable" else 0
     print(f"数据目录 data folder: {store.data_dir}")
+    if not live.healthy:
+        print(f"警告 / warning: {live.zh}\n  {live.en}", file=sys.stderr)
+        if live.state == "unusable":
+            return 1
     print(f"{'feed':<20}{'rows':>12}  {'last loaded':<21}{'as of':<12}last file")
     for name, f in feeds.items():
         print(f"{name:<20}{f['rows']:>12,}  {f['last_loaded'] or '—':<21}{f['as_of'] or '—':<12}"

@@ -388,6 +388,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.not_allowed": {"zh": "您没有上传数据的权限。", "en": "You may not upload data."},
     "data.empty": {"zh": "尚未导入任何数据。可在下方上传文件，或运行 budgetwatch ingest。",
                    "en": "No data has been loaded yet. Upload a file below, or run budgetwatch ingest."},
+    "data.store_hint": {"zh": "数据目录的状态也可用 budgetwatch status 查看；详情已记入日志。",
+                        "en": "budgetwatch status shows the data folder's state too; details are in the log."},
     "data.problems": {"zh": "导入问题 {name}", "en": "Load problems {name}"},
     "data.report.file": {"zh": "{name} → {feed}", "en": "{name} → {feed}"},
     "data.report.applied": {"zh": "已导入", "en": "Applied"},

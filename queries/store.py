@@ -4,15 +4,19 @@ DuckDB lets one process write a database file and then no other process may open
 even to read. So the live database is never written in place. Data lives in numbered
 *generations* under ``DATA_DIR/db/``; a small pointer file ``CURRENT`` names the live one.
 
-* Readers (the dashboard, ``status``, ``flags``) read ``CURRENT`` and open that generation
-  read-only, one short-lived connection per unit of work. Any number may read at once.
-* A writer (``ingest``) takes an exclusive file lock, copies the live generation to a new
-  file, applies its changes there in ordinary transactions, checkpoints and closes it, and
-  then atomically replaces ``CURRENT``. Readers that started earlier finish on the old
-  file; every connection opened after the switch sees the new data. A writer that fails or
-  is killed leaves only an unpublished file behind, which the next writer deletes.
+* Readers (the dashboard, ``status``, ``flags``) find the live generation (``live()``) and
+  open it read-only, one short-lived connection per unit of work. Any number may read at
+  once. Readers never write: not the pointer, not a generation, not an empty database.
+* A writer (``ingest``) takes an exclusive file lock, marks a new number as loading, copies
+  the live generation to it, applies its changes there in ordinary transactions,
+  checkpoints and closes it, seals it (size and row counts), and then atomically replaces
+  ``CURRENT``. Readers that started earlier finish on the old file; every connection opened
+  after the switch sees the new data. A writer that fails or is killed leaves only a file
+  still marked as loading, which the next writer deletes — the only file it ever deletes
+  besides generations superseded twice over.
 
-The previous generation is kept (a reader may still be on it); older ones are removed.
+A lost, empty or dangling pointer, or a damaged live generation, never means "no data": see
+``generations.py`` for how the newest good generation is found and reported.
 """
 from __future__ import annotations
 
@@ -21,7 +25,6 @@ import contextvars
 import fcntl
 import logging
 import os
-import re
 import shutil
 import threading
 import time
@@ -35,14 +38,19 @@ import duckdb
 import pandas as pd
 
 from budgetwatch.errors import BudgetwatchError
+from budgetwatch.queries import generations as gens
 from budgetwatch.queries.units import below as units_below
 
 log = logging.getLogger("budgetwatch.sql")
+store_log = logging.getLogger("budgetwatch.store")
 
 SCHEMA_SQL = (files("budgetwatch.queries") / "schema.sql").read_text(encoding="utf-8")
-_GEN = re.compile(r"^gen-(\d{6})\.duckdb$")
 DEFAULT_MAX_ROWS = 200_000
 DEFAULT_TIMEOUT_S = 60.0
+# DuckDB's own default is 80% of the machine for every connection; a server opens one per
+# request. Overridden by BUDGETWATCH_READER_MEMORY / BUDGETWATCH_LOADER_MEMORY (e.g. "2GB").
+READER_MEMORY = "1GB"
+LOADER_MEMORY = "4GB"
 
 
 # -- scope: an account limited to some departments -----------------------------------------
@@ -110,6 +118,10 @@ class QueryError(BudgetwatchError, RuntimeError):
 
 class StoreBusy(BudgetwatchError, RuntimeError):
     """Another process is writing; raised only when the caller asked not to wait."""
+
+
+class StoreUnusable(QueryError):
+    """No generation of the data folder can be used; nothing was changed (message says what to do)."""
 
 
 def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
@@ -180,34 +192,64 @@ class Store:
     def pointer(self) -> Path:
         return self.db_dir / "CURRENT"
 
+    def live(self) -> gens.Live:
+        """The generation readers use and the folder's state (see generations.py). Never writes."""
+        return gens.resolve(self.db_dir, self._connect_ro)
+
     def current_path(self) -> Path | None:
-        try:
-            name = self.pointer.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
-        return self.db_dir / name if name else None
+        """The generation readers read now; None when there is no data (or none usable)."""
+        return self.live().path
 
     def generation(self) -> int:
-        path = self.current_path()
-        m = _GEN.match(path.name) if path else None
-        return int(m.group(1)) if m else 0
+        return self.live().number
+
+    # -- connections ------------------------------------------------------------------
+    def reader_config(self) -> dict[str, str]:
+        """Deliberate bounds for every read-only connection (issue 17): memory, threads, spill."""
+        return {"memory_limit": os.environ.get("BUDGETWATCH_READER_MEMORY", READER_MEMORY),
+                "temp_directory": str(self.tmp_dir / "duckdb-read")}
+
+    def loader_config(self) -> dict[str, str]:
+        return {"memory_limit": os.environ.get("BUDGETWATCH_LOADER_MEMORY", LOADER_MEMORY),
+                "temp_directory": str(self.tmp_dir)}
+
+    def _connect_ro(self, path: Path) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(path), read_only=True, config=self.reader_config())
+
+    def _empty(self) -> duckdb.DuckDBPyConnection:
+        """No data was ever loaded: an empty in-memory database with the schema (nothing written)."""
+        con = duckdb.connect(":memory:", config={"memory_limit": self.reader_config()["memory_limit"]})
+        con.execute(SCHEMA_SQL)
+        return con
 
     # -- reading ----------------------------------------------------------------------
     @contextlib.contextmanager
     def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection to the live generation (created empty if there is none)."""
-        if self.current_path() is None:
-            self.ensure()
-        for attempt in range(3):
-            path = self.current_path()
-            try:
-                con = duckdb.connect(str(path), read_only=True)
+        """A read-only connection to the live generation. Readers never write: with no data
+        yet they get an empty in-memory database; with a damaged folder, the newest good
+        generation (see generations.py), or ``StoreUnusable`` when there is none."""
+        con = None
+        for attempt in range(4):
+            live = self.live()
+            if live.state == "unusable":
+                raise StoreUnusable(live.message)
+            if live.path is None:
+                con = self._empty()
                 break
-            except duckdb.IOException:
-                # The generation was retired between reading CURRENT and opening it.
-                if attempt == 2:
-                    raise
-                time.sleep(0.05)
+            try:
+                con = self._connect_ro(live.path)
+                break
+            except duckdb.IOException as exc:
+                if "lock" in str(exc).lower() or not live.path.exists():
+                    # Retired between reading CURRENT and opening it (or held by a stray writer).
+                    if attempt == 3:
+                        raise
+                    time.sleep(0.05)
+                    continue
+                # The file is there and does not open: damaged. Remember it and fall back.
+                gens.mark_damaged(live.path, f"does not open: {str(exc).splitlines()[0][:200]}")
+        if con is None:
+            raise StoreUnusable(self.live().message or "数据无法打开 / the data cannot be opened")
         try:
             scope = current_scope()
             if scope:
@@ -217,8 +259,9 @@ class Store:
             con.close()
 
     def ensure(self) -> None:
-        """Create an empty, published database if the data folder has none yet."""
-        if self.current_path() is None:
+        """Publish an empty database if the data folder never had one (tools and tests; readers
+        do not need it). Never replaces or removes anything."""
+        if self.live().state == "new":
             with self.writer(who="system") as w:
                 w.touch()
 
@@ -239,51 +282,98 @@ class Store:
 
     @contextlib.contextmanager
     def writer(self, who: str, wait: bool = True) -> Iterator["Writer"]:
-        """A new generation to change; published on clean exit if anything changed."""
+        """A new generation to change; published on clean exit if anything changed.
+
+        It starts from the generation readers use (``live()``): after a lost pointer or a
+        damaged file that is the newest good one, so publishing repairs the folder. With no
+        usable generation it refuses (``StoreUnusable``) and changes nothing."""
         with self.write_lock(wait=wait):
-            self._sweep()
-            live = self.current_path()
-            number = self.generation() + 1
-            path = self.db_dir / f"gen-{number:06d}.duckdb"
-            if live is not None and live.exists():
-                shutil.copyfile(live, path)
-            self.tmp_dir.mkdir(parents=True, exist_ok=True)
-            con = duckdb.connect(str(path))
-            con.execute("SET temp_directory = ?", [str(self.tmp_dir)])
-            con.execute("SET preserve_insertion_order = false")
-            con.execute(SCHEMA_SQL)
-            w = Writer(con=con, who=who, path=path, first=live is None)
+            live = self.live()
+            if live.state == "unusable":
+                raise StoreUnusable(live.message)
+            if not live.healthy:
+                store_log.warning("load by %s starts from %s: %s", who, live.path.name, live.en)
+            source = live.path
+            # Numbers only grow (debris and a dangling pointer's number included): no file
+            # name ever comes back with other contents.
+            path = self.db_dir / gens.gen_name(gens.highest_number(self.db_dir, live.pointer) + 1)
+            self._clear_unfinished()
+            marker = gens.marker_path(path)
+            marker.write_text(f"{who}\n", encoding="utf-8")
+            _fsync_dir(self.db_dir)
             try:
+                if source is not None:
+                    shutil.copyfile(source, path)
+                self.tmp_dir.mkdir(parents=True, exist_ok=True)
+                con = duckdb.connect(str(path), config=self.loader_config())
+            except BaseException:
+                _remove_unfinished(path)
+                raise
+            w = Writer(con=con, who=who, path=path, first=source is None)
+            try:
+                con.execute("SET preserve_insertion_order = false")
+                con.execute(SCHEMA_SQL)
                 yield w
             except BaseException:
                 con.close()
-                path.unlink(missing_ok=True)
+                _remove_unfinished(path)
                 raise
             if not (w.changed or w.first):
                 con.close()
-                path.unlink(missing_ok=True)
+                _remove_unfinished(path)
                 return
-            con.execute("CHECKPOINT")
-            con.close()
-            self._publish(path)
+            try:
+                con.execute("CHECKPOINT")
+                rows = gens.table_rows(con)
+                con.close()
+                with open(path, "rb") as fh:
+                    os.fsync(fh.fileno())
+                gens.write_seal(path, rows, source)
+            except BaseException:
+                con.close()
+                _remove_unfinished(path)
+                raise
+            marker.unlink(missing_ok=True)
+            # After a repair nothing is retired: the next ordinary load does that.
+            self._publish(path, retire=live.healthy)
 
-    def _publish(self, path: Path) -> None:
-        with open(path, "rb") as fh:
-            os.fsync(fh.fileno())
+    def _publish(self, path: Path, retire: bool = True) -> None:
         tmp = self.pointer.with_suffix(".tmp")
         tmp.write_text(path.name + "\n", encoding="utf-8")
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, self.pointer)
-        self._sweep()
+        _fsync_dir(self.db_dir)
+        for old in gens.retired_after(self.db_dir, path) if retire else ():
+            store_log.info("retiring %s (superseded by %s)", old.name, path.name)
+            old.unlink(missing_ok=True)
+            gens.seal_path(old).unlink(missing_ok=True)
 
-    def _sweep(self) -> None:
-        """Remove unpublished files and generations older than the one before the live one."""
-        live = self.generation()
-        for p in self.db_dir.glob("gen-*.duckdb*"):
-            m = re.match(r"^gen-(\d{6})\.duckdb", p.name)
-            if m and (int(m.group(1)) > live or int(m.group(1)) < live - 1):
+    def _clear_unfinished(self) -> None:
+        """Delete what only a killed writer leaves: a generation still marked as loading and
+        never sealed (the write lock is held, so no load is running), and stray temp files."""
+        for p in gens.generations(self.db_dir):
+            if gens.unfinished(p):
+                store_log.info("removing unfinished load %s", p.name)
+                _remove_unfinished(p)
+        for p in self.db_dir.glob("gen-*.loading"):
+            if not (self.db_dir / (p.stem + ".duckdb")).exists():
                 p.unlink(missing_ok=True)
+            elif gens.read_seal(self.db_dir / (p.stem + ".duckdb")) is not None:
+                p.unlink(missing_ok=True)       # sealed, killed before the marker went
+
+
+def _remove_unfinished(path: Path) -> None:
+    for p in (path, Path(str(path) + ".wal"), gens.marker_path(path)):
+        p.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @dataclass

@@ -35,7 +35,7 @@ from budgetwatch.ingest.pipeline import FileReport, ingest_files
 from budgetwatch.ingest.spec import FEEDS
 from budgetwatch.queries import overview as qo
 from budgetwatch.queries.loads import load_history
-from budgetwatch.queries.store import Store
+from budgetwatch.queries.store import Store, StoreUnusable
 
 PATH = "/data"
 NAV_KEY = "nav.data"
@@ -171,6 +171,10 @@ def refresh(store: Store, feed: str | None, search: str | None, *, now: dt.datet
     lang = lang_of(search)
     out = {"status_rows": [], "status_columns": [], "history_rows": [], "history_columns": [], "message": None,
            "view": with_params(search, feed=feed if feed in FEEDS else None, lang=lang)}
+    health = store_health(store, lang)
+    if health is not None and store.live().state == "unusable":
+        out["message"] = health
+        return out
     try:
         with store.reader() as con:
             status = status_frame(qo.feed_freshness(con, now=now), lang)
@@ -182,9 +186,21 @@ def refresh(store: Store, feed: str | None, search: str | None, *, now: dt.datet
     status_columns[-1]["cellClassRules"] = {f"bw-state-{x}": f"params.data.tone == '{x}'" for x in ("ok", "stale", "empty")}
     out.update(status_rows=_records(status), status_columns=status_columns,
                history_rows=_records(history), history_columns=grid_columns(history))
-    if history.empty:
+    if health is not None:
+        out["message"] = health
+    elif history.empty:
         out["message"] = notice(t("data.empty", lang))
     return out
+
+
+def store_health(store: Store, lang: str) -> html.Div | None:
+    """What is wrong with the data folder (a lost pointer, a damaged generation), if anything:
+    which generation is shown instead and what to do, as ``budgetwatch status`` says it."""
+    live = store.live()
+    if live.healthy:
+        return None
+    return notice(live.zh if lang == "zh" else live.en, tone="is-error" if live.state == "unusable" else "",
+                  detail=t("data.store_hint", lang))
 
 
 # -- the upload ----------------------------------------------------------------------------
@@ -232,6 +248,10 @@ def upload(store: Store, feed: str | None, contents: str | None, filename: str |
         path.write_bytes(data)
         reports = ingest_files(store, feed, [path], who=user or (who or "").strip() or "dashboard",
                                accept_partial=accept_partial)
+    except StoreUnusable as exc:    # no generation to load on top of: the folder's state, not a retry
+        log.warning("upload of %s refused: %s", name, exc)
+        out["report"] = notice(str(exc), tone="is-error")
+        return out
     except Exception:
         log.exception("upload of %s failed", name)
         out["report"] = notice(t("data.failed", lang, name=name), tone="is-error")

@@ -73,7 +73,7 @@ def test_a_load_killed_half_way_changes_nothing(tmp_path, data_dir):
     [r] = ingest_files(Store(data_dir), "payments", [write_csv(tmp_path / "q.csv", [pay_row("V3")])], who="t")
     assert r.status == "applied"
     assert rows(data_dir, "SELECT count(*) FROM payments") == [(3,)]
-    leftover = sorted(p.name for p in (data_dir / "db").glob("gen-*"))
+    leftover = sorted(p.name for p in (data_dir / "db").glob("gen-*.duckdb*"))
     assert len(leftover) == 2  # the live generation and the one before it
 
 
