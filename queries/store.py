@@ -255,6 +255,14 @@ class Store:
             if scope:
                 _apply_scope(con, scope)
             yield con
+        except Exception as exc:
+            # A generation that opened but cannot be read to the end is damaged too (one made
+            # before seals has no recorded size to compare): the next reader falls back.
+            cause = exc if isinstance(exc, duckdb.Error) else exc.__cause__
+            if (isinstance(cause, duckdb.IOException) and live.path is not None
+                    and str(live.path) in str(cause)):
+                gens.mark_damaged(live.path, f"cannot be read: {str(cause).splitlines()[0][:200]}")
+            raise
         finally:
             con.close()
 
