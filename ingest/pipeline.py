@@ -7,6 +7,7 @@ the live data exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +19,8 @@ from budgetwatch.ingest.problems import Problem, Refused, problem
 from budgetwatch.ingest.spec import FEEDS, Feed
 from budgetwatch.queries import accounts, refresh, search
 from budgetwatch.queries.store import Store
+
+log = logging.getLogger("budgetwatch.ingest")
 
 # progress(message, fraction): fraction in [0, 1] when known, else None
 Progress = Callable[[str, "float | None"], None]
@@ -96,6 +99,11 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
             except Refused as exc:
                 report.status, report.problems = "refused", exc.problems
                 report.problem_count = max(report.problem_count, len(exc.problems))
+            except Exception as exc:    # anything else still names the file, in both languages
+                log.exception("loading %s failed", report.file)
+                report.status, report.load_id = "refused", None
+                report.problems = [problem(report.file, "read_failed", reason=_reason(exc))]
+                report.problem_count = 1
             finally:
                 read.drop_raw(w.con)
                 for t in ("staged", "bad", "dup_keys"):
@@ -115,6 +123,11 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
         refresh.after_load(w, store.data_dir)   # year summary and default flag set for the pages
         search.after_load(w)                    # the header search's index of names
     return reports
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
 
 
 def _ingest_one(con, feed: Feed, path: Path, report: FileReport, store: Store, accept_partial: bool,

@@ -17,9 +17,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "html_as_excel": ("内容是网页（HTML），不是Excel文件；请用Excel打开后另存为 .xlsx",
                       "the content is a web page (HTML), not an Excel file; open it in Excel and save as .xlsx"),
     "bad_excel": ("无法读取Excel文件：{reason}", "cannot read the Excel file: {reason}"),
+    "xlsx_too_big": ("Excel工作簿解压后有{size} MB，超过上限{limit} MB，未读取；请把数据拆成几个较小的文件，"
+                     "或另存为CSV后再导入",
+                     "the Excel workbook unzips to {size} MB, over the {limit} MB limit, and was not read: split "
+                     "the data into smaller files, or save it as CSV, and load again"),
+    "xlsx_bomb": ("Excel工作簿中的“{member}”压缩比异常（{ratio}倍，上限{limit}倍），可能是恶意构造的文件，未读取；"
+                  "请用Excel打开检查后另存为CSV再导入",
+                  "the part '{member}' of the Excel workbook is compressed {ratio} times (limit {limit}), as "
+                  "crafted files are, and was not read: open it in Excel, check it, save it as CSV and load again"),
     "no_sheet": ("找不到工作表“{sheet}”；现有：{sheets}", "no sheet named '{sheet}'; the workbook has: {sheets}"),
     "bad_encoding": ("无法识别文件编码（不是UTF-8或GB18030），第{byte}字节附近",
                      "cannot decode the file (neither UTF-8 nor GB18030) near byte {byte}"),
+    "bad_encoding_at": ("这一行无法按{enc}解码（第{byte}字节附近）；请用Excel或记事本把文件另存为UTF-8编码的CSV后再导入",
+                        "this row cannot be decoded as {enc} (near byte {byte}): save the file as a UTF-8 CSV "
+                        "(Excel or Notepad: Save As) and load again"),
+    "mixed_encoding": ("文件开头是UTF-8编码，但从这一行起不是（可能是GB18030，例如从另一个文件粘贴而来）；"
+                       "请把整个文件另存为同一种编码（UTF-8或GB18030）后再导入",
+                       "the file starts in UTF-8 but from this row on it is not (probably GB18030, e.g. pasted "
+                       "from another file): save the whole file in one encoding (UTF-8 or GB18030) and load again"),
+    "bom_mixed": ("文件以UTF-8标记（BOM）开头，但从这一行起不是UTF-8（可能是GB18030）；"
+                  "请把整个文件另存为同一种编码（UTF-8或GB18030）后再导入",
+                  "the file starts with a UTF-8 byte-order mark but from this row on it is not UTF-8 (probably "
+                  "GB18030): save the whole file in one encoding (UTF-8 or GB18030) and load again"),
+    "line_too_long": ("从这一行起的一行或一个单元格过长（超过{limit}个字符），通常是引号未闭合，或文件不是CSV；"
+                      "请检查这一行的引号（\"）后再导入",
+                      "a line or cell starting at this row is too long (over {limit} characters) — usually an "
+                      "unclosed quote (\"), or the file is not a CSV: check the quotes in this row and load again"),
+    "bad_csv": ("CSV格式错误（{reason}）；请检查这一行的引号和分隔符后再导入",
+                "malformed CSV ({reason}): check the quotes and separators in this row and load again"),
+    "read_failed": ("读取或导入此文件时出错（{reason}），数据未作任何改动；请检查文件是否完整、能否用Excel打开，"
+                    "如仍失败请联系系统管理员",
+                    "reading or loading this file failed ({reason}); nothing was changed. Check that the file "
+                    "is complete and opens in Excel; if it keeps failing, tell the system administrator"),
     "no_header": ("前{n}行中找不到表头；应包含：{expected}",
                   "no header row in the first {n} rows; expected columns such as: {expected}"),
     "no_header_sheet": ("工作表“{sheet}”前{n}行中找不到表头；应包含：{expected}。其他工作表：{others}（可用 --sheet 指定）",

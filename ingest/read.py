@@ -24,11 +24,15 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from budgetwatch.ingest import zip_guard
 from budgetwatch.ingest.headers import SCAN_ROWS, HeaderMatch, find_header
 from budgetwatch.ingest.problems import Problem, Refused, problem
 from budgetwatch.ingest.spec import Feed
 
 SNIFF_BYTES = 256 * 1024
+# The longest line read as one (DuckDB's own default): a longer one is almost always an
+# unclosed quote swallowing the rest of the file; it is refused naming the row it starts on.
+MAX_LINE_BYTES = 2 * 1024 * 1024
 CHUNK = 16 * 1024 * 1024
 DELIMITERS = (",", "\t", ";", "|")
 TOTAL_WORDS = ("合计", "总计")
@@ -49,6 +53,7 @@ class Source:
     header_row: int           # the header's row number in the file (1-based)
     width: int                # number of header cells
     delimiter: str = ","
+    cr_only: bool = False     # lines end in a bare CR (old Mac exports): read as if LF
 
     @property
     def file_format(self) -> str:
@@ -103,9 +108,17 @@ def _detect_encoding(head: bytes) -> str | None:
         try:
             codecs.getincrementaldecoder(enc)().decode(head, final=False)
             return enc
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if enc == "utf-8" and _cjk_count(head[:exc.start].decode("utf-8")) >= 4:
+                # Chinese text in valid UTF-8, then bytes that are not: a file that changes
+                # encoding part-way. Read as UTF-8, the scan refuses it naming the row.
+                return enc
             continue
     return None
+
+
+def _cjk_count(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
 
 
 # -- CSV ----------------------------------------------------------------------------------
@@ -127,6 +140,9 @@ def _sample_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]
 
 def _open_csv(path: Path, feed: Feed, head: bytes, encoding: str) -> Source:
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    cr_only = "\n" not in text and "\r" in text
+    if cr_only:
+        text = text.replace("\r", "\n")
     if len(head) == SNIFF_BYTES and "\n" in text:  # drop a line cut off by the sample's end
         text = text[: text.rindex("\n") + 1]
     first_error: Refused | None = None
@@ -140,7 +156,7 @@ def _open_csv(path: Path, feed: Feed, head: bytes, encoding: str) -> Source:
             first_error = first_error or exc
             continue
         return Source(path, path.name, "csv", encoding, None, "", match,
-                      header_row=ends[match.row_index], width=len(match.cells), delimiter=delim)
+                      header_row=ends[match.row_index], width=len(match.cells), delimiter=delim, cr_only=cr_only)
     assert first_error is not None
     raise first_error
 
@@ -178,17 +194,23 @@ def csv_source(src: Source, scan: Scan) -> tuple[str, list]:
     columns = {f"c{i}": "VARCHAR" for i in range(src.width)}
     return ("""read_csv(?, header = false, skip = ?, delim = ?, quote = '"', escape = '"', auto_detect = false,
                         columns = ?, all_varchar = true, store_rejects = true, rejects_table = 'raw_rejects',
-                        rejects_scan = 'raw_scan')""", [str(scan.utf8), src.header_row, src.delimiter, columns])
+                        rejects_scan = 'raw_scan', max_line_size = ?)""",
+            [str(scan.utf8), src.header_row, src.delimiter, columns, MAX_LINE_BYTES])
 
 
 def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, int, bool, bool]:
     """One pass over the file: its sha256, a UTF-8 copy when needed, its line count, and whether
-    any padding character occurs in it at all (memchr-fast; most exports have none)."""
+    any padding character occurs in it at all (memchr-fast; most exports have none).
+
+    A UTF-8 file is decoded as it goes too: one that changes encoding part-way (rows pasted in
+    from a GB18030 export) is refused naming the first row that is not UTF-8. Bare-CR line
+    ends become LF in the copy, so both readers count lines as a person does."""
     h = hashlib.sha256()
     newlines, last, tail, may_pad = 0, b"", b"", False
-    need_copy = src.encoding not in ("utf-8", "utf-8-sig")
+    need_copy = src.encoding not in ("utf-8", "utf-8-sig") or src.cr_only
     out_path = tmp_dir / f"{uuid.uuid4().hex}.csv" if need_copy else src.path
-    decoder = codecs.getincrementaldecoder(src.encoding or "utf-8")() if need_copy else None
+    decoder = codecs.getincrementaldecoder(src.encoding or "utf-8")()
+    eol = b"\r" if src.cr_only else b"\n"
     out = open(out_path, "wb") if need_copy else None
     offset, done, size = 0, 0, max(os.path.getsize(src.path), 1)
     try:
@@ -198,11 +220,14 @@ def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, in
                 done += len(chunk)
                 if progress:
                     progress(done / size)
-                if decoder is not None:
-                    try:
-                        chunk = decoder.decode(chunk).encode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        raise Refused([problem(src.name, "bad_encoding", byte=offset + exc.start)]) from None
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    raise Refused([_decode_problem(src, exc, offset, newlines, chunk, eol)]) from None
+                if need_copy:
+                    if src.cr_only:
+                        text = text.replace("\r", "\n")
+                    chunk = text.encode("utf-8")
                     out.write(chunk)
                 offset += len(chunk)
                 newlines += chunk.count(b"\n")
@@ -212,8 +237,12 @@ def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, in
                     tail = chunk[-2:]
                 if chunk:
                     last = chunk[-2:]
-            if decoder is not None:
-                out.write(decoder.decode(b"", final=True).encode("utf-8"))
+            try:
+                rest = decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                raise Refused([_decode_problem(src, exc, offset, newlines, b"", eol)]) from None
+            if need_copy:
+                out.write(rest.encode("utf-8"))
     except BaseException:
         if out is not None:
             out.close()
@@ -223,6 +252,19 @@ def _utf8_copy(src: Source, tmp_dir: Path, progress=None) -> tuple[Path, str, in
         out.close()
     lines = newlines + (0 if last.endswith(b"\n") else 1)
     return out_path, h.hexdigest(), lines, need_copy, may_pad
+
+
+def _decode_problem(src: Source, exc: UnicodeDecodeError, offset: int, lines_before: int, chunk: bytes,
+                    eol: bytes) -> Problem:
+    """The row (as a person counts lines) where decoding failed, and what to do about it."""
+    at = max(0, min(exc.start, len(chunk)))
+    if src.encoding in ("utf-8", "utf-8-sig"):
+        row = lines_before + chunk[:at].count(eol) + 1
+        return problem(src.name, "bom_mixed" if src.encoding == "utf-8-sig" else "mixed_encoding", row=row)
+    # ``chunk`` holds the original bytes; lines counted so far are of the UTF-8 copy, which has
+    # the same line ends (UTF-16 aside, where the byte offset is the better guide anyway).
+    row = lines_before + (chunk[:at].count(eol) if src.encoding != "utf-16" else 0) + 1
+    return problem(src.name, "bad_encoding_at", row=row, enc=src.encoding.upper(), byte=offset + at)
 
 
 def load_raw(con: duckdb.DuckDBPyConnection, src: Source, tmp_dir: Path, progress=None,
@@ -277,10 +319,12 @@ def _load_csv_python(con: duckdb.DuckDBPyConnection, src: Source, utf8: Path) ->
     with open(utf8, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh, delimiter=src.delimiter)
         prev = 0
-        for record in reader:
+        for record in _records(reader, src):
             start, prev = prev + 1, reader.line_num
             if start <= src.header_row or not any(c.strip() for c in record):
                 continue
+            if sum(map(len, record)) > MAX_LINE_BYTES:
+                raise Refused([problem(src.name, "line_too_long", row=start, limit=f"{MAX_LINE_BYTES:,}")])
             if len(record) > src.width and any(c.strip() for c in record[src.width:]):
                 problems.append(problem(src.name, "ragged", row=start, found=len(record), expected=src.width))
                 continue
@@ -290,6 +334,23 @@ def _load_csv_python(con: duckdb.DuckDBPyConnection, src: Source, utf8: Path) ->
                 cols[i].append(cell or None)
     _register(con, rows, cols)
     return problems
+
+
+def _records(reader, src: Source):
+    """The csv reader's records; its errors become a refusal naming the row the record starts on."""
+    while True:
+        before = reader.line_num
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            text = str(exc)
+            if "field larger than field limit" in text:
+                raise Refused([problem(src.name, "line_too_long", row=before + 1,
+                                       limit=f"{csv.field_size_limit():,}")]) from None
+            raise Refused([problem(src.name, "bad_csv", row=before + 1, reason=text[:120])]) from None
+        yield record
 
 
 def _register(con: duckdb.DuckDBPyConnection, rows: list[int], cols: list[list[str | None]]) -> None:
@@ -323,6 +384,8 @@ def _cell_text(v: object) -> str | None:
 def _open_excel(path: Path, feed: Feed, sheet: str | None, kind: str) -> Source:
     from python_calamine import CalamineWorkbook
 
+    if kind == "xlsx":
+        zip_guard.check_workbook(path, path.name)     # before the parser: what it would expand to
     try:
         wb = CalamineWorkbook.from_path(str(path))
         names = list(wb.sheet_names)
