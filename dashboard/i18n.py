@@ -388,6 +388,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.not_allowed": {"zh": "您没有上传数据的权限。", "en": "You may not upload data."},
     "data.empty": {"zh": "尚未导入任何数据。可在下方上传文件，或运行 budgetwatch ingest。",
                    "en": "No data has been loaded yet. Upload a file below, or run budgetwatch ingest."},
+    "data.child_failed": {"zh": "导入 {name} 的进程意外停止（多半是所需内存超过了上限 {mb} MB），数据未作任何改动。"
+                                "请把文件拆成几个较小的文件，或另存为CSV后再导入；如仍失败请联系系统管理员。",
+                          "en": "The process loading {name} stopped (most likely it needed more memory than the "
+                                "{mb} MB allowed); nothing was changed. Split the file into smaller ones, or save it "
+                                "as CSV, and load again; if it keeps failing, tell the system administrator."},
     "data.store_hint": {"zh": "数据目录的状态也可用 budgetwatch status 查看；详情已记入日志。",
                         "en": "budgetwatch status shows the data folder's state too; details are in the log."},
     "data.problems": {"zh": "导入问题 {name}", "en": "Load problems {name}"},

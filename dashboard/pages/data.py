@@ -5,6 +5,7 @@ The view is the URL query ``/data?feed=payments&lang=zh`` (the feed chosen for u
 
 An upload is written to a temporary folder under ``DATA_DIR/tmp/`` with its own file name (so
 the load history names the file the person chose), loaded with ``ingest.pipeline.ingest_files``
+in a child process with a memory ceiling (``ingest.isolated``)
 — validated, and applied only when clean or when "accept partial" is ticked — and removed. The
 report shows the status, the counts and every problem (row, column, value, reason in Chinese
 and English). An applied load publishes a new data generation: the status and history tables
@@ -31,7 +32,8 @@ from budgetwatch.dashboard.components import failure, notice, view_store
 from budgetwatch.dashboard.i18n import data_label, t
 from budgetwatch.dashboard.tables import Export, file_name, register_export, table_card, to_csv_bytes, to_xlsx_bytes
 from budgetwatch.dashboard.urls import lang_of, with_params
-from budgetwatch.ingest.pipeline import FileReport, ingest_files
+from budgetwatch.ingest.isolated import ChildFailed, ingest_isolated, memory_mb
+from budgetwatch.ingest.pipeline import FileReport
 from budgetwatch.ingest.spec import FEEDS
 from budgetwatch.queries import overview as qo
 from budgetwatch.queries.loads import load_history
@@ -246,11 +248,17 @@ def upload(store: Store, feed: str | None, contents: str | None, filename: str |
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name
         path.write_bytes(data)
-        reports = ingest_files(store, feed, [path], who=user or (who or "").strip() or "dashboard",
-                               accept_partial=accept_partial)
+        # In a child process with a memory ceiling: a file that exhausts memory cannot take
+        # the server (and every member's session) down with it.
+        reports = ingest_isolated(store.data_dir, feed, [path], who=user or (who or "").strip() or "dashboard",
+                                  accept_partial=accept_partial)
     except StoreUnusable as exc:    # no generation to load on top of: the folder's state, not a retry
         log.warning("upload of %s refused: %s", name, exc)
         out["report"] = notice(str(exc), tone="is-error")
+        return out
+    except ChildFailed as exc:
+        log.warning("upload of %s: the loading process failed: %s", name, exc)
+        out["report"] = notice(t("data.child_failed", lang, name=name, mb=memory_mb()), tone="is-error")
         return out
     except Exception:
         log.exception("upload of %s failed", name)
