@@ -197,8 +197,14 @@ class Store:
         return gens.resolve(self.db_dir, self._connect_ro)
 
     def current_path(self) -> Path | None:
-        """The generation readers read now; None when there is no data (or none usable)."""
-        return self.live().path
+        """The generation readers read now; None when nothing was loaded yet.
+
+        Raises ``StoreUnusable`` when generations exist (or CURRENT names one) and none can
+        be used: callers asking "is there data?" must not answer "not yet" to that."""
+        live = self.live()
+        if live.state == "unusable":
+            raise StoreUnusable(live.message)
+        return live.path
 
     def generation(self) -> int:
         return self.live().number

@@ -162,3 +162,23 @@ def test_a_finished_generation_without_a_marker_is_never_swept(tmp_path, three_l
     load(tmp_path, data_dir, "V8")
     assert (db / "gen-000007.duckdb").exists()
     assert Store(data_dir).live().number == 9
+
+
+def test_commands_asking_for_data_say_the_folder_is_unusable_not_empty(tmp_path, data_dir):
+    load(tmp_path, data_dir, "V1")
+    for p in (data_dir / "db").glob("gen-*"):
+        p.unlink()
+    done = cli("flags", "--year", "2025", "--format", "json", data_dir=data_dir)
+    assert done.returncode != 0 and "backup" in done.stderr and "no data loaded" not in done.stderr
+
+
+def test_generations_made_before_seals_are_retired_as_before(tmp_path, three_loads):
+    """An upgraded folder: unsealed generations older than the live one were all published."""
+    data_dir = three_loads
+    db = data_dir / "db"
+    (db / "gen-000001.duckdb").write_bytes((db / "gen-000002.duckdb").read_bytes())
+    for seal in db.glob("*.sealed"):
+        seal.unlink()
+    load(tmp_path, data_dir, "V7")
+    assert generation_files(data_dir) == {"gen-000003.duckdb", "gen-000004.duckdb"}
+    assert rows(data_dir, "SELECT count(*) FROM payments") == [(7,)]
