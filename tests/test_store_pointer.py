@@ -182,3 +182,41 @@ def test_generations_made_before_seals_are_retired_as_before(tmp_path, three_loa
     load(tmp_path, data_dir, "V7")
     assert generation_files(data_dir) == {"gen-000003.duckdb", "gen-000004.duckdb"}
     assert rows(data_dir, "SELECT count(*) FROM payments") == [(7,)]
+
+
+KILLED_LOADER = """
+import os, sys
+from budgetwatch.queries import generations, store as store_mod
+point = sys.argv[2]
+if point == "after_seal":
+    real = generations.write_seal
+    def write_seal(*a, **k):
+        real(*a, **k)
+        os._exit(9)
+    generations.write_seal = write_seal
+else:
+    store_mod.Store._publish = lambda self, path, retire=True: os._exit(9)
+with store_mod.Store(sys.argv[1]).writer(who="killed") as w:
+    w.con.execute("INSERT INTO payments SELECT 'K' || i, DATE '2025-01-01', '001', '2050202', '30201', "
+                  "'一般公共预算', 'x', 1, NULL, NULL, 99, NULL FROM range(1000) t(i)")
+    w.touch()
+"""
+
+
+@pytest.mark.parametrize("point", ["after_seal", "before_pointer"])
+def test_a_load_killed_between_sealing_and_publishing_loses_nothing(tmp_path, three_loads, point):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    data_dir = three_loads
+    done = subprocess.run([sys.executable, "-c", KILLED_LOADER, str(data_dir), point], cwd=ROOT, timeout=120)
+    assert done.returncode == 9
+    live = Store(data_dir).live()
+    assert live.state == "ok" and live.number == 3            # CURRENT untouched: the old data is live
+    assert rows(data_dir, "SELECT count(*) FROM payments") == [(6,)]
+    load(tmp_path, data_dir, "V7")
+    assert rows(data_dir, "SELECT count(*) FROM payments") == [(7,)]
+    assert Store(data_dir).live().number == 5                  # after the finished, never published gen-000004
+    assert not list((data_dir / "db").glob("*.loading"))
