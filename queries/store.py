@@ -211,7 +211,7 @@ class Store:
 
     # -- connections ------------------------------------------------------------------
     def reader_config(self) -> dict[str, str]:
-        """Deliberate bounds for every read-only connection (issue 17): memory, threads, spill."""
+        """Deliberate bounds for every read-only connection (issue 17): memory, and where to spill."""
         return {"memory_limit": os.environ.get("BUDGETWATCH_READER_MEMORY", READER_MEMORY),
                 "temp_directory": str(self.tmp_dir / "duckdb-read")}
 
