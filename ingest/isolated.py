@@ -5,9 +5,10 @@ than it weighs (a workbook that expands to gigabytes, a pathological CSV) must n
 process down with it (issue 17, item 9): the upload is loaded by ``ingest_files`` in a fresh
 child process whose address space is capped with ``RLIMIT_AS``. Inside the cap the child's
 own guards answer (a refusal in both languages); past it the child dies alone and the page
-says so. The child takes the same write lock and publishes the same way as the CLI, so the
-server sees the new generation as soon as it is published; a child that dies leaves only a
-file marked as loading, which the next load removes.
+says so; any other error raised in the child is raised here as it was. The child takes the
+same write lock and publishes the same way as the CLI, so the server sees the new generation
+as soon as it is published; a child that dies leaves only a file marked as loading, which the
+next load removes.
 
 ``BUDGETWATCH_UPLOAD_MEMORY_MB`` sets the cap (default 4096); the child's DuckDB gets half
 of it unless ``BUDGETWATCH_LOADER_MEMORY`` says otherwise.
@@ -20,8 +21,9 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
+
 from budgetwatch.ingest.pipeline import FileReport
-from budgetwatch.queries.store import StoreBusy, StoreUnusable
 
 DEFAULT_MEMORY_MB = 4096
 
@@ -68,7 +70,5 @@ def ingest_isolated(data_dir: str | os.PathLike, feed: str, paths: Sequence[Path
             return future.result()
         except concurrent.futures.process.BrokenProcessPool as exc:
             raise ChildFailed(f"the loading process stopped (memory ceiling {limit} MB)") from exc
-        except (StoreUnusable, StoreBusy):
-            raise                   # the data folder's state, said as the CLI says it
-        except Exception as exc:    # raised in the child outside the per-file guard (memory, mostly)
+        except (MemoryError, duckdb.OutOfMemoryException) as exc:
             raise ChildFailed(f"{type(exc).__name__}: {str(exc)[:160]} (memory ceiling {limit} MB)") from exc

@@ -99,7 +99,9 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
             except Refused as exc:
                 report.status, report.problems = "refused", exc.problems
                 report.problem_count = max(report.problem_count, len(exc.problems))
-            except Exception as exc:    # anything else still names the file, in both languages
+            except LoadFailed:
+                raise                   # the database failed, not the file: the whole call stops
+            except Exception as exc:    # anything else reading a file still names it, in both languages
                 log.exception("loading %s failed", report.file)
                 report.status, report.load_id = "refused", None
                 report.problems = [problem(report.file, "read_failed", reason=_reason(exc))]
@@ -123,6 +125,11 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
         refresh.after_load(w, store.data_dir)   # year summary and default flag set for the pages
         search.after_load(w)                    # the header search's index of names
     return reports
+
+
+class LoadFailed(RuntimeError):
+    """Applying a checked file to the database failed (rolled back): not the file's fault, so
+    not reported as a problem of it — the load stops and nothing is published."""
 
 
 def _reason(exc: Exception) -> str:
@@ -181,9 +188,13 @@ def _read_and_stage(con, feed: Feed, src: read.Source, scan: read.Scan | None, r
         report.status = "refused"
         return None
     with _watch(con, say, f"写入 loading {name}"):
-        applied = load.apply(con, feed, file_name=src.name, sha256=src.sha256, file_format=src.file_format,
-                             sheet=src.sheet, unit=src.header.unit, rows_read=report.rows_read,
-                             rows_rejected=report.rejected, who=who)
+        try:
+            applied = load.apply(con, feed, file_name=src.name, sha256=src.sha256, file_format=src.file_format,
+                                 sheet=src.sheet, unit=src.header.unit, rows_read=report.rows_read,
+                                 rows_rejected=report.rejected, who=who)
+        except Exception as exc:
+            raise LoadFailed(f"写入数据库时出错，数据未作任何改动 / writing to the database failed and nothing "
+                             f"was changed ({src.name}): {exc}") from exc
     report.load_id, report.inserted, report.updated, report.unchanged = (
         applied.load_id, applied.inserted, applied.updated, applied.unchanged)
     if applied.load_id is None:
