@@ -23,12 +23,13 @@ from pathlib import Path
 
 import duckdb
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.ingest.pipeline import FileReport
 
 DEFAULT_MEMORY_MB = 4096
 
 
-class ChildFailed(RuntimeError):
+class ChildFailed(BudgetwatchError, RuntimeError):
     """The child process died (most often: it reached its memory ceiling); nothing was published."""
 
 
@@ -69,6 +70,8 @@ def ingest_isolated(data_dir: str | os.PathLike, feed: str, paths: Sequence[Path
         try:
             return future.result()
         except concurrent.futures.process.BrokenProcessPool as exc:
-            raise ChildFailed(f"the loading process stopped (memory ceiling {limit} MB)") from exc
+            raise ChildFailed(f"导入进程意外停止（内存上限 {limit} MB） / the loading process stopped "
+                              f"(memory ceiling {limit} MB)") from exc
         except (MemoryError, duckdb.OutOfMemoryException) as exc:
-            raise ChildFailed(f"{type(exc).__name__}: {str(exc)[:160]} (memory ceiling {limit} MB)") from exc
+            raise ChildFailed(f"导入进程内存不足（上限 {limit} MB） / the loading process ran out of memory "
+                              f"(ceiling {limit} MB): {type(exc).__name__}: {str(exc)[:160]}") from exc

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.ingest import load, read, validate
 from budgetwatch.ingest.problems import Problem, Refused, problem
 from budgetwatch.ingest.spec import FEEDS, Feed
@@ -127,7 +128,7 @@ def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: st
     return reports
 
 
-class LoadFailed(RuntimeError):
+class LoadFailed(BudgetwatchError, RuntimeError):
     """Applying a checked file to the database failed (rolled back): not the file's fault, so
     not reported as a problem of it — the load stops and nothing is published."""
 

@@ -88,10 +88,6 @@ class Live:
                 "message": {"zh": self.zh, "en": self.en} if self.zh else None}
 
 
-class Unusable(RuntimeError):
-    """No generation can be read: nothing was changed; the message says what to do."""
-
-
 # -- seals -------------------------------------------------------------------------------------
 def read_seal(path: Path) -> dict | None:
     try:
