@@ -16,7 +16,7 @@ from budgetwatch.dashboard.components import figure_card, view_store
 from budgetwatch.dashboard.pages.inquiries.words import w
 from budgetwatch.dashboard.tables import table_card
 from budgetwatch.dashboard.urls import date_param, int_param
-from budgetwatch.queries.inquiries import JUDGEMENTS, STATES
+from budgetwatch.queries.inquiries import JUDGEMENTS, MAX_FILE_BYTES, STATES
 
 VIEW = "inquiries"
 I = ids.Inquiries
@@ -112,7 +112,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
             ]),
             _form(I.ANSWER_FORM, w("answer.title", lang), [
                 _field(w("answer.text", lang), dcc.Textarea(id=I.ANSWER_TEXT, className="bw-textarea")),
-                dcc.Upload(id=I.ANSWER_FILE, className="bw-upload", multiple=False,
+                dcc.Upload(id=I.ANSWER_FILE, className="bw-upload", multiple=False, max_size=MAX_FILE_BYTES,
                            accept=".pdf,.doc,.docx,.xls,.xlsx", children=html.Div(w("answer.file", lang))),
                 html.Div(id=I.ANSWER_FILE_NAME, className="bw-detail"),
                 html.Div(className="bw-form-row", children=[
