@@ -52,6 +52,10 @@ def test_header_search_to_a_payee_profile_to_a_voucher(live_server, page, demo_d
     fields.wait_for()
     assert number in fields.inner_text() and name in fields.inner_text()
     page.screenshot(path=str(screenshot_path("search_voucher.png")), full_page=True)
+    copy = page.locator("#frame-copy-link")       # 复制链接 copies the view's address
+    copy.click()
+    page.locator("#frame-copy-link", has_text="已复制").wait_for()
+    assert copy.get_attribute("data-copied") == page.url
     fields.locator("a", has_text=name).click()
     page.wait_for_url(re.compile(r"/payees\?name="))
     page.locator(f"#{P.HEADING}", has_text=name).wait_for()
