@@ -170,6 +170,26 @@ def find(fs: FlagSet, rule: str, key: str) -> dict | None:
     return hit.iloc[0].to_dict() if not hit.empty else None
 
 
+def review_flag(store: Store, rule: str, entity_key: str, year: int, as_of: str | dt.date | None,
+                status: str, note: str, reviewer: str) -> dict[str, Any]:
+    """Record a review of a flag the reviewer can see, and return it as stored.
+
+    The flag must be in the reviewer's flag set for ``year``/``as_of`` (active, or resolved:
+    reviewed before and no longer firing): a made-up key or a flag of a department outside
+    the account's scope is refused — with the same sentence, so a refusal does not tell
+    whether another department has such a flag. (The CLI refuses phantoms the same way,
+    unless an operator forces it.)"""
+    fs = flag_set(store, int(year), as_of)
+    row = find(fs, rule, entity_key)
+    if row is None:
+        raise rv.ReviewError(
+            f"{int(year)}年没有可复核的预警 {rule}|{entity_key}（或不在您可查看的部门） / there is no flag "
+            f"{rule}|{entity_key} in {int(year)} among the departments you may see")
+    if row.get("state") == "resolved":
+        row = None  # keep what the flag said when it last fired
+    return rv.add_review(store.data_dir, rule, entity_key, int(year), status, note, reviewer, flag=row)
+
+
 def flag_history(store: Store, rule: str, entity_key: str, year: int, as_of: str | dt.date | None = None,
                  fs: FlagSet | None = None) -> pd.DataFrame:
     """The reviews of one flag, for an account allowed to see it.

@@ -193,9 +193,42 @@ def attach_reviews(flags: pd.DataFrame, reviews: pd.DataFrame, *, year: int | No
             "reviewer": gone["reviewer"].values,
             "reviewed_at": gone["reviewed_at"].values,
         })
+        resolved = _clean_snapshot(resolved)
         resolved = resolved[[c for c in out.columns if c in resolved.columns]]
         out = pd.concat([out, resolved], ignore_index=True) if not out.empty else resolved
     return out.reset_index(drop=True)
+
+
+_SEVERITIES = ("high", "medium", "low")
+
+
+def _text_or_none(v: Any) -> str | None:
+    return v if isinstance(v, str) and v != "" else None
+
+
+def _iso_day_or_none(v: Any) -> str | None:
+    if not isinstance(v, str):
+        return None
+    try:
+        dt.date.fromisoformat(v[:10])
+    except ValueError:
+        return None
+    return v
+
+
+def _clean_snapshot(resolved: pd.DataFrame) -> pd.DataFrame:
+    """What a stored review says about its flag, made safe to show whatever the row holds.
+
+    A row written by hand, by an older version or for a flag that never existed may hold
+    NULLs, NaN or text where a page expects a severity, an entity type or a date; every page
+    and download shows resolved rows, so one bad row must read as "—", never as an error."""
+    out = resolved.copy()
+    out["severity"] = [s if s in _SEVERITIES else None for s in out["severity"]]
+    for column in ("entity_type", "message", "dept_code", "title", "evidence"):
+        out[column] = pd.Series([_text_or_none(v) for v in out[column]], index=out.index, dtype=object)
+    out["as_of"] = pd.Series([_iso_day_or_none(v) for v in out["as_of"]], index=out.index, dtype=object)
+    out["amount"] = pd.to_numeric(out["amount"], errors="coerce")
+    return out
 
 
 def evidence_of(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.components import as_of_field, card, figure_card, how_to_load, notice, view_store, year_field
 from budgetwatch.dashboard.figures import warnings as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
-from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.i18n import data_label, t
 from budgetwatch.dashboard.inquiry_links import flag_inquiry_links
 from budgetwatch.dashboard.links import link_voucher_cells
 from budgetwatch.dashboard.tables import Export, register_export, table_card
@@ -73,7 +73,12 @@ def status_label(row: dict, lang: str) -> str:
 
 
 def entity_label(entity_type: str | None, lang: str) -> str:
-    return t(f"warn.entity.{entity_type}", lang) if entity_type else "—"
+    """A known entity type in the reader's language; an unknown one as text; nothing as —."""
+    return data_label("warn.entity", entity_type, lang) if isinstance(entity_type, str) and entity_type else "—"
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def parse_flag(value: str | None) -> tuple[str, str] | None:
@@ -246,7 +251,7 @@ def list_rows(frame: pd.DataFrame, names: dict[str, str], lang: str, selected: s
             "entity": f"{entity_label(r.get('entity_type'), lang)} {r['entity_key']}",
             "unit": unit_name(r.get("dept_code"), names),
             "amount": None if fmt.missing(r.get("amount")) else round(float(r["amount"]) / 1e4, 2),
-            "message": r.get("message") or "",
+            "message": _text(r.get("message")),
             "status": status_label(r, lang), "state": r.get("state"),
             "reviewer": r.get("reviewer") if isinstance(r.get("reviewer"), str) else "",
         })
@@ -537,7 +542,7 @@ def detail_body(row: dict, names: dict[str, str], lang: str) -> list:
         (t("overview.as_of", lang), fmt.date(row.get("as_of"), lang) if isinstance(row.get("as_of"), str) else "—"),
     ]
     return [
-        html.P(row.get("message") or "", className="bw-flag-message"),
+        html.P(_text(row.get("message")), className="bw-flag-message"),
         html.Dl(className="bw-facts", children=[x for k, v in facts for x in (html.Dt(k), html.Dd(v))]),
     ]
 
@@ -601,12 +606,8 @@ def save_review(store: Store, flag: str | None, year, as_of, status, note, name,
         return say("warn.review.need_name")
     rule, key = picked
     try:
-        fs = qf.flag_set(store, int(year), date_param(as_of))
-        row = find_flag(fs, rule, key)
-        if row is not None and row.get("state") == "resolved":
-            row = None  # keep what the flag said when it last fired
-        saved_row = rv.add_review(store.data_dir, rule, key, int(year), status, (note or "").strip(), reviewer,
-                                  flag=row)
+        saved_row = qf.review_flag(store, rule, key, int(year), date_param(as_of), status, (note or "").strip(),
+                                   reviewer)
     except (rv.ReviewError, RuleError, QueryError) as exc:
         out["result"] = notice(t("warn.review.failed", lang), detail=str(exc), tone="is-error")
         return out
