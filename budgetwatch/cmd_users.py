@@ -1,4 +1,8 @@
-"""`budgetwatch user add|passwd|disable|enable|role|list` and `budgetwatch audit-log`."""
+"""`budgetwatch user add|passwd|disable|enable|role|logout|list` and `budgetwatch audit-log`.
+
+A new password, a new role and disabling end every session of the account at once (the
+dashboard checks a server-side session record on each request); `logout` does only that.
+"""
 from __future__ import annotations
 
 import argparse
@@ -13,7 +17,7 @@ from budgetwatch.queries import accounts
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("user", aliases=["users"], help="accounts: add, passwd, disable, enable, role, list")
+    p = sub.add_parser("user", aliases=["users"], help="accounts: add, passwd, disable, enable, role, logout, list")
     acts = p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     add = acts.add_parser("add", help="create an account")
@@ -39,6 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     role.add_argument("--role", required=True, choices=accounts.ROLES)
     role.add_argument("--depts", default="")
     role.set_defaults(func=run_role)
+
+    out = acts.add_parser("logout", help="end every signed-in session of an account")
+    out.add_argument("name")
+    out.set_defaults(func=run_logout)
 
     ls = acts.add_parser("list", help="list accounts")
     ls.add_argument("--format", choices=["table", "json"], default="table")
@@ -91,22 +99,32 @@ def run_add(args):
 @_guard
 def run_passwd(args):
     accounts.set_password(args.data_dir, args.name, _password(args), actor=who_default())
-    print(f"已更新密码 password changed: {args.name}")
+    print(f"已更新密码 password changed: {args.name}{_ENDED}")
     return 0
 
 
 @_guard
 def run_disable(args):
     accounts.set_disabled(args.data_dir, args.name, args.disabled, actor=who_default())
-    print(f"{'已停用 disabled' if args.disabled else '已启用 enabled'}: {args.name}")
+    print(f"{'已停用 disabled' if args.disabled else '已启用 enabled'}: {args.name}{_ENDED if args.disabled else ''}")
     return 0
 
 
 @_guard
 def run_role(args):
     accounts.set_role(args.data_dir, args.name, args.role, _depts(args.depts), actor=who_default())
-    print(f"已更新 updated {args.name}: {args.role}")
+    print(f"已更新 updated {args.name}: {args.role}{_ENDED}")
     return 0
+
+
+@_guard
+def run_logout(args):
+    n = accounts.end_sessions(args.data_dir, args.name, actor=who_default())
+    print(f"已结束 {args.name} 的 {n} 个会话 / ended {n} session(s) of {args.name}")
+    return 0
+
+
+_ENDED = "（其已登录的会话均已结束 / signed-in sessions ended）"
 
 
 def run_list(args):

@@ -9,9 +9,11 @@ request for that output from anyone below the role (403), however the request wa
 and the callbacks check again themselves (``dashboard/auth.py``).
 
 Sessions are Flask's signed cookies (HttpOnly, SameSite=Lax, Secure when served over
-HTTPS), expire after ``IDLE_MINUTES`` without a request and ``MAX_HOURS`` in all; the user
-is looked up on every request, so disabling an account or changing its role takes effect at
-once. POSTs from another origin are refused; the login form carries a CSRF token.
+HTTPS) carrying a random session id that is recorded on the server (``queries/accounts.py``);
+they expire after ``IDLE_MINUTES`` without a request and ``MAX_HOURS`` in all. The session
+record and its user are looked up on every request, so logging out, a new password, a new
+role or disabling the account ends a session at once — even a cookie copied earlier. POSTs
+from another origin are refused; the login form carries a CSRF token.
 """
 from __future__ import annotations
 
@@ -85,8 +87,8 @@ def session_user() -> accounts.User | None:
     if now - session.get("seen", 0) > IDLE_MINUTES * 60 or now - session.get("since", 0) > MAX_HOURS * 3600:
         session.clear()
         return None
-    user = accounts.get_user(_data_dir(), name)
-    if user is None or user.disabled:
+    user = accounts.session_user(_data_dir(), session.get("sid"))
+    if user is None or user.username != name:
         session.clear()
         return None
     session["seen"] = now
@@ -212,7 +214,7 @@ def _login():
         return _login_page(nxt, "用户名或密码不正确", "wrong user name or password", status=401)
     session.clear()
     session.permanent = True
-    session.update(user=result.user.username, since=time.time(), seen=time.time(),
+    session.update(user=result.user.username, sid=result.session, since=time.time(), seen=time.time(),
                    csrf=secrets.token_urlsafe(32))
     return redirect(nxt)
 
@@ -222,6 +224,7 @@ def _logout():
     if not hmac.compare_digest(request.form.get("csrf", ""), session.get("csrf", "")):
         return _refuse(400, "表单已过期", "the form expired")
     if user:
+        accounts.end_session(_data_dir(), session.get("sid"))
         accounts.log_event(_data_dir(), user, "logout", user, {}, _ip())
     session.clear()
     return redirect("/login")

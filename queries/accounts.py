@@ -5,13 +5,20 @@ Passwords are stored only as werkzeug's salted scrypt hashes. Roles nest: a comm
 ``admin`` also manages accounts. An account may be limited to some top-level departments.
 After ``LOCK_AFTER`` failed logins within ``LOCK_WINDOW`` an account is locked for the rest
 of that window, whatever password is tried.
+
+Each login starts a session recorded here (the cookie carries only its random id); every request
+checks that the record still exists. Logging out ends one session; a new password, a new role or
+disabling the account ends all of the account's sessions — a cookie copied before any of these
+opens nothing afterwards.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import secrets
 from dataclasses import dataclass, field
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -24,6 +31,7 @@ ROLE_NAMES = {"member": ("委员", "committee member"), "staff": ("工作人员"
 LOCK_AFTER = 5
 LOCK_WINDOW = dt.timedelta(minutes=15)
 MIN_PASSWORD = 10
+SESSION_MAX = dt.timedelta(hours=12)   # no session outlives this (dashboard/security.py MAX_HOURS)
 _NAME = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,40}$")
 # A hash to check against when the user does not exist, so timing does not tell who exists.
 _DUMMY_HASH = generate_password_hash("budgetwatch-no-such-user")
@@ -98,7 +106,7 @@ def set_password(data_dir, username: str, password: str, *, actor: str = "system
     check_password_strength(password)
     _update(data_dir, username, actor, "user.passwd", {},
             "password_hash = ?, password_changed_at = ?", [generate_password_hash(password),
-                                                           _now().isoformat(sep=" ")])
+                                                           _now().isoformat(sep=" ")], end_sessions=True)
     con = state.connect(data_dir)
     try:
         con.execute("DELETE FROM login_failures WHERE username = ?", [username])
@@ -108,24 +116,93 @@ def set_password(data_dir, username: str, password: str, *, actor: str = "system
 
 def set_disabled(data_dir, username: str, disabled: bool, *, actor: str = "system") -> None:
     _update(data_dir, username, actor, "user.disable" if disabled else "user.enable", {},
-            "disabled = ?", [int(disabled)])
+            "disabled = ?", [int(disabled)], end_sessions=disabled)
 
 
 def set_role(data_dir, username: str, role: str, depts: list[str] | None = None, *, actor: str = "system") -> None:
     if role not in ROLES:
         raise AccountError(f"角色须为 {'/'.join(ROLES)} / the role must be one of {', '.join(ROLES)}")
     _update(data_dir, username, actor, "user.role", {"role": role, "depts": depts or []},
-            "role = ?, depts = ?", [role, json.dumps(depts or [])])
+            "role = ?, depts = ?", [role, json.dumps(depts or [])], end_sessions=True)
 
 
-def _update(data_dir, username: str, actor: str, action: str, detail: dict, assignments: str, values: list) -> None:
+def _update(data_dir, username: str, actor: str, action: str, detail: dict, assignments: str, values: list,
+            *, end_sessions: bool = False) -> None:
     con = state.connect(data_dir)
     try:
         with state.transaction(con):
             cur = con.execute(f"UPDATE users SET {assignments} WHERE username = ?", [*values, username])
             if cur.rowcount == 0:
                 raise AccountError(f"没有用户 {username} / no user {username}")
+            if end_sessions:
+                ended = con.execute("DELETE FROM sessions WHERE username = ?", [username]).rowcount
+                detail = {**detail, "sessions_ended": ended}
             record(con, actor, action, username, detail)
+    finally:
+        con.close()
+
+
+# -- sessions -----------------------------------------------------------------------------
+
+def _sid_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _start_session(con, username: str, now: dt.datetime) -> str:
+    """Record a new session (inside the caller's write) and return its id for the cookie."""
+    token = secrets.token_urlsafe(32)
+    con.execute("DELETE FROM sessions WHERE created_at < ?", [(now - SESSION_MAX).isoformat(sep=" ")])
+    con.execute("INSERT INTO sessions (sid_hash, username, created_at) VALUES (?, ?, ?)",
+                [_sid_hash(token), username, now.isoformat(sep=" ")])
+    return token
+
+
+def session_user(data_dir, token: str | None) -> User | None:
+    """The enabled account whose live session ``token`` is; None when the session was ended
+    (logout, new password, new role, disabled), is unknown or too old."""
+    if not token:
+        return None
+    since = (_now() - SESSION_MAX).isoformat(sep=" ")
+    con = state.connect(data_dir)
+    try:
+        row = con.execute("SELECT u.* FROM sessions s JOIN users u ON u.username = s.username "
+                          "WHERE s.sid_hash = ? AND s.created_at >= ?", [_sid_hash(token), since]).fetchone()
+    finally:
+        con.close()
+    if row is None or row["disabled"]:
+        return None
+    return _row_user(row)
+
+
+def end_session(data_dir, token: str | None) -> None:
+    """Logging out: this session only."""
+    if not token:
+        return
+    con = state.connect(data_dir)
+    try:
+        con.execute("DELETE FROM sessions WHERE sid_hash = ?", [_sid_hash(token)])
+    finally:
+        con.close()
+
+
+def end_sessions(data_dir, username: str, *, actor: str = "system") -> int:
+    """Sign an account out everywhere; returns how many sessions were ended."""
+    con = state.connect(data_dir)
+    try:
+        with state.transaction(con):
+            if not con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
+                raise AccountError(f"没有用户 {username} / no user {username}")
+            ended = con.execute("DELETE FROM sessions WHERE username = ?", [username]).rowcount
+            record(con, actor, "user.logout", username, {"sessions_ended": ended})
+        return ended
+    finally:
+        con.close()
+
+
+def count_sessions(data_dir, username: str) -> int:
+    con = state.connect(data_dir)
+    try:
+        return con.execute("SELECT count(*) FROM sessions WHERE username = ?", [username]).fetchone()[0]
     finally:
         con.close()
 
@@ -162,6 +239,7 @@ class LoginResult:
     locked_until: dt.datetime | None = None
     failures: int = 0
     extra: dict = field(default_factory=dict)
+    session: str = ""         # the new session's id, for the cookie (successful logins only)
 
 
 def authenticate(data_dir, username: str, password: str, ip: str = "") -> LoginResult:
@@ -189,7 +267,7 @@ def authenticate(data_dir, username: str, password: str, ip: str = "") -> LoginR
                 return LoginResult(None, "disabled")
             con.execute("DELETE FROM login_failures WHERE username = ?", [username])
             record(con, username, "login", username, {}, ip)
-            return LoginResult(_row_user(row))
+            return LoginResult(_row_user(row), session=_start_session(con, username, now))
     finally:
         con.close()
 

@@ -81,6 +81,17 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
         "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)",
     ),
+    # 3: signed-in sessions, kept on the server so that logging out, a new password, a new role
+    #    or disabling the account ends them (a signed cookie alone cannot be taken back).
+    #    sid_hash is the sha256 of the random session id the cookie carries.
+    (
+        """CREATE TABLE IF NOT EXISTS sessions (
+            sid_hash   TEXT PRIMARY KEY,
+            username   TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS sessions_user ON sessions (username)",
+    ),
 ]
 
 

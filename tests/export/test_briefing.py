@@ -97,9 +97,10 @@ def _client_as(store, username: str, role: str, depts: tuple[str, ...] = ()):
     if accounts.get_user(store.data_dir, username) is None:
         accounts.add_user(store.data_dir, username, "Briefing-Test-Pass-2025!", role, depts=list(depts) or None)
     client = create_app(store.data_dir).server.test_client()
+    sid = accounts.authenticate(store.data_dir, username, "Briefing-Test-Pass-2025!").session
     try:
         with client.session_transaction() as sess:
-            sess.update({"user": username, "seen": time.time(), "since": time.time()})
+            sess.update({"user": username, "sid": sid, "seen": time.time(), "since": time.time()})
     except RuntimeError:    # no session secret: the door (dashboard/security.py) is not installed
         pass
     return client, accounts.get_user(store.data_dir, username)
