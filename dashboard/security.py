@@ -24,7 +24,7 @@ import json
 import os
 import secrets
 import time
-from urllib.parse import urlparse
+from urllib.parse import quote, unquote, urlparse, urlsplit
 
 from flask import Flask, Response, g, redirect, request, session
 
@@ -64,6 +64,7 @@ def install(server: Flask, data_dir, *, secure_cookies: bool | None = None) -> N
     server.teardown_request(_end_scope)
     server.add_url_rule("/login", "bw_login", _login, methods=["GET", "POST"])
     server.add_url_rule("/logout", "bw_logout", _logout, methods=["POST"])
+    server.add_url_rule("/favicon.ico", "bw_favicon", _favicon)
 
 
 def protect(server: Flask, output_id: str, role: str) -> None:
@@ -117,7 +118,7 @@ def _guard():
     if user is None:
         if _wants_page():
             nxt = request.full_path if request.query_string else request.path
-            return redirect("/login?next=" + _quote(nxt))
+            return redirect("/login?next=" + quote(nxt, safe="/"))   # the whole query, & and all
         return _refuse(401, "请先登录", "login required")
     g.user = user
     g.scope_token = set_scope(user.depts)   # an account limited to departments reads only theirs
@@ -172,19 +173,56 @@ def _ip() -> str:
     return request.remote_addr or ""
 
 
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-    return quote(text, safe="/?=&")
+def _unsafe_path(text: str) -> bool:
+    """Could a browser read ``text`` as anything but a path on this site?
+
+    Browsers drop tabs and newlines from a Location (``/\t/evil.example`` becomes
+    ``//evil.example``), read a backslash as a slash, and take ``//host`` or ``scheme:`` as
+    another site; a newline in a header is also an error on our side."""
+    if not text.startswith("/") or text.startswith("//"):
+        return True
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7f or ch == "\\" for ch in text):
+        return True
+    parts = urlsplit(text)
+    return bool(parts.scheme or parts.netloc)
 
 
 def _safe_next(nxt: str | None) -> str:
-    """Only a path on this site (never //evil.example or https://…)."""
-    if not nxt or not nxt.startswith("/") or nxt.startswith("//") or "\\" in nxt:
+    """Where to go after logging in: ``nxt`` when it is a same-site absolute path (its query
+    kept whole, so a shared link lands on its exact view), else ``/``.
+
+    The path is checked as given and again after each further percent-decoding, so an
+    encoded ``%2F%2Fevil.example`` or ``%09`` cannot turn into another site on the way."""
+    if not nxt or len(nxt) > 4000 or _unsafe_path(nxt):
         return "/"
-    return nxt
+    path = nxt.split("?", 1)[0]
+    for _ in range(5):
+        decoded = unquote(path)
+        if decoded == path:
+            return nxt
+        if _unsafe_path(decoded):
+            return "/"
+        path = decoded
+    return "/"
 
 
 # -- login and logout ---------------------------------------------------------------------
+
+def _csrf_ok() -> bool:
+    """The form's token matches the session's. No token on either side is a refusal (an empty
+    form field against a session that never had one must not pass as equal)."""
+    sent, expected = request.form.get("csrf") or "", session.get("csrf") or ""
+    return bool(sent and expected) and hmac.compare_digest(sent, expected)
+
+
+_ICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" '
+         'fill="#1d2b4f"/><path d="M4 12V8M8 12V4M12 12V6" stroke="#fff" stroke-width="2"/></svg>')
+
+
+def _favicon() -> Response:
+    """A small static icon, the same for everyone (never the app's index page)."""
+    return Response(_ICON, mimetype="image/svg+xml")
+
 
 def _csrf_token() -> str:
     token = session.get("csrf")
@@ -200,7 +238,7 @@ def _login():
         if session_user() is not None:
             return redirect(nxt)
         return _login_page(nxt)
-    if not hmac.compare_digest(request.form.get("csrf", ""), session.get("csrf", "")):
+    if not _csrf_ok():
         return _login_page(nxt, "表单已过期，请重试", "the form expired; please try again", status=400)
     username = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""
@@ -221,7 +259,7 @@ def _login():
 
 def _logout():
     user = session.get("user")
-    if not hmac.compare_digest(request.form.get("csrf", ""), session.get("csrf", "")):
+    if not _csrf_ok():
         return _refuse(400, "表单已过期", "the form expired")
     if user:
         accounts.end_session(_data_dir(), session.get("sid"))
