@@ -97,7 +97,7 @@ def register(app: dash.Dash, store) -> None:
             log.exception("briefing failed")
             return _text(500, "生成简报失败 / the briefing could not be made")
         accounts.log_event(store.data_dir, account, "export", "briefing", {**made.detail, "cached": cached},
-                           ip=flask.request.remote_addr or "")
+                           ip=flask.request.remote_addr or "", must=False)
         disposition = "inline" if fmt == "pdf" else "attachment"
         return flask.Response(made.data, mimetype=made.mimetype,
                               headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(made.name)}",

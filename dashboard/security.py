@@ -14,21 +14,29 @@ they expire after ``IDLE_MINUTES`` without a request and ``MAX_HOURS`` in all. T
 record and its user are looked up on every request, so logging out, a new password, a new
 role or disabling the account ends a session at once — even a cookie copied earlier. POSTs
 from another origin are refused; the login form carries a CSRF token.
+
+When the state file cannot be used (busy past its wait, read-only), new logins and anything
+that must be written answer 503 with a sentence naming the file and what to do; a session this
+server checked within ``GRACE_MINUTES`` keeps reading meanwhile.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import html
 import json
+import logging
 import os
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from urllib.parse import quote, unquote, urlparse, urlsplit
 
 from flask import Flask, Response, g, redirect, request, session
 
-from budgetwatch.queries import accounts
+from budgetwatch.queries import accounts, state
 from budgetwatch.queries.store import reset_scope, set_scope
 
 IDLE_MINUTES = int(os.environ.get("BUDGETWATCH_IDLE_MINUTES", "60"))
@@ -37,6 +45,9 @@ MAX_UPLOAD_BYTES = 300 * 1024 * 1024   # a 200 MB file, base64-encoded inside a 
 FAIL_DELAY_S = 0.4                     # every failed login costs the caller this long
 PUBLIC = {"/login", "/favicon.ico"}
 _PROTECTED_KEY = "budgetwatch.protected_outputs"
+_SESSIONS_KEY = "budgetwatch.checked_sessions"
+GRACE_MINUTES = 15                     # a checked session keeps reading while the state file is busy
+log = logging.getLogger("budgetwatch.security")
 
 
 def install(server: Flask, data_dir, *, secure_cookies: bool | None = None) -> None:
@@ -54,6 +65,8 @@ def install(server: Flask, data_dir, *, secure_cookies: bool | None = None) -> N
     )
     server.config.setdefault(_PROTECTED_KEY, {})
     server.config["budgetwatch.data_dir"] = data_dir
+    server.extensions[_SESSIONS_KEY] = CheckedSessions()
+    server.register_error_handler(state.StateError, _state_unavailable)
     if os.environ.get("BUDGETWATCH_BEHIND_PROXY", "") in ("1", "true", "yes"):
         # behind nginx/caddy terminating HTTPS: trust one proxy's X-Forwarded-* headers
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -88,12 +101,72 @@ def session_user() -> accounts.User | None:
     if now - session.get("seen", 0) > IDLE_MINUTES * 60 or now - session.get("since", 0) > MAX_HOURS * 3600:
         session.clear()
         return None
-    user = accounts.session_user(_data_dir(), session.get("sid"))
+    sid = session.get("sid")
+    checked = _checked()
+    try:
+        user = accounts.session_user(_data_dir(), sid)
+    except state.StateError:
+        user = checked.recall(sid)       # the file is busy or unreadable: a session seen lately reads on
+        if user is None:
+            raise
+    else:
+        checked.remember(sid, user)
     if user is None or user.username != name:
         session.clear()
         return None
     session["seen"] = now
     return user
+
+
+class CheckedSessions:
+    """Sessions this server found live lately, to keep serving reads while the state file
+    cannot be read. Consulted only when it cannot: a session ended in the file (logout, new
+    password, ...) is refused as soon as the file answers again."""
+
+    def __init__(self, size: int = 10_000):
+        self._seen: OrderedDict[str, tuple[accounts.User, float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    @staticmethod
+    def _key(sid: str | None) -> str:
+        return hashlib.sha256((sid or "").encode()).hexdigest()
+
+    def remember(self, sid: str | None, user: accounts.User | None) -> None:
+        with self._lock:
+            key = self._key(sid)
+            if user is None:
+                self._seen.pop(key, None)
+                return
+            self._seen[key] = (user, time.time())
+            self._seen.move_to_end(key)
+            while len(self._seen) > self._size:
+                self._seen.popitem(last=False)
+
+    def recall(self, sid: str | None) -> accounts.User | None:
+        if not sid:
+            return None
+        with self._lock:
+            hit = self._seen.get(self._key(sid))
+        if hit is None or time.time() - hit[1] > GRACE_MINUTES * 60:
+            return None
+        return hit[0]
+
+
+def _checked() -> CheckedSessions:
+    from flask import current_app
+    return current_app.extensions.setdefault(_SESSIONS_KEY, CheckedSessions())
+
+
+def _state_unavailable(exc: state.StateError) -> Response:
+    """503 with the sentence from the state file's error: for a page, a page; else JSON."""
+    log.error("state database unavailable: %s", exc)
+    if _wants_page() or request.path == "/login":
+        resp = _login_page(_safe_next(request.values.get("next")), exc.zh, exc.en, status=503, hint=False)
+    else:
+        resp = _refuse(503, exc.zh, exc.en)
+    resp.headers["Retry-After"] = "30"
+    return resp
 
 
 def _wants_page() -> bool:
@@ -126,7 +199,7 @@ def _guard():
         needed = _role_for_callback()
         if needed and not user.can(needed):
             accounts.log_event(_data_dir(), user.username, "forbidden", request.path,
-                               {"needs": needed}, _ip(), outcome="refused")
+                               {"needs": needed}, _ip(), outcome="refused", must=False)
             return _refuse(403, "无此权限", "not allowed for your role")
     return None
 
@@ -235,14 +308,25 @@ def _login():
     data_dir = _data_dir()
     nxt = _safe_next(request.values.get("next"))
     if request.method == "GET":
-        if session_user() is not None:
+        try:
+            signed_in = session_user() is not None
+        except state.StateError:
+            signed_in = False
+        if signed_in:
             return redirect(nxt)
         return _login_page(nxt)
     if not _csrf_ok():
         return _login_page(nxt, "表单已过期，请重试", "the form expired; please try again", status=400)
     username = (request.form.get("username") or "").strip()
     password = request.form.get("password") or ""
-    result = accounts.authenticate(data_dir, username, password, _ip())
+    try:
+        result = accounts.authenticate(data_dir, username, password, _ip())
+    except state.StateError as exc:
+        log.error("login of %r not possible: %s", username, exc)
+        resp = _login_page(nxt, "暂时无法登录：" + exc.zh, "logging in is not possible now: " + exc.en,
+                           status=503, hint=False)
+        resp.headers["Retry-After"] = "30"
+        return resp
     if result.user is None:
         time.sleep(FAIL_DELAY_S)
         if result.reason == "locked":
@@ -254,6 +338,7 @@ def _login():
     session.permanent = True
     session.update(user=result.user.username, sid=result.session, since=time.time(), seen=time.time(),
                    csrf=secrets.token_urlsafe(32))
+    _checked().remember(result.session, result.user)
     return redirect(nxt)
 
 
@@ -262,8 +347,12 @@ def _logout():
     if not _csrf_ok():
         return _refuse(400, "表单已过期", "the form expired")
     if user:
-        accounts.end_session(_data_dir(), session.get("sid"))
-        accounts.log_event(_data_dir(), user, "logout", user, {}, _ip())
+        _checked().remember(session.get("sid"), None)
+        try:
+            accounts.end_session(_data_dir(), session.get("sid"))
+        except state.StateError as exc:   # the cookie is cleared anyway; say so in the log
+            log.error("logout of %r not recorded, its session stays valid in the state file: %s", user, exc)
+        accounts.log_event(_data_dir(), user, "logout", user, {}, _ip(), must=False)
     session.clear()
     return redirect("/login")
 
@@ -302,10 +391,14 @@ cursor:pointer}} .err{{background:#fdecea;color:#a4261d;border-radius:5px;paddin
 </form>{hint}</main></body></html>"""
 
 
-def _login_page(nxt: str, zh: str = "", en: str = "", status: int = 200) -> Response:
+def _login_page(nxt: str, zh: str = "", en: str = "", status: int = 200, hint: bool = True) -> Response:
     error = f'<div class="err" role="alert">{html.escape(zh)}<br>{html.escape(en)}</div>' if zh else ""
-    hint = ""
-    if accounts.count_users(_data_dir()) == 0:
+    show_hint, hint = hint, ""
+    try:
+        none_yet = show_hint and accounts.count_users(_data_dir()) == 0
+    except state.StateError:
+        none_yet = False
+    if none_yet:
         hint = ('<p class="hint">还没有账号。请在服务器上创建：<code>budgetwatch user add NAME --role admin</code><br>'
                 'No accounts yet. Create one on the server with <code>budgetwatch user add NAME --role admin</code></p>')
     body = _PAGE.format(error=error, csrf=html.escape(_csrf_token()), next=html.escape(nxt), hint=hint)

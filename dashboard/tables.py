@@ -253,7 +253,7 @@ def export_download(store, name: str, fetch: Fetch, triggered, search: str | Non
     lang = lang_of(search)
     export = fetch(store, parse_search(search), lang)
     accounts.log_event(store, auth.current_user() or "anonymous", "export", name,
-                       {"format": kind, "rows": len(export.frame), "filters": dict(export.filters)})
+                       {"format": kind, "rows": len(export.frame), "filters": dict(export.filters)}, must=False)
     if kind == "xlsx":
         return dcc.send_bytes(to_xlsx_bytes(export, lang), file_name(name, export, "xlsx"))
     return dcc.send_bytes(to_csv_bytes(export, lang), file_name(name, export, "csv"))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -243,21 +244,36 @@ class LoginResult:
 
 
 def authenticate(data_dir, username: str, password: str, ip: str = "") -> LoginResult:
-    """Check a login; failures are counted and logged, and lock the account for a while."""
+    """Check a login; failures are counted and logged, and lock the account for a while.
+
+    Three steps, so a crowd logging in at once never queues on the write lock: read the account
+    and its recent failures (no lock), check the password hash (slow on purpose, and outside
+    any transaction), then one short write — the failure, or the success with its new
+    session — which checks again that nothing changed in between (a lock reached by parallel
+    failures, a new password). ``StateError`` when the state file is busy or read-only."""
     now = _now()
     since = (now - LOCK_WINDOW).isoformat(sep=" ")
     con = state.connect(data_dir)
     try:
-        with state.transaction(con):
-            failures = con.execute("SELECT count(*), max(at) FROM login_failures WHERE username = ? AND at >= ?",
-                                   [username, since]).fetchone()
-            row = con.execute("SELECT * FROM users WHERE username = ?", [username]).fetchone()
-            if failures[0] >= LOCK_AFTER:
-                until = dt.datetime.fromisoformat(failures[1]) + LOCK_WINDOW
+        failures = con.execute("SELECT count(*), max(at) FROM login_failures WHERE username = ? AND at >= ?",
+                               [username, since]).fetchone()
+        row = con.execute("SELECT * FROM users WHERE username = ?", [username]).fetchone()
+        if failures[0] >= LOCK_AFTER:
+            with state.transaction(con):
                 record(con, username, "login", username, {"reason": "locked"}, ip, outcome="refused")
-                return LoginResult(None, "locked", until, failures[0])
-            ok = check_password_hash(row["password_hash"] if row else _DUMMY_HASH, password)
-            if not ok or row is None:
+            return LoginResult(None, "locked", dt.datetime.fromisoformat(failures[1]) + LOCK_WINDOW, failures[0])
+        ok = check_password_hash(row["password_hash"] if row else _DUMMY_HASH, password) and row is not None
+        with state.transaction(con):
+            if ok:
+                now_row = con.execute("SELECT * FROM users WHERE username = ?", [username]).fetchone()
+                again = con.execute("SELECT count(*), max(at) FROM login_failures WHERE username = ? AND at >= ?",
+                                    [username, since]).fetchone()
+                if again[0] >= LOCK_AFTER:
+                    record(con, username, "login", username, {"reason": "locked"}, ip, outcome="refused")
+                    return LoginResult(None, "locked", dt.datetime.fromisoformat(again[1]) + LOCK_WINDOW, again[0])
+                ok = now_row is not None and now_row["password_hash"] == row["password_hash"]
+                row = now_row
+            if not ok:
                 con.execute("INSERT INTO login_failures (username, ip, at) VALUES (?, ?, ?)",
                             [username, ip, now.isoformat(sep=" ")])
                 record(con, username, "login", username, {"reason": "bad_credentials"}, ip, outcome="refused")
@@ -282,13 +298,25 @@ def record(con, actor: str, action: str, target: str = "", detail: dict | None =
 
 
 def log_event(data_dir, actor: str, action: str, target: str = "", detail: dict | None = None, ip: str = "",
-              outcome: str = "ok") -> None:
-    """Record who did what: loads, reviews, exports, account changes, logins."""
-    con = state.connect(data_dir)
+              outcome: str = "ok", *, must: bool = True) -> None:
+    """Record who did what: loads, reviews, exports, account changes, logins.
+
+    ``must=False`` (a signed-in person reading or downloading): when the state file is busy or
+    read-only the event goes to the server log, whole, instead of failing the read; the CLI and
+    everything that changes data keep ``must=True`` and stop with the file named."""
     try:
-        record(con, actor, action, target, detail, ip, outcome)
-    finally:
-        con.close()
+        con = state.connect(data_dir)
+        try:
+            record(con, actor, action, target, detail, ip, outcome)
+        finally:
+            con.close()
+    except state.StateError as exc:
+        if must:
+            raise
+        logging.getLogger("budgetwatch.audit").error(
+            "audit event not recorded in the state database (%s): %s", exc.kind,
+            json.dumps({"actor": actor, "action": action, "target": target, "detail": detail or {}, "ip": ip,
+                        "outcome": outcome, "at": _now().isoformat(sep=" ")}, ensure_ascii=False, default=str))
 
 
 def audit_events(data_dir, *, limit: int = 1000, action: str | None = None, actor: str | None = None):

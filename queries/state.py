@@ -2,8 +2,14 @@
 
 The DuckDB data database is replaced by each load (see store.py), so whatever people add by
 hand — reviews of flags now; the audit log and the load log later — lives here, in SQLite
-(WAL mode: readers never wait for a writer; a writer waits up to ``BUSY_TIMEOUT_MS`` for
-another).
+(WAL mode: readers never wait for a writer). Writes are short transactions taken at once
+(``transaction``): when another process holds the write lock, taking it is retried with a
+growing pause for up to ``WRITE_WAIT_S``. Nothing slow — a password hash, a query of the data
+— ever runs inside one.
+
+When the file cannot be used — busy past the wait, read-only, missing its folder — the error
+is a ``StateError`` whose message names the file and says what to do, in Chinese and English:
+the dashboard answers 503 with it and the CLI prints it.
 
 Migrations are a list: step *n* (1-based) is a tuple of statements, applied once, in one
 transaction, and recorded in ``PRAGMA user_version``. To change the schema append a step;
@@ -13,14 +19,78 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from budgetwatch.queries.store import resolve_data_dir
 
 FILE_NAME = "state.sqlite3"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 2_000          # one wait inside SQLite; transaction() retries around it
+WRITE_WAIT_S = float(os.environ.get("BUDGETWATCH_STATE_WAIT_S", "10"))   # in all, to start a write
+
+
+class StateError(sqlite3.OperationalError):
+    """state.sqlite3 cannot be used now. ``kind`` is ``busy``, ``readonly`` or ``unavailable``;
+    the message names the file and what to do, in Chinese and English."""
+
+    def __init__(self, kind: str, path: os.PathLike | str, cause: BaseException | None = None):
+        self.kind, self.path = kind, str(path)
+        zh, en = _SAY[kind]
+        self.zh, self.en = zh.format(path=self.path), en.format(path=self.path)
+        super().__init__(f"{zh.format(path=self.path)} / {en.format(path=self.path)}"
+                         + (f" ({cause})" if cause is not None else ""))
+
+
+_SAY = {
+    "busy": ("状态库 {path} 正被另一个进程占用，暂时无法写入。请稍后重试；若持续超过一分钟，请检查是否有卡住的"
+             " budgetwatch 或 sqlite3 进程（已登录的用户仍可浏览）",
+             "the state database {path} is busy: another process holds it. Try again in a moment; if it lasts "
+             "more than a minute, look for a stuck budgetwatch or sqlite3 process (people already signed in "
+             "can still read)"),
+    "readonly": ("状态库 {path} 是只读的，无法记录登录、复核和操作日志。请管理员让运行 budgetwatch 的用户对该文件及其"
+                 "所在文件夹有写权限（已登录的用户仍可浏览）",
+                 "the state database {path} is read-only, so logins, reviews and the audit log cannot be "
+                 "recorded. Ask the administrator to give the user running budgetwatch write access to the file "
+                 "and its folder (people already signed in can still read)"),
+    "unavailable": ("无法打开状态库 {path}。请检查该文件及其文件夹是否存在、磁盘是否已满、权限是否正确",
+                    "the state database {path} cannot be opened. Check that the file and its folder exist, "
+                    "that the disk is not full and that the permissions are right"),
+}
+
+
+def _kind(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "busy"
+    if "readonly" in text or "read-only" in text:
+        return "readonly"
+    return "unavailable"
+
+
+class _Connection(sqlite3.Connection):
+    """A connection whose failures name the file (``StateError``) instead of a bare
+    "database is locked" that nobody can act on."""
+
+    state_path = ""
+
+    def execute(self, *args, **kw):
+        try:
+            return super().execute(*args, **kw)
+        except StateError:
+            raise
+        except sqlite3.OperationalError as exc:
+            raise StateError(_kind(exc), self.state_path, exc) from exc
+
+    def executemany(self, *args, **kw):
+        try:
+            return super().executemany(*args, **kw)
+        except StateError:
+            raise
+        except sqlite3.OperationalError as exc:
+            raise StateError(_kind(exc), self.state_path, exc) from exc
 
 MIGRATIONS: list[tuple[str, ...]] = [
     # 1: reviews of warning flags. Every review is kept (the history); the latest per flag
@@ -104,14 +174,31 @@ def connect(data_dir: str | os.PathLike | None = None) -> sqlite3.Connection:
 
     Autocommit mode: use ``with transaction(con):`` (or single statements) to write."""
     path = path_for(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    con.row_factory = sqlite3.Row
-    con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
-    con.execute("PRAGMA journal_mode = WAL")
-    con.execute("PRAGMA foreign_keys = ON")
-    migrate(con)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = _open(path)
+    except StateError:
+        raise
+    except (OSError, sqlite3.Error) as exc:
+        raise StateError(_kind(exc), path, exc) from exc
+    try:
+        con.state_path = str(path)
+        con.row_factory = sqlite3.Row
+        con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+        if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA foreign_keys = ON")
+        migrate(con)
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The one place the file is opened (tests open it read-only here to play a read-only disk)."""
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, factory=_Connection,
+                           check_same_thread=False)
 
 
 def migrate(con: sqlite3.Connection) -> int:
@@ -119,7 +206,7 @@ def migrate(con: sqlite3.Connection) -> int:
     version = con.execute("PRAGMA user_version").fetchone()[0]
     if version >= len(MIGRATIONS):
         return version
-    con.execute("BEGIN IMMEDIATE")
+    _begin(con)
     try:
         # Another process may have migrated while we waited for the lock.
         version = con.execute("PRAGMA user_version").fetchone()[0]
@@ -134,10 +221,27 @@ def migrate(con: sqlite3.Connection) -> int:
     return len(MIGRATIONS)
 
 
+def _begin(con: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, retried with a growing, jittered pause while another writer holds the
+    lock, for up to ``WRITE_WAIT_S`` in all; then ``StateError('busy')``."""
+    deadline = time.monotonic() + WRITE_WAIT_S
+    pause = 0.02
+    while True:
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            return
+        except StateError as exc:
+            if exc.kind != "busy" or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause * (0.5 + random.random()))
+        pause = min(pause * 2, 0.5)
+
+
 @contextlib.contextmanager
 def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction (taken at once, so two writers never deadlock)."""
-    con.execute("BEGIN IMMEDIATE")
+    """One short write transaction (taken at once, so two writers never deadlock). Keep it
+    short: no password hashing, no data queries inside."""
+    _begin(con)
     try:
         yield con
     except BaseException:

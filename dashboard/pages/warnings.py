@@ -39,6 +39,7 @@ from budgetwatch.dashboard.urls import date_param, int_param, lang_of, parse_sea
 from budgetwatch.queries import flags as qf
 from budgetwatch.queries import reviews as rv
 from budgetwatch.queries.overview import available_years
+from budgetwatch.queries.state import StateError
 from budgetwatch.queries.rules import RULES, RULES_BY_ID
 from budgetwatch.queries.rules.base import RuleError, SEVERITIES
 from budgetwatch.queries.rules.engine import resolve_context
@@ -608,7 +609,7 @@ def save_review(store: Store, flag: str | None, year, as_of, status, note, name,
     try:
         saved_row = qf.review_flag(store, rule, key, int(year), date_param(as_of), status, (note or "").strip(),
                                    reviewer)
-    except (rv.ReviewError, RuleError, QueryError) as exc:
+    except (rv.ReviewError, RuleError, QueryError, StateError) as exc:
         out["result"] = notice(t("warn.review.failed", lang), detail=str(exc), tone="is-error")
         return out
     except Exception:
