@@ -25,6 +25,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.queries.store import resolve_data_dir
 
 FILE_NAME = "state.sqlite3"
@@ -32,16 +33,17 @@ BUSY_TIMEOUT_MS = 2_000          # one wait inside SQLite; transaction() retries
 WRITE_WAIT_S = float(os.environ.get("BUDGETWATCH_STATE_WAIT_S", "10"))   # in all, to start a write
 
 
-class StateError(sqlite3.OperationalError):
+class StateError(BudgetwatchError, sqlite3.OperationalError):
     """state.sqlite3 cannot be used now. ``kind`` is ``busy``, ``readonly`` or ``unavailable``;
-    the message names the file and what to do, in Chinese and English."""
+    the message names the file and what to do, in Chinese and English (still an
+    ``sqlite3.OperationalError``, so code that caught SQLite's errors catches it)."""
 
     def __init__(self, kind: str, path: os.PathLike | str, cause: BaseException | None = None):
         self.kind, self.path = kind, str(path)
         zh, en = _SAY[kind]
-        self.zh, self.en = zh.format(path=self.path), en.format(path=self.path)
-        super().__init__(f"{zh.format(path=self.path)} / {en.format(path=self.path)}"
-                         + (f" ({cause})" if cause is not None else ""))
+        super().__init__(zh=zh.format(path=self.path), en=en.format(path=self.path))
+        if cause is not None:           # SQLite's own words, for the log
+            self.args = (f"{self.args[0]} ({cause})",)
 
 
 _SAY = {
