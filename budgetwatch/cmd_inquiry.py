@@ -24,6 +24,7 @@ import os
 import sys
 from pathlib import Path
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.cli import add_data_dir
 from budgetwatch.queries import accounts
 from budgetwatch.queries import inquiries as qi
@@ -31,7 +32,7 @@ from budgetwatch.queries.rules.base import RuleError
 from budgetwatch.queries.store import QueryError, Store
 
 
-class CommandError(RuntimeError):
+class CommandError(BudgetwatchError, RuntimeError):
     """One sentence in Chinese and English for the person at the terminal."""
 
 

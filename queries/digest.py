@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.queries import accounts, notices, state
 from budgetwatch.queries.store import Store, resolve_data_dir
 
@@ -32,7 +33,7 @@ _SUBSCRIPTIONS = """CREATE TABLE IF NOT EXISTS digest_subscriptions (
 )"""
 
 
-class DigestError(ValueError):
+class DigestError(BudgetwatchError, ValueError):
     """A refused subscription or a digest that cannot be sent, in Chinese and English."""
 
 

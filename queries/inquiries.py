@@ -41,6 +41,7 @@ from typing import Any
 
 import pandas as pd
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.queries import accounts, state
 from budgetwatch.queries.accounts import User
 from budgetwatch.queries.store import Store, query, scoped
@@ -130,7 +131,7 @@ MIGRATIONS: list[tuple[str, ...]] = [
 ]
 
 
-class InquiryError(ValueError):
+class InquiryError(BudgetwatchError, ValueError):
     """A refused or impossible step, said in Chinese and English."""
 
 
