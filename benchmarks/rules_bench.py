@@ -72,7 +72,7 @@ def build(path: Path, payments: int, prev_payments: int, year: int, threads: int
                  (VALUES ('30201'), ('30211'), ('30217'), ('31002')) e(econ_code)""")
         con.execute(f"""
             INSERT INTO budget
-            SELECT {year}, u.dept_code, c.func_code, c.econ_code, '一般公共预算', b, b, 0, NULL
+            SELECT {year}, u.dept_code, c.func_code, c.econ_code, '一般公共预算', b, b, 0, NULL, NULL
             FROM units u, combos c,
                  LATERAL (SELECT CAST(round(1000000 + {u('u.n * 100 + c.c', 1)} * 12000000, 2)
                                       AS DECIMAL(18,2)) AS b)""")
@@ -110,7 +110,7 @@ def build(path: Path, payments: int, prev_payments: int, year: int, threads: int
                        CAST(CASE WHEN a.split THEN 850000 + floor({u('a.k', 10)} * 140000)
                                  WHEN a.r > 0.995 THEN -round(exp(7 + a.z), 2)
                                  ELSE greatest(round(exp(8.5 + 1.6 * a.z), 2), 1) END AS DECIMAL(18,2)),
-                       NULL, NULL, 0, NULL
+                       NULL, NULL, 0, NULL, NULL
                 FROM attrs a JOIN units un ON un.n = a.unit JOIN combos c ON c.c = a.combo
                 ORDER BY 2""")
         paid = time.perf_counter()

@@ -90,6 +90,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "feed.assets_admin": {"zh": "行政事业性国有资产", "en": "Administrative assets"},
     "feed.audit_findings": {"zh": "审计整改台账", "en": "Audit findings"},
     "feed.suggestions": {"zh": "代表建议办理台账", "en": "Deputies' suggestions"},
+    "feed.projects": {"zh": "项目库", "en": "Projects"},
+    "feed.project_progress": {"zh": "项目进度报送", "en": "Project progress reports"},
+    "feed.project_evaluation": {"zh": "民生实事满意度测评", "en": "Livelihood project votes"},
     # overview: controls
     "overview.title": {"zh": "总览", "en": "Overview"},
     "overview.year": {"zh": "年度", "en": "Year"},

@@ -84,42 +84,58 @@ class FileReport:
 
 def ingest_files(store: Store, feed_name: str, paths: Sequence[Path], *, who: str, accept_partial: bool = False,
                  sheet: str | None = None, progress: Progress | None = None) -> list[FileReport]:
-    feed = FEEDS[feed_name]
+    return ingest_load(store, [(feed_name, paths)], who=who, accept_partial=accept_partial, sheet=sheet,
+                       progress=progress)
+
+
+def ingest_load(store: Store, batches: Sequence[tuple[str, Sequence[Path]]], *, who: str,
+                accept_partial: bool = False, sheet: str | None = None,
+                progress: Progress | None = None) -> list[FileReport]:
+    """Files of several feeds as one load: one new generation, published once at the end.
+
+    Feeds are applied in the order of ``FEEDS`` (whatever order they are given in), so rows that
+    name another feed's rows — a progress report naming its project — find them when both
+    arrive in the same load. Each file is still its own transaction, refused or applied alone.
+    """
+    order = list(FEEDS)
+    batches = sorted(batches, key=lambda b: order.index(b[0]))
     say = progress or (lambda _msg, _fraction=None: None)
     reports: list[FileReport] = []
     source = store.current_path()
     days: list[tuple] = []
     with store.writer(who=who) as w:
-        for path in paths:
-            report = FileReport(file=Path(path).name, feed=feed.name)
-            started = time.perf_counter()
-            try:
-                changed = _ingest_one(w.con, feed, Path(path), report, store, accept_partial, sheet, who, say)
-                if changed:
-                    days.append(changed)
-            except Refused as exc:
-                report.status, report.problems = "refused", exc.problems
-                report.problem_count = max(report.problem_count, len(exc.problems))
-            except LoadFailed:
-                raise                   # the database failed, not the file: the whole call stops
-            except Exception as exc:    # anything else reading a file still names it, in both languages
-                log.exception("loading %s failed", report.file)
-                report.status, report.load_id = "refused", None
-                report.problems = [problem(report.file, "read_failed", reason=_reason(exc))]
-                report.problem_count = 1
-            finally:
-                read.drop_raw(w.con)
-                for t in ("staged", "bad", "dup_keys"):
-                    w.con.execute(f"DROP TABLE IF EXISTS {t}")
-            report.seconds = time.perf_counter() - started
-            accounts.log_event(store.data_dir, who, "ingest", report.file,
-                               {"feed": feed.name, "status": report.status, "rows": report.rows_read,
-                                "inserted": report.inserted, "updated": report.updated,
-                                "rejected": report.rejected, "load_id": report.load_id},
-                               outcome="ok" if report.ok else report.status)
-            if report.load_id is not None:
-                w.touch()
-            reports.append(report)
+        for feed_name, paths in batches:
+            feed = FEEDS[feed_name]
+            for path in paths:
+                report = FileReport(file=Path(path).name, feed=feed.name)
+                started = time.perf_counter()
+                try:
+                    changed = _ingest_one(w.con, feed, Path(path), report, store, accept_partial, sheet, who, say)
+                    if changed:
+                        days.append(changed)
+                except Refused as exc:
+                    report.status, report.problems = "refused", exc.problems
+                    report.problem_count = max(report.problem_count, len(exc.problems))
+                except LoadFailed:
+                    raise                   # the database failed, not the file: the whole call stops
+                except Exception as exc:    # anything else reading a file still names it, in both languages
+                    log.exception("loading %s failed", report.file)
+                    report.status, report.load_id = "refused", None
+                    report.problems = [problem(report.file, "read_failed", reason=_reason(exc))]
+                    report.problem_count = 1
+                finally:
+                    read.drop_raw(w.con)
+                    for t in ("staged", "bad", "dup_keys"):
+                        w.con.execute(f"DROP TABLE IF EXISTS {t}")
+                report.seconds = time.perf_counter() - started
+                accounts.log_event(store.data_dir, who, "ingest", report.file,
+                                   {"feed": feed.name, "status": report.status, "rows": report.rows_read,
+                                    "inserted": report.inserted, "updated": report.updated,
+                                    "rejected": report.rejected, "load_id": report.load_id},
+                                   outcome="ok" if report.ok else report.status)
+                if report.load_id is not None:
+                    w.touch()
+                reports.append(report)
         if w.changed or w.first:
             span = (min(d[0] for d in days), max(d[1] for d in days)) if days else None
             load.refresh_daily(w.con, source.name if source else None, span)

@@ -70,6 +70,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "zero": ("不能为0", "must not be zero"),
     "too_large": ("金额超出范围", "amount out of range"),
     "duplicate_key": ("与第{rows}行的关键字段（{key}）重复", "same key ({key}) as row(s) {rows}"),
+    "bad_bool": ("应为“是”或“否”", "must be yes or no (是/否)"),
+    "bad_percent": ("应为0到100之间的百分数（如45%）", "must be a percentage from 0 to 100 (e.g. 45%)"),
+    "bad_count": ("应为整数", "must be a whole number"),
+    "unknown_ref": ("编码{ref_code}在{feed_cn}中不存在（请先导入{feed_cn}，或在同一次导入中一并导入）",
+                    "code {ref_code} is not in {feed} (load {feed} first, or in the same load)"),
+    "finish_before_start": ("计划完工日期早于计划开工日期", "planned finish is before planned start"),
+    "present_over_members": ("实到人数多于应到人数", "more present than members"),
+    "votes_over_present": ("满意、基本满意、不满意和弃权票合计多于实到人数",
+                           "the votes (satisfied, basically, unsatisfied, abstained) add up to more than those present"),
     "unknown_parent": ("上级编码{parent}在预算单位中不存在", "parent code {parent} is not a known unit"),
 }
 

@@ -17,6 +17,9 @@ AMOUNT = "amount"    # yuan, DECIMAL(18,2); `1,234.50`, `(1,200.00)`, scaled by 
 NUMBER = "number"    # a plain quantity, not scaled by the money unit
 DATE = "date"        # many spellings and Excel serials
 ENUM = "enum"        # one of a closed list, with synonyms mapped to the canonical value
+BOOL = "bool"        # 是/否, yes/no, true/false, 1/0
+PERCENT = "percent"  # 0–100; `45%`, `45％` and `45` all mean 45
+COUNT = "count"      # a whole number of people or votes: `35`, `35人`, `35.0`
 
 FUND_TYPES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算")
 FUND_TYPE_SYNONYMS = {
@@ -68,6 +71,12 @@ class Feed:
     # Columns whose value must name a row of another column of the same feed
     # (held already or in the same file), e.g. a department's parent.
     self_refs: tuple[tuple[str, str], ...] = ()
+    # Columns whose value must name a row of another feed's table (held, or applied earlier in
+    # the same load): (column, table, column of that table).
+    refs: tuple[tuple[str, str, str], ...] = ()
+    # Checks across the columns of one row: (column blamed, SQL condition over the typed
+    # columns that is TRUE for a bad row, problem code). Fixed text of ours, never input.
+    row_checks: tuple[tuple[str, str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -100,6 +109,10 @@ _ECON = Column("econ_code", "经济科目编码", CODE, True,
                 "经济科目代码", "dep_bgt_eco_code"), digits=(3, 5))
 _FUND = Column("fund_type", "资金性质", ENUM, True, ("资金性质名称", "预算类型", "预算种类"),
                synonyms=FUND_TYPE_SYNONYMS)
+PROJECT_CODE_ALIASES = ("项目代码", "项目编号", "项目库编码", "项目库代码", "pro_code")
+# Budget lines and payments may carry the 项目库 code they are charged to (预算管理一体化);
+# a code that is not in `projects` is kept as it is (the 项目库 holds many more projects).
+_PROJECT_REF = Column("project_code", "项目编码", CODE, False, PROJECT_CODE_ALIASES)
 _YEAR = Column("year", "年度", YEAR, True, ("预算年度", "财政年度", "fiscal_year"))
 
 BUDGET = Feed(
@@ -112,6 +125,7 @@ BUDGET = Feed(
                nonneg=True),
         Column("adjusted_amount", "调整预算数", AMOUNT, False, ("调整后预算数", "调整预算", "变动预算金额（当年预算金额）"),
                nonneg=True, default_from="original_amount"),
+        _PROJECT_REF,
     ),
     key=("year", "dept_code", "func_code", "econ_code", "fund_type"),
 )
@@ -129,6 +143,7 @@ PAYMENTS = Feed(
         Column("amount", "金额", AMOUNT, True, ("支付金额", "支出金额", "实付金额", "pay_app_amt"), nonzero=True),
         Column("payee_account", "收款账号", CODE, False, ("收款人账号", "收款方账号", "payee_acct_no")),
         Column("purpose", "用途", TEXT, False, ("资金用途", "摘要", "use_des")),
+        _PROJECT_REF,
     ),
     key=("voucher_no",),
 )
@@ -246,8 +261,88 @@ SUGGESTIONS = Feed(
         Column("closed_date", "办结日期", DATE, False, ("办结时间", "完成日期")),
     ),
     key=("suggestion_no", "dept_code"),
+
+# -- 项目监督: the livelihood projects the deputies voted (民生实事) and the government investment
+# projects (政府投资项目): the 项目库, the monthly progress reports and the year-end vote. Aliases are
+# the column titles the development-and-reform (项目库, 重大项目调度), finance (预算管理一体化) and
+# congress offices (满意度测评) export.
+PROJECT_STATUS = ("未开工", "在建", "已完工", "停工")
+PROJECT_STATUS_SYNONYMS = {
+    "未开工": "未开工", "尚未开工": "未开工", "前期": "未开工", "前期工作": "未开工", "not started": "未开工",
+    "在建": "在建", "建设中": "在建", "施工中": "在建", "续建": "在建", "新开工": "在建", "已开工": "在建",
+    "under construction": "在建", "in progress": "在建", "ongoing": "在建",
+    "已完工": "已完工", "完工": "已完工", "竣工": "已完工", "已竣工": "已完工", "已完成": "已完工",
+    "finished": "已完工", "completed": "已完工", "done": "已完工",
+    "停工": "停工", "暂停": "停工", "停建": "停工", "缓建": "停工", "halted": "停工", "suspended": "停工",
+}
+
+_CODE = Column("project_code", "项目编码", CODE, True, PROJECT_CODE_ALIASES)
+
+PROJECTS = Feed(
+    name="projects", cn="项目库",
+    columns=(
+        _CODE,
+        Column("project_name", "项目名称", TEXT, True, ("项目全称", "民生实事项目名称", "pro_name")),
+        Column("dept_code", "责任单位编码", CODE, True,
+               ("牵头单位编码", "项目单位编码", "实施单位编码", "责任单位代码", "牵头单位代码", *DEPT_CODE_ALIASES)),
+        Column("category", "项目类别", TEXT, False, ("项目类型", "所属领域", "行业类别", "项目分类")),
+        Column("livelihood_year", "票决年度", YEAR, False, ("票决年份", "民生实事年度", "民生实事项目年度")),
+        Column("is_investment", "政府投资项目", BOOL, False, ("是否政府投资项目", "是否重大项目", "政府投资"),
+               default_zero=True),
+        Column("target", "量化目标", TEXT, False, ("建设内容及目标", "建设规模及内容", "目标任务", "绩效目标")),
+        Column("total_investment", "总投资", AMOUNT, True, ("项目总投资", "计划总投资", "总投资额"), nonneg=True),
+        Column("approved_estimate", "批复概算", AMOUNT, False, ("概算总投资", "批复概算总投资", "概算金额", "概算"),
+               nonneg=True),
+        Column("planned_start", "计划开工日期", DATE, True, ("计划开工时间", "计划开工")),
+        Column("planned_finish", "计划完工日期", DATE, True, ("计划竣工日期", "计划完工时间", "计划竣工时间", "计划完工")),
+        Column("actual_start", "实际开工日期", DATE, False, ("实际开工时间", "开工日期")),
+        Column("actual_finish", "实际完工日期", DATE, False, ("实际竣工日期", "实际完工时间", "竣工日期", "完工日期")),
+        Column("funding_source", "资金来源", TEXT, False, ("资金渠道", "资金来源渠道")),
+    ),
+    key=("project_code",),
+    row_checks=(("planned_finish", "planned_finish < planned_start", "finish_before_start"),),
+)
+
+PROJECT_PROGRESS = Feed(
+    name="project_progress", cn="项目进度报送",
+    columns=(
+        _CODE,
+        Column("report_date", "报送截至日期", DATE, True,
+               ("截至日期", "截止日期", "数据截止日期", "统计截止日期", "报送日期", "填报日期")),
+        Column("year_plan", "年度计划投资", AMOUNT, True, ("本年计划投资", "年度投资计划", "年度计划完成投资"), nonneg=True),
+        Column("year_completed", "本年累计完成投资", AMOUNT, True,
+               ("本年完成投资", "年度完成投资", "本年累计完成", "年初至今完成投资"), nonneg=True),
+        Column("total_completed", "开工以来累计完成投资", AMOUNT, False,
+               ("累计完成投资", "自开工累计完成投资", "开累完成投资"), nonneg=True),
+        Column("physical_progress", "形象进度", PERCENT, False, ("形象进度(%)", "工程形象进度", "工程进度", "完成进度")),
+        Column("status", "项目状态", ENUM, True, ("建设状态", "进展状态", "项目进展状态"), synonyms=PROJECT_STATUS_SYNONYMS),
+        Column("note", "进度说明", TEXT, False, ("进展情况", "进度情况说明", "存在问题", "备注")),
+    ),
+    key=("project_code", "report_date"),
+    refs=(("project_code", "projects", "project_code"),),
+)
+
+PROJECT_EVALUATION = Feed(
+    name="project_evaluation", cn="民生实事满意度测评",
+    columns=(
+        Column("year", "年度", YEAR, True, ("测评年度", "预算年度", "票决年度")),
+        _CODE,
+        Column("members", "应到人数", COUNT, True, ("应到", "应参加测评人数", "组成人员数"), nonneg=True, nonzero=True),
+        Column("present", "实到人数", COUNT, True, ("实到", "参加测评人数", "实际参加人数"), nonneg=True, nonzero=True),
+        Column("satisfied", "满意票", COUNT, True, ("满意", "满意票数"), nonneg=True),
+        Column("basically_satisfied", "基本满意票", COUNT, True, ("基本满意", "基本满意票数"), nonneg=True),
+        Column("unsatisfied", "不满意票", COUNT, True, ("不满意", "不满意票数"), nonneg=True),
+        Column("abstained", "弃权票", COUNT, False, ("弃权", "弃权票数"), nonneg=True, default_zero=True),
+    ),
+    key=("year", "project_code"),
+    refs=(("project_code", "projects", "project_code"),),
+    row_checks=(
+        ("present", "present > members", "present_over_members"),
+        ("satisfied", "satisfied + basically_satisfied + unsatisfied + abstained > present", "votes_over_present"),
+    ),
 )
 
 
 FEEDS: dict[str, Feed] = {f.name: f for f in (DEPARTMENTS, BUDGET, PAYMENTS, ASSETS_ENTERPRISE, ASSETS_ADMIN,
-                                              AUDIT_FINDINGS, SUGGESTIONS)}
+                                              AUDIT_FINDINGS, SUGGESTIONS, PROJECTS, PROJECT_PROGRESS,
+                                              PROJECT_EVALUATION)}

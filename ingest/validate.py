@@ -17,7 +17,7 @@ import duckdb
 from budgetwatch.ingest.headers import HeaderMatch
 from budgetwatch.ingest.problems import Problem, problem
 from budgetwatch.ingest.read import TOTAL_WORDS
-from budgetwatch.ingest.spec import AMOUNT, CODE, DATE, ENUM, NUMBER, TEXT, YEAR, Column, Feed
+from budgetwatch.ingest.spec import AMOUNT, BOOL, CODE, COUNT, DATE, ENUM, NUMBER, PERCENT, TEXT, YEAR, Column, Feed
 
 MAX_PROBLEMS = 1000  # rows reported in full; beyond this, only counted
 _DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S",
@@ -31,6 +31,7 @@ def lit(text: str) -> str:
 
 
 _PADS = (" ", "\t", "\u3000")
+_FEED_CN = {"projects": "项目库"}
 
 
 def _clean(src: str, padded: bool) -> str:
@@ -106,7 +107,30 @@ def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
         mapped = f"CASE {norm} {whens} END"
         expr = f"CASE {shortcut}ELSE {mapped} END" if shortcut else mapped
         return expr, "CASE WHEN p IS NULL THEN 'bad_enum' END"
+    if col.kind == BOOL:
+        norm = f"lower(trim({v}))"
+        return (f"CASE WHEN {norm} IN ({', '.join(lit(x) for x in _TRUE)}) THEN true "
+                f"WHEN {norm} IN ({', '.join(lit(x) for x in _FALSE)}) THEN false END",
+                "CASE WHEN p IS NULL THEN 'bad_bool' END")
+    if col.kind == PERCENT:
+        s = f"regexp_replace({v}, '[%％\\s]', '', 'g')"
+        expr = f"TRY_CAST(round(TRY_CAST({s} AS DECIMAL(38,8)), 2) AS DECIMAL(18,2))"
+        return expr, "CASE WHEN p IS NULL OR p < 0 OR p > 100 THEN 'bad_percent' END"
+    if col.kind == COUNT:
+        s = f"regexp_replace({v}, '[,，\\s人票张名]', '', 'g')"
+        num = f"TRY_CAST({s} AS DECIMAL(38,8))"
+        expr = f"CASE WHEN {num} = floor({num}) AND abs({num}) < 1000000000 THEN CAST({num} AS INTEGER) END"
+        checks = ["WHEN p IS NULL THEN 'bad_count'"]
+        if col.nonneg:
+            checks.append("WHEN p < 0 THEN 'negative'")
+        if col.nonzero:
+            checks.append("WHEN p = 0 THEN 'zero'")
+        return expr, f"CASE {' '.join(checks)} END"
     raise ValueError(f"unknown column kind {col.kind}")
+
+
+_TRUE = ("是", "y", "yes", "true", "t", "1", "1.0", "√", "✓", "是的")
+_FALSE = ("否", "n", "no", "false", "f", "0", "0.0", "×", "不是")
 
 
 @dataclass
@@ -155,7 +179,7 @@ def _staging_sql(feed: Feed, header: HeaderMatch, padded: set[int], source: str,
         if col.default_from:
             value = f"coalesce(p_{col.name}, p_{col.default_from})"
         elif col.default_zero:
-            value = f"coalesce(p_{col.name}, 0)"
+            value = f"coalesce(p_{col.name}, {'false' if col.kind == BOOL else '0'})"
         elif col.default_value is not None:
             value = f"coalesce(p_{col.name}, {lit(col.default_value)})"
         finals.append(f"{value} AS {col.name}")
@@ -187,6 +211,7 @@ def stage(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file:
     con.execute(sql, params)
     _check_keys(con, feed)
     _check_self_refs(con, feed)
+    _check_rows(con, feed)
     return _collect(con, feed, header, file, list(header.extras.values()))
 
 
@@ -204,9 +229,10 @@ def stage_clean(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch,
     first = [f"c{i}" for i in range(min(width, 3))]
     first_cell = f"coalesce({', '.join(first)})" if len(first) > 1 else first[0]
     total = " OR ".join(f"starts_with({first_cell}, {lit(w)})" for w in TOTAL_WORDS)
-    # each cell's reason is needed only by the parent check (departments: small files)
+    # each cell's reason is needed only by the checks across rows and feeds (small files)
     sql, params = _staging_sql(feed, header, set(), source, "NULL::BIGINT", "",
-                               carry={"_total": f"coalesce({total}, false)"}, keep_errors=bool(feed.self_refs))
+                               carry={"_total": f"coalesce({total}, false)"},
+                               keep_errors=bool(feed.self_refs or feed.refs or feed.row_checks))
     try:
         con.execute(sql, params + list(source_params))
         got, bad, totals = con.execute(
@@ -222,8 +248,9 @@ def stage_clean(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch,
         key = ", ".join(feed.key)
         clean = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM staged GROUP BY {key} HAVING count(*) > 1 "
                             "LIMIT 1)").fetchone()[0] == 0
-    if clean and feed.self_refs:
+    if clean and (feed.self_refs or feed.refs or feed.row_checks):
         _check_self_refs(con, feed)
+        _check_rows(con, feed)
         clean = con.execute("SELECT count(*) FROM staged WHERE NOT _ok").fetchone()[0] == 0
     if not clean:
         con.execute("DROP TABLE IF EXISTS staged")
@@ -256,6 +283,19 @@ def _check_self_refs(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
             WHERE {ref} IS NOT NULL AND e_{ref} IS NULL
               AND {ref} NOT IN (SELECT {target} FROM staged WHERE {target} IS NOT NULL)
               AND {ref} NOT IN (SELECT {target} FROM {feed.name})""")
+
+
+def _check_rows(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    """Checks across a row's columns and references to another feed's rows (held, or applied
+    earlier in the same load: the writer's connection sees them)."""
+    for column, condition, code in feed.row_checks:
+        con.execute(f"UPDATE staged SET _ok = false, e_{column} = {lit(code)} "
+                    f"WHERE e_{column} IS NULL AND ({condition})")
+    for column, table, target in feed.refs:
+        con.execute(f"""
+            UPDATE staged SET _ok = false, e_{column} = 'unknown_ref'
+            WHERE {column} IS NOT NULL AND e_{column} IS NULL
+              AND {column} NOT IN (SELECT {target} FROM {table})""")
 
 
 def _collect(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file: str,
@@ -308,4 +348,7 @@ def _problem(file: str, feed: Feed, col: Column, shown: str, row: int, code: str
                   "rows": "、".join(map(str, dup_rows.get(row, [])))}
     elif code == "unknown_parent":
         detail = {"parent": value}
+    elif code == "unknown_ref":
+        ref = next(r for r in feed.refs if r[0] == col.name)
+        detail = {"ref_code": value, "feed": ref[1], "feed_cn": _FEED_CN.get(ref[1], ref[1])}
     return problem(file, code, row=row, column=shown, value=value, **detail)

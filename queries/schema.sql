@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS budget (
     original_amount DECIMAL(18,2) NOT NULL,
     adjusted_amount DECIMAL(18,2) NOT NULL,
     load_id         INTEGER NOT NULL,
-    extra           JSON
+    extra           JSON,
+    project_code    VARCHAR          -- the 项目库 code of the line, when the file gives one
 );
 
 CREATE TABLE IF NOT EXISTS payments (
@@ -58,7 +59,8 @@ CREATE TABLE IF NOT EXISTS payments (
     payee_account VARCHAR,
     purpose       VARCHAR,
     load_id       INTEGER NOT NULL,
-    extra         JSON
+    extra         JSON,
+    project_code  VARCHAR            -- the 项目库 code the payment is charged to, when given
 );
 
 CREATE TABLE IF NOT EXISTS assets_enterprise (
@@ -126,6 +128,57 @@ CREATE TABLE IF NOT EXISTS suggestions (
     closed_date       DATE,
     load_id           INTEGER NOT NULL,
     extra             JSON
+);
+
+-- Budget and payments gained project_code after their first release: a data folder made
+-- before it gets the column (empty) the next time a load opens it.
+ALTER TABLE budget ADD COLUMN IF NOT EXISTS project_code VARCHAR;
+ALTER TABLE payments ADD COLUMN IF NOT EXISTS project_code VARCHAR;
+
+-- 项目库: the livelihood projects the deputies voted (民生实事) and government investment projects.
+CREATE TABLE IF NOT EXISTS projects (
+    project_code      VARCHAR NOT NULL,
+    project_name      VARCHAR NOT NULL,
+    dept_code         VARCHAR NOT NULL,   -- the lead unit (牵头单位)
+    category          VARCHAR,
+    livelihood_year   INTEGER,            -- the year the congress voted it; NULL when not a 民生实事
+    is_investment     BOOLEAN NOT NULL,
+    target            VARCHAR,
+    total_investment  DECIMAL(18,2) NOT NULL,
+    approved_estimate DECIMAL(18,2),
+    planned_start     DATE NOT NULL,
+    planned_finish    DATE NOT NULL,
+    actual_start      DATE,
+    actual_finish     DATE,
+    funding_source    VARCHAR,
+    load_id           INTEGER NOT NULL,
+    extra             JSON
+);
+
+CREATE TABLE IF NOT EXISTS project_progress (
+    project_code      VARCHAR NOT NULL,
+    report_date       DATE NOT NULL,
+    year_plan         DECIMAL(18,2) NOT NULL,
+    year_completed    DECIMAL(18,2) NOT NULL,
+    total_completed   DECIMAL(18,2),
+    physical_progress DECIMAL(18,2),      -- percent 0–100
+    status            VARCHAR NOT NULL,   -- 未开工 / 在建 / 已完工 / 停工
+    note              VARCHAR,
+    load_id           INTEGER NOT NULL,
+    extra             JSON
+);
+
+CREATE TABLE IF NOT EXISTS project_evaluation (
+    year                INTEGER NOT NULL,
+    project_code        VARCHAR NOT NULL,
+    members             INTEGER NOT NULL,
+    present             INTEGER NOT NULL,
+    satisfied           INTEGER NOT NULL,
+    basically_satisfied INTEGER NOT NULL,
+    unsatisfied         INTEGER NOT NULL,
+    abstained           INTEGER NOT NULL,
+    load_id             INTEGER NOT NULL,
+    extra               JSON
 );
 
 -- Payments summed per day and code combination (~50× fewer rows than payments at 10M a year),

@@ -15,6 +15,9 @@ _AS_OF = {
     "audit_findings": "CAST(greatest(max(rectified_date), make_date(max(audit_year), 12, 31)) AS VARCHAR)",
     "suggestions": ("CAST(greatest(max(assigned_date), max(replied_date), max(rated_date), max(second_reply_date), "
                     "max(closed_date)) AS VARCHAR)"),
+    "projects": None,
+    "project_progress": "CAST(max(report_date) AS VARCHAR)",
+    "project_evaluation": "CAST(max(year) AS VARCHAR)",
 }
 FEED_NAMES = tuple(_AS_OF)
 

@@ -69,6 +69,13 @@ SCOPED_TABLES = {
     "assets_enterprise": "supervisor_code",
     "payments_daily": "dept_code",      # the per-day pre-aggregate of payments (ingest/load.py)
     "search_index": "dept_code",        # every searchable name per owning unit (queries/search.py)
+    "projects": "dept_code",            # the lead unit (牵头单位)
+}
+# Tables whose rows belong to a unit through another table's row: table -> (column, owner
+# table, its column). A project's reports and votes are seen with the project.
+SCOPED_THROUGH = {
+    "project_progress": ("project_code", "projects", "project_code"),
+    "project_evaluation": ("project_code", "projects", "project_code"),
 }
 _SCOPE: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("budgetwatch_scope", default=())
 
@@ -110,6 +117,11 @@ def _apply_scope(con: duckdb.DuckDBPyConnection, depts: tuple[str, ...]) -> None
             continue
         con.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM {main}.{table} "
                     f"WHERE {column} IN (SELECT code FROM _scope_units)")
+    for table, (column, owner, key) in SCOPED_THROUGH.items():
+        if table not in present or owner not in present:
+            continue
+        con.execute(f"CREATE TEMP VIEW {table} AS SELECT * FROM {main}.{table} "
+                    f"WHERE {column} IN (SELECT {key} FROM {owner})")
 
 
 class QueryError(BudgetwatchError, RuntimeError):

@@ -1,8 +1,9 @@
 """The feed spec (ingest/spec.py) and the tables (queries/schema.sql) say the same thing."""
-from budgetwatch.ingest.spec import AMOUNT, DATE, FEEDS, NUMBER, YEAR
+from budgetwatch.ingest.spec import AMOUNT, BOOL, COUNT, DATE, FEEDS, NUMBER, PERCENT, YEAR
 from budgetwatch.queries.store import Store
 
-KIND_TYPES = {AMOUNT: "DECIMAL(18,2)", NUMBER: "DECIMAL(18,2)", DATE: "DATE", YEAR: "INTEGER"}
+KIND_TYPES = {AMOUNT: "DECIMAL(18,2)", NUMBER: "DECIMAL(18,2)", DATE: "DATE", YEAR: "INTEGER", BOOL: "BOOLEAN",
+              PERCENT: "DECIMAL(18,2)", COUNT: "INTEGER"}
 
 
 def test_every_feed_column_is_a_table_column_of_the_right_type(data_dir):

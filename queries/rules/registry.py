@@ -11,6 +11,9 @@ from budgetwatch.queries.rules.audit import AUDIT_HOLLOW, AUDIT_OVERDUE, AUDIT_R
 from budgetwatch.queries.rules.base import Rule
 from budgetwatch.queries.rules.inquiry import INQUIRY_OVERDUE
 from budgetwatch.queries.rules.execution import EXEC_LAG, NO_BUDGET, OVER_BUDGET, YEAR_END_RUSH
+from budgetwatch.queries.rules.projects import (LIVELIHOOD_UNSATISFIED, PROJECT_LAG, PROJECT_NOT_STARTED,
+                                                PROJECT_OVER_ESTIMATE, PROJECT_OVERDUE, PROJECT_OVERPAID,
+                                                PROJECT_STALE)
 from budgetwatch.queries.rules.payments import DUPLICATE_PAYMENT, SANGONG_GROWTH, SPLIT_PAYMENT
 from budgetwatch.queries.rules.statistics import AMOUNT_OUTLIER, BENFORD
 from budgetwatch.queries.rules.suggestions import (SUGGESTION_OVERDUE, SUGGESTION_PROMISE_DUE, SUGGESTION_PROXY_RATED,
@@ -39,5 +42,12 @@ RULES: tuple[Rule, ...] = (
     SUGGESTION_PROXY_RATED,
     SUGGESTION_UNIT_SATISFACTION,
     INQUIRY_OVERDUE,
+    PROJECT_LAG,
+    PROJECT_NOT_STARTED,
+    PROJECT_OVERDUE,
+    PROJECT_OVER_ESTIMATE,
+    PROJECT_STALE,
+    PROJECT_OVERPAID,
+    LIVELIHOOD_UNSATISFIED,
 )
 RULES_BY_ID = {r.id: r for r in RULES}

@@ -62,9 +62,9 @@ def build(data_dir: Path, *, loaded_at: dt.datetime | None = None) -> Path:
             con.execute("INSERT INTO loads VALUES (?, ?, ?, 'sha', 'csv', NULL, '元', ?, ?, 0, 0, 0, 'test', ?)",
                         [load_id, feed, f"{feed}.csv", n, n, loaded_at])
         con.executemany("INSERT INTO departments VALUES (?, ?, ?, NULL, 1, NULL)", DEPARTMENTS)
-        con.executemany("INSERT INTO budget VALUES (?, ?, '2050202', '30201', ?, ?, ?, 2, NULL)", BUDGET)
+        con.executemany("INSERT INTO budget VALUES (?, ?, '2050202', '30201', ?, ?, ?, 2, NULL, NULL)", BUDGET)
         con.executemany(
-            "INSERT INTO payments VALUES (?, ?, ?, '2050202', '30201', ?, '某公司', ?, NULL, NULL, 3, NULL)",
+            "INSERT INTO payments VALUES (?, ?, ?, '2050202', '30201', ?, '某公司', ?, NULL, NULL, 3, NULL, NULL)",
             PAYMENTS)
         w.touch()
     return data_dir

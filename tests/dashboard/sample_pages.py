@@ -72,7 +72,7 @@ def add(data_dir: Path, *, enterprises: bool = True, admin: bool = True, finding
     with Store(data_dir).writer("test") as w:
         con = w.con
         con.executemany(
-            "INSERT INTO payments VALUES (?, ?, ?, '2050202', ?, ?, '某酒店', ?, NULL, NULL, 3, NULL)",
+            "INSERT INTO payments VALUES (?, ?, ?, '2050202', ?, ?, '某酒店', ?, NULL, NULL, 3, NULL, NULL)",
             [(v, d, dept, econ, GENERAL, amount) for v, d, dept, econ, amount in SANGONG])
         if enterprises:
             con.executemany("INSERT INTO assets_enterprise VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 4, NULL)", ENTERPRISES)

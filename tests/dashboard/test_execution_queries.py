@@ -19,13 +19,13 @@ AS_OF = dt.date(2025, 6, 30)
 def build(data_dir):
     sample.build(data_dir)
     with Store(data_dir).writer("test") as w:
-        w.con.executemany("INSERT INTO budget VALUES (2025, ?, ?, ?, '一般公共预算', ?, ?, 2, NULL)", [
+        w.con.executemany("INSERT INTO budget VALUES (2025, ?, ?, ?, '一般公共预算', ?, ?, 2, NULL, NULL)", [
             ("001", "205", "30201", 100_000, 100_000),            # 类 only
             ("001", "20502", "30211", 200_000, 300_000),          # 款 only
             ("002", "2080101", "30211", 1_000_000, 1_000_000),
         ])
         w.con.executemany(
-            "INSERT INTO payments VALUES (?, ?, ?, ?, ?, '一般公共预算', ?, ?, NULL, ?, 3, NULL)", [
+            "INSERT INTO payments VALUES (?, ?, ?, ?, ?, '一般公共预算', ?, ?, NULL, ?, 3, NULL, NULL)", [
                 ("V9001", "2025-03-01", "002", "2080101", "30211", "张三", 40_000, "差旅费"),
                 ("V9002", "2025-03-02", "002001", "2080101", "30211", "李四", -1_000, "退回差旅费"),
                 ("V9003", "2025-08-01", "002", "2080101", "30211", "王五", 5_000, "差旅费"),   # after as-of

@@ -40,7 +40,7 @@ def plant_duplicate(data_dir):
     with Store(data_dir).writer("test") as w:
         w.con.executemany(
             "INSERT INTO payments VALUES (?, ?, '002001', '2050202', '30201', ?, '湖南重复医疗器械有限公司', 126400, "
-            "NULL, '采购设备', 3, NULL)",
+            "NULL, '采购设备', 3, NULL, NULL)",
             [("D0001", "2025-07-01", sample.SOCIAL), ("D0002", "2025-07-02", sample.SOCIAL)])
         w.touch()
     return data_dir
@@ -154,7 +154,7 @@ def test_a_review_survives_a_new_generation_and_shows_resolved_when_the_flag_goe
     before = store.generation()
     with store.writer("test") as w:                      # a later load: one more payment
         w.con.execute("INSERT INTO payments VALUES ('V2599', '2025-07-10', '003', '2050202', '30201', ?, "
-                      "'某公司', 1000, NULL, NULL, 4, NULL)", [sample.FUND])
+                      "'某公司', 1000, NULL, NULL, 4, NULL, NULL)", [sample.FUND])
         w.touch()
     assert store.generation() == before + 1
     out = page.update_warnings(store, 2025, "2025-07-15", "DUPLICATE_PAYMENT", None, None, None, None, "")

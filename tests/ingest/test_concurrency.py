@@ -20,7 +20,7 @@ LOADER = textwrap.dedent("""
     store = Store(sys.argv[1])
     with store.writer(who="loader") as w:
         w.con.execute("INSERT INTO payments SELECT 'N' || i, DATE '2025-01-01', '001', '2050202', '30201', "
-                      "'一般公共预算', 'x', 1, NULL, NULL, 99, NULL FROM range(50000) t(i)")
+                      "'一般公共预算', 'x', 1, NULL, NULL, 99, NULL, NULL FROM range(50000) t(i)")
         w.touch()
         print("HALFWAY", flush=True)
         sys.stdin.readline()

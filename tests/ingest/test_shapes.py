@@ -141,10 +141,10 @@ def test_tab_separated_and_crlf(tmp_path, data_dir):
 
 
 def test_extra_columns_kept_aside(tmp_path, data_dir):
-    f = write_csv(tmp_path / "p.csv", [pay_row("V1") + ["备注一", "X"]], header=PAY_HEADER_CN + ["备注", "项目代码"])
+    f = write_csv(tmp_path / "p.csv", [pay_row("V1") + ["备注一", "X"]], header=PAY_HEADER_CN + ["备注", "合同编号"])
     [r] = load(data_dir, "payments", f)
-    assert r.extra_columns == ["备注", "项目代码"]
-    assert rows(data_dir, "SELECT extra->>'备注', extra->>'项目代码' FROM payments") == [("备注一", "X")]
+    assert r.extra_columns == ["备注", "合同编号"]
+    assert rows(data_dir, "SELECT extra->>'备注', extra->>'合同编号' FROM payments") == [("备注一", "X")]
 
 
 def test_every_feed_loads_its_own_shape(tmp_path, data_dir):

@@ -24,18 +24,18 @@ def _connection() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(SCHEMA_SQL)
     con.execute("""INSERT INTO payments VALUES ('V1', DATE '2025-03-01', '001', '2050202', '30201', '一般公共预算',
-                   '甲公司', 100.00, NULL, NULL, 1, NULL)""")
+                   '甲公司', 100.00, NULL, NULL, 1, NULL, NULL)""")
     con.execute("""INSERT INTO loads (load_id, feed, file_name, sha256, file_format, sheet, unit, rows_read,
                    rows_inserted, rows_updated, rows_unchanged, rows_rejected, loaded_by, loaded_at)
                    VALUES (1, 'payments', 'a.csv', 'x', 'csv', NULL, '元', 1, 1, 0, 0, 0, 't', now())""")
     # What validation leaves: typed columns, extra, _ok. V1 changes amount (an update), V2 is new.
     con.execute("""CREATE TEMP TABLE staged AS SELECT * FROM (VALUES
                    ('V1', DATE '2025-03-01', '001', '2050202', '30201', '一般公共预算', '甲公司', 999.00::DECIMAL(18,2),
-                    NULL::VARCHAR, NULL::VARCHAR, NULL::JSON, true),
+                    NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::JSON, true),
                    ('V2', DATE '2025-03-02', '001', '2050202', '30201', '一般公共预算', '乙公司', 50.00::DECIMAL(18,2),
-                    NULL::VARCHAR, NULL::VARCHAR, NULL::JSON, true))
+                    NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR, NULL::JSON, true))
                    t(voucher_no, pay_date, dept_code, func_code, econ_code, fund_type, payee, amount,
-                     payee_account, purpose, extra, _ok)""")
+                     payee_account, purpose, project_code, extra, _ok)""")
     return con
 
 

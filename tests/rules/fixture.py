@@ -24,9 +24,9 @@ from budgetwatch.queries.store import Store
 COLUMNS = {
     "departments": ["dept_code", "dept_name", "parent_code", "region_code"],
     "budget": ["year", "dept_code", "func_code", "econ_code", "fund_type", "original_amount",
-               "adjusted_amount"],
+               "adjusted_amount", "project_code"],
     "payments": ["voucher_no", "pay_date", "dept_code", "func_code", "econ_code", "fund_type",
-                 "payee", "amount", "payee_account", "purpose"],
+                 "payee", "amount", "payee_account", "purpose", "project_code"],
     "assets_enterprise": ["year", "enterprise_code", "enterprise_name", "supervisor_code",
                           "total_assets", "total_liabilities", "owner_equity", "revenue", "profit"],
     "assets_admin": ["year", "dept_code", "asset_category", "quantity", "book_value", "idle_value"],
@@ -37,6 +37,13 @@ COLUMNS = {
                     "dept_code", "role", "assigned_date", "extended_to", "replied_date", "reply_class",
                     "promised_date", "satisfaction", "rating_source", "rated_date", "second_reply_date",
                     "closed_date"],
+    "projects": ["project_code", "project_name", "dept_code", "category", "livelihood_year", "is_investment",
+                 "target", "total_investment", "approved_estimate", "planned_start", "planned_finish",
+                 "actual_start", "actual_finish", "funding_source"],
+    "project_progress": ["project_code", "report_date", "year_plan", "year_completed", "total_completed",
+                         "physical_progress", "status", "note"],
+    "project_evaluation": ["year", "project_code", "members", "present", "satisfied", "basically_satisfied",
+                           "unsatisfied", "abstained"],
 }
 FUND = "一般公共预算"
 
@@ -62,22 +69,22 @@ class Data:
         return self
 
     def budget(self, dept: str, adjusted: Any, *, year: int = 2025, func: str = "2050202",
-               econ: str = "30201", fund: str = FUND, original: Any = None) -> "Data":
+               econ: str = "30201", fund: str = FUND, original: Any = None, project: str | None = None) -> "Data":
         self.rows["budget"].append({
             "year": year, "dept_code": dept, "func_code": func, "econ_code": econ,
             "fund_type": fund, "original_amount": original if original is not None else adjusted,
-            "adjusted_amount": adjusted})
+            "adjusted_amount": adjusted, "project_code": project})
         return self
 
     def pay(self, voucher: str | None, date: str | dt.date, dept: str, amount: Any, *,
             payee: str = "某供应商", func: str = "2050202", econ: str = "30201",
-            fund: str = FUND) -> "Data":
+            fund: str = FUND, project: str | None = None) -> "Data":
         if voucher is None:
             self._voucher += 1
             voucher = f"A{self._voucher:07d}"
         self.rows["payments"].append({
             "voucher_no": voucher, "pay_date": date, "dept_code": dept, "func_code": func,
-            "econ_code": econ, "fund_type": fund, "payee": payee, "amount": amount})
+            "econ_code": econ, "fund_type": fund, "payee": payee, "amount": amount, "project_code": project})
         return self
 
     def enterprise(self, code: str, year: int, *, assets: Any, liabilities: Any,
@@ -115,6 +122,33 @@ class Data:
             "suggestion_no": no, "year": year, "title": title or f"关于{no}的建议", "field": "城建环资",
             "lead_deputy": deputy, "co_deputies": None, "priority": priority, "dept_code": dept, "role": role,
             "assigned_date": assigned, "rating_source": source, **dates_and_values})
+        return self
+
+    def project(self, code: str, dept: str = "001", *, name: str | None = None, start: str = "2025-01-01",
+                finish: str = "2025-12-31", total: Any = 10_000_000, estimate: Any = None,
+                livelihood: int | None = 2025, investment: bool = False, actual_start: str | None = None,
+                actual_finish: str | None = None, category: str | None = "教育", target: str | None = None) -> "Data":
+        self.rows["projects"].append({
+            "project_code": code, "project_name": name or f"项目{code}", "dept_code": dept, "category": category,
+            "livelihood_year": livelihood, "is_investment": "true" if investment else "false", "target": target,
+            "total_investment": total, "approved_estimate": estimate, "planned_start": start,
+            "planned_finish": finish, "actual_start": actual_start, "actual_finish": actual_finish,
+            "funding_source": None})
+        return self
+
+    def report(self, code: str, date: str, *, plan: Any = 0, done: Any = 0, total_done: Any = None,
+               progress: Any = None, status: str = "在建", note: str | None = None) -> "Data":
+        self.rows["project_progress"].append({
+            "project_code": code, "report_date": date, "year_plan": plan, "year_completed": done,
+            "total_completed": total_done, "physical_progress": progress, "status": status, "note": note})
+        return self
+
+    def vote(self, code: str, *, members: int, present: int | None = None, satisfied: int = 0,
+             basically: int = 0, unsatisfied: int = 0, abstained: int = 0, year: int = 2025) -> "Data":
+        self.rows["project_evaluation"].append({
+            "year": year, "project_code": code, "members": members,
+            "present": present if present is not None else members, "satisfied": satisfied,
+            "basically_satisfied": basically, "unsatisfied": unsatisfied, "abstained": abstained})
         return self
 
     # -- publishing and asking ----------------------------------------------------------

@@ -19,7 +19,9 @@ RULES_MD_IDS = ("EXEC_LAG OVER_BUDGET NO_BUDGET YEAR_END_RUSH DUPLICATE_PAYMENT 
                 "SANGONG_GROWTH AMOUNT_OUTLIER BENFORD LEVERAGE CONSECUTIVE_LOSS EQUITY_DECLINE "
                 "IDLE_ASSETS AUDIT_OVERDUE AUDIT_REPEAT AUDIT_HOLLOW "
                 "SUGGESTION_OVERDUE SUGGESTION_UNSATISFIED SUGGESTION_PROMISE_DUE SUGGESTION_PROXY_RATED "
-                "SUGGESTION_UNIT_SATISFACTION INQUIRY_OVERDUE").split()
+                "SUGGESTION_UNIT_SATISFACTION INQUIRY_OVERDUE "
+                "PROJECT_LAG PROJECT_NOT_STARTED PROJECT_OVERDUE PROJECT_OVER_ESTIMATE PROJECT_STALE "
+                "PROJECT_OVERPAID LIVELIHOOD_UNSATISFIED").split()
 
 
 def test_every_rule_of_rules_md_is_registered_once():
@@ -35,7 +37,10 @@ def test_rule_severities_match_rules_md():
                 "IDLE_ASSETS": "medium", "AUDIT_OVERDUE": "medium", "AUDIT_REPEAT": "medium",
                 "AUDIT_HOLLOW": "medium",
                 "SUGGESTION_OVERDUE": "medium", "SUGGESTION_UNSATISFIED": "medium", "SUGGESTION_PROMISE_DUE": "medium",
-                "SUGGESTION_PROXY_RATED": "low", "SUGGESTION_UNIT_SATISFACTION": "low", "INQUIRY_OVERDUE": "medium"}
+                "SUGGESTION_PROXY_RATED": "low", "SUGGESTION_UNIT_SATISFACTION": "low", "INQUIRY_OVERDUE": "medium",
+                "PROJECT_LAG": "medium", "PROJECT_NOT_STARTED": "medium",
+                "PROJECT_OVERDUE": "medium", "PROJECT_OVER_ESTIMATE": "high", "PROJECT_STALE": "low",
+                "PROJECT_OVERPAID": "medium", "LIVELIHOOD_UNSATISFIED": "high"}
     assert {r.id: r.severity for r in RULES} == expected
 
 

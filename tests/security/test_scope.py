@@ -99,3 +99,21 @@ def test_tables_made_at_load_are_scoped_too(tmp_path, data_dir):
         mine, _, _ = computed_flags(store, 2025, None, thresholds=th)
     assert 0 < len(mine) < len(everything)
     assert set(mine["dept_code"].dropna().str[:3]) == {"001"}
+
+
+def test_a_scoped_reader_sees_only_its_units_projects_and_their_reports(tmp_path):
+    from tests.rules.conftest import load_fixture_module
+
+    d = load_fixture_module().Data(tmp_path / "data")
+    d.dept("001", "市教育局").dept("001001", "市一中", parent="001").dept("002", "市卫健委")
+    d.project("XM-A", "001001").project("XM-B", "002")
+    d.report("XM-A", "2025-06-30", plan=10, done=5).report("XM-B", "2025-06-30", plan=10, done=5)
+    d.vote("XM-A", members=30, satisfied=20).vote("XM-B", members=30, satisfied=20)
+    d.publish()
+    store = Store(d.path)
+    with scoped(["001"]), store.reader() as con:
+        seen = {t: [r[0] for r in con.execute(f"SELECT DISTINCT project_code FROM {t} ORDER BY 1").fetchall()]
+                for t in ("projects", "project_progress", "project_evaluation")}
+    assert seen == {"projects": ["XM-A"], "project_progress": ["XM-A"], "project_evaluation": ["XM-A"]}
+    with store.reader() as con:
+        assert con.execute("SELECT count(*) FROM project_progress").fetchone()[0] == 2
