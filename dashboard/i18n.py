@@ -643,3 +643,9 @@ def data_label(kind: str, value: str, lang: str | None) -> str:
     """A known data value in the reader's language (``fund``, ``feed``); unknown ones as they are."""
     entry = STRINGS.get(f"{kind}.{value}")
     return entry[norm_lang(lang)] if entry else value
+
+
+# 项目监督 (dashboard/pages/projects/): its words live beside the page's own module.
+from budgetwatch.dashboard.i18n_projects import PROJECT_STRINGS  # noqa: E402
+
+STRINGS.update(PROJECT_STRINGS)

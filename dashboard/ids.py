@@ -119,6 +119,37 @@ class Execution:
     T_VOUCHERS = "exec-vouchers"
 
 
+class Projects:
+    VIEW = "proj-view"                  # radio: 民生实事 / 政府投资项目
+    YEAR = "proj-year"
+    AS_OF = "proj-as-of"
+    SCHEDULE = "proj-schedule"
+    MESSAGE = "proj-message"
+    STATE = "proj-state"                # dcc.Store: the query of the view shown
+    LIST_BOX = "proj-list-box"          # the year's projects
+    ITEM_BOX = "proj-item-box"          # one project
+    HEADLINE = "proj-headline"
+    CRUMBS = "proj-crumbs"
+    INFO = "proj-info"
+    GRID_QUERY = "proj-grid-query"      # dcc.Store: the project and period the vouchers grid reads
+    GRID_HOLDER = "proj-grid-holder"
+    VOUCHERS_TITLE = "proj-vouchers-title"
+    # graph names
+    STATUS = "proj-status"
+    RANK = "proj-rank"
+    UNITS = "proj-units"
+    PROGRESS = "proj-progress"
+    MONEY = "proj-money"
+    # table names
+    T_LIST = "proj-list"
+    T_VOTES = "proj-votes"
+    T_FLAGS = "proj-flags"
+    T_REPORTS = "proj-reports"
+    T_BUDGET = "proj-budget"
+    T_VOUCHERS = "proj-vouchers"
+    T_PVOTES = "proj-pvotes"
+
+
 class Warnings:
     YEAR = "warnings-year"
     AS_OF = "warnings-as-of"

@@ -127,6 +127,8 @@ def _register_builtin() -> None:
                         ("timeline", "一件建议的办理时间线（suggestion=编号） / one suggestion's timeline")):
         register(f"suggestions.{chart}", _suggestions(chart),
                  keys=("year", "as_of", "suggestion") if chart == "timeline" else ("year", "as_of"), help=text)
+    from budgetwatch.dashboard.pages.projects.views import register_views
+    register_views(register)     # projects.status, .ranking, .units, .progress, .money
 
 
 # -- audit (审计整改) and state assets (国有资产): the pages' own queries and builders -----------

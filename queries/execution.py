@@ -397,13 +397,15 @@ def grid_order(sort_model: list | None) -> str:
 
 
 def _voucher_from(node: Node, year: int, as_of: dt.date, filter_model: dict | None,
-                  voucher: str | None) -> tuple[str, dict]:
-    """FROM … WHERE … for the vouchers of a node, and all its parameters."""
+                  voucher: str | None, project: str | None = None) -> tuple[str, dict]:
+    """FROM … WHERE … for the vouchers of a node (of one project's, when given), and all its parameters."""
     params = _Params()
     where, node_params = _node_where(node)
     extra = grid_filters(filter_model, params)
     if voucher:
         extra += f" AND x.voucher_no = {params.add(str(voucher)[:_MAX_FILTER_TEXT])}"
+    if project:
+        extra += f" AND x.project_code = {params.add(str(project)[:_MAX_FILTER_TEXT])}"
     sql = f"""{_with(node)}
         SELECT {{select}}
         FROM payments x {_join(node)}
@@ -419,11 +421,13 @@ _VOUCHER_SELECT = """x.voucher_no, x.pay_date, x.dept_code, coalesce(d.dept_name
 
 def vouchers_page(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date, *,
                   start: int = 0, end: int = 100, sort_model: list | None = None,
-                  filter_model: dict | None = None, voucher: str | None = None) -> tuple[pd.DataFrame, int]:
-    """Rows ``start``…``end`` of the node's payments (sorted, filtered) and how many match."""
+                  filter_model: dict | None = None, voucher: str | None = None,
+                  project: str | None = None) -> tuple[pd.DataFrame, int]:
+    """Rows ``start``…``end`` of the node's payments (sorted, filtered) and how many match;
+    ``project``: only those charged to that 项目库 code (the project page's grid)."""
     start = max(0, int(start or 0))
     limit = max(0, min(int(end or 0) - start, PAGE_MAX_ROWS))
-    base, params = _voucher_from(node, year, as_of, filter_model, voucher)
+    base, params = _voucher_from(node, year, as_of, filter_model, voucher, project)
     total = int(query(con, base.format(select="count(*) AS n"), params)["n"].iloc[0])
     if total == 0 or limit == 0 or start >= total:
         return _empty_vouchers(), total
@@ -444,9 +448,10 @@ def vouchers_total(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of:
 
 def vouchers_all(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date, *,
                  sort_model: list | None = None, filter_model: dict | None = None,
-                 voucher: str | None = None, max_rows: int = EXPORT_MAX_ROWS) -> pd.DataFrame:
+                 voucher: str | None = None, max_rows: int = EXPORT_MAX_ROWS,
+                 project: str | None = None) -> pd.DataFrame:
     """Every payment of the node matching the filters, up to ``max_rows`` (for downloads)."""
-    base, params = _voucher_from(node, year, as_of, filter_model, voucher)
+    base, params = _voucher_from(node, year, as_of, filter_model, voucher, project)
     return query(con, base.format(select=_VOUCHER_SELECT) + f"\n        ORDER BY {grid_order(sort_model)}",
                  params, max_rows=max_rows)
 

@@ -22,7 +22,6 @@ the frame redraws the page from the new URL.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 
@@ -31,18 +30,20 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard import ids, links
+from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.components import (as_of_field, card, failure, figure_card,
                                  how_to_load, notice, view_store, year_field)
 from budgetwatch.dashboard.figures import execution as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.tables import Export, register_export, table_card, text_link
+from budgetwatch.dashboard.tables import Export, register_export, table_card
 from budgetwatch.dashboard.links import EXECUTION_PATH
+from budgetwatch.dashboard.vouchers import (_NUM, VOUCHER_PAGE, flag_column, flag_href,  # noqa: F401
+                                            grid_token, voucher_columns, voucher_frame, voucher_grid,
+                                            voucher_rows)
 from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of
 from budgetwatch.queries import execution as q
 from budgetwatch.queries import flags as qf
-from budgetwatch.queries import reference
 from budgetwatch.queries.overview import Period, day_of_year, resolve_period
 from budgetwatch.queries.store import Store
 
@@ -55,13 +56,9 @@ _FILE_PART = {E.TREEMAP: "level", E.MONTHLY: "monthly"}
 STATE_KEYS = ("year", "as_of", "by", "path", "vouchers", "voucher", "grid", "sort")
 GRID_SUMMARY = "exec-vouchers-summary"      # count and total of what the filtered grid holds
 MAX_MODEL_TEXT = 8000
-VOUCHER_PAGE = 50
 
 log = logging.getLogger("budgetwatch.dashboard")
 
-# toLocaleString, not d3.format: d3 writes a Unicode minus (−) that Excel does not read as a number.
-_NUM = ("params.value == null ? '—' : Number(params.value).toLocaleString('en-US', "
-        "{minimumFractionDigits: 2, maximumFractionDigits: 2})")
 _PCT = "params.value == null ? '—' : d3.format('.1%')(params.value)"
 _PTS = "params.value == null ? '—' : (params.value > 0 ? '+' : '') + Number(params.value).toFixed(1)"
 
@@ -209,87 +206,6 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
     ])
 
 
-def voucher_grid(lang: str, token: str, filter_model: dict | None = None, sort_model: list | None = None) -> list:
-    """The vouchers grid (AG Grid's infinite row model) in a wrapper keyed by ``token``.
-
-    A new token — a new node, year, as-of date or voucher — makes React mount a new grid,
-    which asks for its first block with the new ``GRID_QUERY`` already in place and starts
-    from page one with the filters and sort the URL names. (Purging the cache of a grid that
-    stayed mounted while hidden left rows without data.)
-    """
-    columns = voucher_columns(lang)
-    for i, s in enumerate(sort_model or []):
-        for c in columns:
-            if c.get("colId") == s["colId"]:
-                c.update(sort=s["sort"], sortIndex=i)
-    return [html.Div(id=f"exec-grid-{token}", children=table_card(
-        E.T_VOUCHERS, lang, rowModelType="infinite", rowData=None, filterModel=filter_model or {},
-        columnDefs=columns,
-        dashGridOptions={"paginationPageSize": VOUCHER_PAGE, "cacheBlockSize": VOUCHER_PAGE,
-                         "maxBlocksInCache": 20, "infiniteInitialRowCount": 1,
-                         "paginationPageSizeSelector": False},
-        columnSize="responsiveSizeToFit", style={"height": "560px", "width": "100%"}))]
-
-
-def grid_token(grid_query: dict) -> str:
-    return hashlib.sha1(json.dumps(grid_query, sort_keys=True).encode()).hexdigest()[:12]
-
-
-_TEXT_FILTER = {"filter": "agTextColumnFilter",
-                "filterParams": {"filterOptions": ["contains", "notContains", "equals", "notEqual",
-                                                   "startsWith", "endsWith"],
-                                 "buttons": ["apply", "reset"], "maxNumConditions": 2}}
-
-
-def voucher_columns(lang: str) -> list[dict]:
-    """The vouchers grid's columns; their colIds are the whitelist in queries.execution."""
-    def col(col_id: str, **kw) -> dict:
-        return {"field": col_id, "colId": col_id, "headerName": t(f"exec.vcol.{col_id}", lang),
-                **_TEXT_FILTER, **kw}
-    return [
-        flag_column(lang),
-        col("voucher_no", minWidth=150, pinned="left", cellRenderer="BwLink",
-            cellRendererParams={"hrefField": "voucher_href"}),
-        col("pay_date", filter="agDateColumnFilter", minWidth=115,
-            filterParams={"filterOptions": ["equals", "lessThan", "greaterThan", "inRange"],
-                          "buttons": ["apply", "reset"], "maxNumConditions": 2}),
-        col("unit", minWidth=150),
-        col("func", minWidth=150),
-        col("econ", minWidth=130),
-        col("fund_type", minWidth=110),
-        col("payee", minWidth=170),
-        col("amount", filter="agNumberColumnFilter", minWidth=130, type="rightAligned",
-            valueFormatter={"function": _NUM}, cellClassRules={"bw-neg": "params.value < 0"},
-            filterParams={"filterOptions": ["equals", "greaterThan", "greaterThanOrEqual", "lessThan",
-                                            "lessThanOrEqual", "inRange"],
-                          "buttons": ["apply", "reset"], "maxNumConditions": 2}),
-        col("purpose", minWidth=140),
-    ]
-
-
-def flag_column(lang: str) -> dict:
-    """预警: a coloured marker linking to the voucher's flag on the warnings page (voucher-keyed
-    rules: no budget, duplicate, split, outlier), blank for vouchers without an active flag."""
-    return {"field": "flag_link", "colId": "flag", "headerName": t("exec.vcol.flag", lang), "pinned": "left",
-            "minWidth": 96, "maxWidth": 120, "sortable": False, "filter": False, **text_link("flag_href"),
-            "cellClassRules": {"bw-vflag bw-vflag-high": "params.data && params.data.flag_sev == 'high'",
-                               "bw-vflag bw-vflag-medium": "params.data && params.data.flag_sev == 'medium'",
-                               "bw-vflag bw-vflag-low": "params.data && params.data.flag_sev == 'low'"},
-            "tooltipField": "flag_title"}
-
-
-def _rule_title(rule: str, lang: str) -> str:
-    from budgetwatch.queries.rules import RULES_BY_ID
-    r = RULES_BY_ID.get(rule)
-    return (r.title_cn if lang == "zh" else r.title_en) if r else rule
-
-
-def flag_href(flag: dict, year: int, as_of: str, lang: str) -> str:
-    from urllib.parse import quote
-    return (f"/warnings?year={year}&as_of={as_of}&flag={quote(flag['flag'], safe='')}"
-            + ("&lang=en" if lang == "en" else ""))
-
-
 def level_columns(lang: str, unit: fmt.MoneyUnit) -> list[dict]:
     money = {"type": "rightAligned", "valueFormatter": {"function": _NUM}, "filter": "agNumberColumnFilter",
              "minWidth": 150}
@@ -395,39 +311,6 @@ def level_export_frame(frame: pd.DataFrame, schedule: float, lang: str) -> pd.Da
         "spent": fmt.axis_title(t("exec.col.spent", lang), u, lang),
         "rate": fmt.axis_title(t("exec.col.rate", lang), "%", lang),
         "gap": t("exec.col.gap", lang), "payments": t("exec.col.payments", lang)})
-
-
-def voucher_rows(frame: pd.DataFrame, flags: dict[str, dict] | None = None, *, year: int | None = None,
-                 as_of: str | None = None, lang: str = "zh") -> list[dict]:
-    """Rows for the grid: dates as ISO text, codes shown with their names; a voucher with an
-    active voucher-keyed flag (``queries.flags.voucher_flags``) gets its 预警 marker link."""
-    rows = []
-    for r in frame.itertuples():
-        flag = (flags or {}).get(r.voucher_no)
-        marker = {"flag_link": None, "flag_href": None, "flag_sev": None, "flag_title": None, "flag": None}
-        if flag:
-            marker = {"flag_link": t("exec.vflag", lang), "flag_href": flag_href(flag, year, as_of, lang),
-                      "flag_sev": flag["severity"], "flag": flag["flag"],
-                      "flag_title": f"{t('warn.sev.' + flag['severity'], lang)} · "
-                                    f"{_rule_title(flag['rule'], lang)}"}
-        rows.append({**marker, "voucher_no": r.voucher_no,
-                     "voucher_href": links.voucher_href(r.voucher_no, lang),
-                     "pay_date": pd.Timestamp(r.pay_date).date().isoformat(),
-                     "unit": r.unit, "dept_code": r.dept_code,
-                     "func": reference.label(r.func_code, "func"), "econ": reference.label(r.econ_code, "econ"),
-                     "fund_type": r.fund_type, "payee": r.payee, "amount": float(r.amount),
-                     "purpose": None if pd.isna(r.purpose) else r.purpose})
-    return rows
-
-
-def voucher_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """``voucher_rows`` for a whole download, column-wise (a million rows in seconds)."""
-    out = frame.copy()
-    out["pay_date"] = pd.to_datetime(out["pay_date"]).dt.strftime("%Y-%m-%d")
-    for col, kind in (("func_code", "func"), ("econ_code", "econ")):
-        names = {c: reference.label(c, kind) for c in out[col].unique()}
-        out[kind] = out[col].map(names)
-    return out
 
 
 def _schedule_text(period: Period, lang: str) -> str:
