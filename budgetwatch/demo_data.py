@@ -80,7 +80,7 @@ PAYMENTS_PER_SCALE = 60_000        # payments a year at scale 1
 PLAIN_CSV_ABOVE_SCALE = 5.0        # above this the payments CSVs are written plain, for speed
 CHUNK_ROWS = 1_000_000
 FEED_ORDER = ("departments", "budget", "payments", "assets_enterprise", "assets_admin", "audit_findings",
-              "suggestions")
+              "suggestions", "projects", "project_progress", "project_evaluation")   # the last three: budgetwatch/demo_projects.py
 GENERAL, GOVFUND, STATECAP, SOCIAL = FUND_TYPES
 SANGONG = ("30212", "30217", "30231", "31013")
 
@@ -643,6 +643,7 @@ class DemoCity:
     audit: pd.DataFrame
     planted: list[Planted] = field(default_factory=list)
     suggestions: pd.DataFrame | None = None         # budgetwatch/demo_suggestions.py
+    projects: object = None                         # budgetwatch.demo_projects.ProjectPlan
 
     @property
     def years(self) -> tuple[int, int]:
@@ -675,6 +676,8 @@ class DemoCity:
             "amount": amount,
             "payee_account": dims["account"].take(payee),
             "purpose": dims["purpose"].take(pa.array(p["purpose"][lo:hi])),
+            "project_code": self.projects.payment_codes(self, year, lo, hi) if self.projects is not None
+            else pa.nulls(hi - lo, pa.string()),
         })
 
     def payments_frame(self, year: int) -> pd.DataFrame:
@@ -756,6 +759,8 @@ def generate_city(scale: float = 1.0, seed: int = DEFAULT_SEED, today: date | No
     city = DemoCity(year=year, today=today, as_of=as_of, scale=scale, seed=seed, units=units, lines=lines,
                     payees=payees, purposes=purposes, payments=pays, budget=budgets, enterprises=enterprises,
                     assets_admin=assets, audit=audit, planted=planted, suggestions=suggestions)
+    from budgetwatch.demo_projects import plan_projects
+    city.projects = plan_projects(city)     # ties projects to existing capital lines; no amount changes
     return city
 
 
@@ -1548,6 +1553,8 @@ def write_demo(out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, toda
         rest.append(_write_suggestions(out_dir, city))
         _write_anomalies(out_dir, city)
         files += [j.result() for j in jobs] + rest
+    from budgetwatch.demo_projects import write_files
+    files += write_files(out_dir, city, _save_workbook, _sheet_title, _header_row)
     return DemoResult(city, files, time.perf_counter() - started)
 
 
@@ -1647,6 +1654,7 @@ def _wan(yuan: float) -> str:
 
 def _write_budget(path: Path, city: DemoCity, year: int, headers) -> WrittenFile:
     df = city.budget[year]
+    headers = tuple(headers) + ("项目编码",)
     width = len(headers)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
@@ -1655,14 +1663,14 @@ def _write_budget(path: Path, city: DemoCity, year: int, headers) -> WrittenFile
     w.writerow(headers)
     for r in df.itertuples(index=False):
         w.writerow([r.year, r.dept_code, r.func_code, r.econ_code, r.fund_type, _wan(r.original_amount),
-                    _wan(r.adjusted_amount)])
-    w.writerow(["合计", "", "", "", "", _wan(df["original_amount"].sum()), _wan(df["adjusted_amount"].sum())])
+                    _wan(r.adjusted_amount), city.projects.budget_code(r) if city.projects is not None else ""])
+    w.writerow(["合计", "", "", "", "", _wan(df["original_amount"].sum()), _wan(df["adjusted_amount"].sum()), ""])
     path.write_bytes(buf.getvalue().encode("gb18030"))
     return WrittenFile("budget", path, len(df), "csv GB18030, title + 单位：万元, alias headers, 合计 row")
 
 
 PAYMENT_HEADERS_CN = ("支付凭证号", "支付日期", "预算单位编码", "功能分类科目编码", "经济分类科目编码", "资金性质",
-                      "收款人全称", "支付金额", "收款人账号", "用途")
+                      "收款人全称", "支付金额", "收款人账号", "用途", "项目编码")
 
 
 def _fancy_amounts(cents: np.ndarray) -> pa.Array:
@@ -1682,7 +1690,7 @@ def _write_payments(path: Path, city: DemoCity, year: int, chinese: bool, fancy:
         if fancy:
             sink.write(b"\xef\xbb\xbf")
             if chinese:
-                sink.write(f"{year}年国库集中支付明细表{',' * 9}\r\n".encode("utf-8"))
+                sink.write(f"{year}年国库集中支付明细表{',' * 10}\r\n".encode("utf-8"))
         writer = None
         date_text = None
         if fancy and chinese:
@@ -1801,4 +1809,7 @@ def _write_anomalies(out_dir: Path, city: DemoCity) -> None:
     for p in city.planted:
         expect = "fires" if p.fires else "quiet"
         lines.append(f"| {p.rule} | `{p.entity_key}` | {expect} | {p.severity or ''} | {p.note} |")
+    if city.projects is not None:
+        from budgetwatch.demo_projects import anomaly_lines
+        lines += anomaly_lines(city.projects)
     (out_dir / "ANOMALIES.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

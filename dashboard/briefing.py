@@ -38,7 +38,7 @@ import pandas as pd
 
 from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard import inquiry_briefing, snapshot, views
+from budgetwatch.dashboard import briefing_projects, inquiry_briefing, snapshot, views
 from budgetwatch.queries import briefing as qb
 from budgetwatch.queries import flags as qflags
 from budgetwatch.queries import overview as q
@@ -53,7 +53,7 @@ log = logging.getLogger("budgetwatch.briefing")
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SECTIONS = ("一、总体情况", "二、预算执行与序时进度", "三、预警情况", "四、审计整改", "五、国有企业",
             "六、代表建议办理",
-            inquiry_briefing.HEADING)
+            inquiry_briefing.HEADING, briefing_projects.TITLE)
 DEFAULT_TOP = 10
 LIST_MAX = 15        # rows of the overdue / enterprise tables (the rest counted, not listed)
 
@@ -94,6 +94,7 @@ class Briefing:
     suggestions: object = None         # briefing_suggestions.SuggestionSection, or None
     charts: list[Chart] = field(default_factory=list)
     inquiries: dict | None = None      # 七、询问督办 (dashboard/inquiry_briefing.py)
+    projects: dict | None = None       # 民生实事与重大项目 (dashboard/briefing_projects.py); None: no projects
 
     @property
     def scope(self) -> str:
@@ -177,6 +178,7 @@ def collect(store: Store, year: int | None = None, as_of: dt.date | None = None,
         store, period.year, period.as_of, active[~active["review_status"].eq("dismissed")],
         units=units)
     brief.inquiries = inquiry_briefing.collect(store, period.year, units)
+    brief.projects = briefing_projects.collect(store, period.year, period.as_of, active, units)
     if charts:
         brief.charts = render_charts(store, brief, lang)
     return brief
@@ -189,14 +191,16 @@ def chart_plan(brief: Briefing) -> list[tuple[int, str, dict]]:
         d = {**base, "dept": brief.dept_code}
         return [(1, "overview.monthly", d), (2, "warnings.counts", d), (4, "assets.debt_ratio", d)]
     return [(0, "overview.funds", base), (1, "overview.departments", base), (1, "overview.monthly", base),
-            (2, "warnings.counts", base), (3, "audit.status", base), (4, "assets.debt_ratio", base)]
+            (2, "warnings.counts", base), (3, "audit.status", base), (4, "assets.debt_ratio", base),
+            (7, "projects.status", base)]
 
 
 def render_charts(store: Store, brief: Briefing, lang: str = "zh") -> list[Chart]:
     out = []
     for section, name, query in chart_plan(brief):
         if name not in views.VIEWS or (name == "assets.debt_ratio" and not brief.enterprises) or (
-                name == "warnings.counts" and not sum(brief.counts.values())):
+                name == "warnings.counts" and not sum(brief.counts.values())) or (
+                name.startswith("projects.") and not brief.projects):
             continue    # a view not registered, or a chart that would only say "no data"
         try:
             vf = views.render(store, name, query, lang)
@@ -390,6 +394,7 @@ def to_html(b: Briefing) -> str:
     body = "\n".join(f(b) for f in (_section_overall, _section_execution, _section_warnings, _section_audit,
                                     _section_enterprises, _section_suggestions))
     body += "\n" + inquiry_briefing.section(b.inquiries, b.year)
+    body += "\n" + briefing_projects.section(b, _table, _sev) + _charts(b, 7)
     sub = (f"{html.escape(b.scope)} · 数据截至 {fmt.date(b.as_of)} · 序时进度 {fmt.percent(b.schedule)}")
     footer = (f"本简报由预算联网监督系统（budgetwatch）于 {b.generated_at:%Y-%m-%d %H:%M} 生成。"
               f"预警由系统规则自动产生，需经人工复核；金额单位见各表。")

@@ -314,7 +314,7 @@ PROJECT_PROGRESS = Feed(
                ("本年完成投资", "年度完成投资", "本年累计完成", "年初至今完成投资"), nonneg=True),
         Column("total_completed", "开工以来累计完成投资", AMOUNT, False,
                ("累计完成投资", "自开工累计完成投资", "开累完成投资"), nonneg=True),
-        Column("physical_progress", "形象进度", PERCENT, False, ("形象进度(%)", "工程形象进度", "工程进度", "完成进度")),
+        Column("physical_progress", "形象进度", PERCENT, False, ("形象进度(%)", "形象进度（%）", "工程形象进度", "工程进度", "完成进度")),
         Column("status", "项目状态", ENUM, True, ("建设状态", "进展状态", "项目进展状态"), synonyms=PROJECT_STATUS_SYNONYMS),
         Column("note", "进度说明", TEXT, False, ("进展情况", "进度情况说明", "存在问题", "备注")),
     ),
