@@ -1554,7 +1554,7 @@ def write_demo(out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, toda
         _write_anomalies(out_dir, city)
         files += [j.result() for j in jobs] + rest
     from budgetwatch.demo_projects import write_files
-    files += write_files(out_dir, city, _save_workbook, _sheet_title, _header_row)
+    files += [WrittenFile(*f) for f in write_files(out_dir, city, _save_workbook, _sheet_title, _header_row)]
     return DemoResult(city, files, time.perf_counter() - started)
 
 

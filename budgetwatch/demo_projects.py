@@ -302,12 +302,11 @@ def _cn_date(d) -> str:
     return "" if d is None or pd.isna(d) else f"{d.year}年{d.month}月{d.day}日"
 
 
-def write_files(out_dir: Path, city, save_workbook, sheet_title, header_row) -> list:
+def write_files(out_dir: Path, city, save_workbook, sheet_title, header_row) -> list[tuple[str, Path, int, str]]:
     """07_projects.xlsx (title row, 单位：万元, 是/否, Chinese dates), 08_project_progress.csv (GB18030,
-    percent strings) and 09_project_evaluation.csv; WrittenFile entries for demo_data's list."""
+    percent strings) and 09_project_evaluation.csv: (feed, path, rows, shape) of each, for demo_data's
+    list of written files (its writing helpers are passed in, so this module does not import it)."""
     from openpyxl import Workbook
-
-    from budgetwatch.demo_data import WrittenFile
 
     plan: ProjectPlan = city.projects
     wb = Workbook()
@@ -348,9 +347,9 @@ def write_files(out_dir: Path, city, save_workbook, sheet_title, header_row) -> 
                     r.unsatisfied, r.abstained])
     p3 = out_dir / "09_project_evaluation.csv"
     p3.write_bytes(("\ufeff" + buf.getvalue()).encode("utf-8"))
-    return [WrittenFile("projects", p1, len(plan.projects), "xlsx, title row, 单位：万元, 是/否, 2025年3月1日 dates"),
-            WrittenFile("project_progress", p2, len(plan.progress), "csv GB18030, title + 单位：万元, 45% strings"),
-            WrittenFile("project_evaluation", p3, len(plan.evaluation), "csv UTF-8 BOM, 2025年 years")]
+    return [("projects", p1, len(plan.projects), "xlsx, title row, 单位：万元, 是/否, 2025年3月1日 dates"),
+            ("project_progress", p2, len(plan.progress), "csv GB18030, title + 单位：万元, 45% strings"),
+            ("project_evaluation", p3, len(plan.evaluation), "csv UTF-8 BOM, 2025年 years")]
 
 
 def anomaly_lines(plan: ProjectPlan) -> list[str]:

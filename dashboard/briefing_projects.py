@@ -20,7 +20,7 @@ _LISTS = (("PROJECT_LAG", "投资进度落后"), ("PROJECT_OVERDUE", "逾期未�
 
 def collect(store, year: int, as_of, active: pd.DataFrame, units: set[str] | None) -> dict | None:
     """None when no project is loaded (the section is then left out)."""
-    from budgetwatch.dashboard.pages.projects import data as pd_
+    import budgetwatch.dashboard.pages.projects.data as pd_
     from budgetwatch.queries.projects import status_counts
 
     views = {}

@@ -39,8 +39,10 @@ def test_status_json_contract(data_dir):
     p = cli("status", "--format", "json", data_dir=data_dir)
     assert p.returncode == 0, p.stderr
     status = json.loads(p.stdout)
-    assert set(status["feeds"]) == {"departments", "budget", "payments", "assets_enterprise", "assets_admin",
-                                    "audit_findings", "suggestions"}
+    from budgetwatch.ingest.spec import FEEDS
+    assert set(status["feeds"]) == set(FEEDS) >= {"departments", "budget", "payments", "assets_enterprise",
+                                                  "assets_admin", "audit_findings", "suggestions", "projects",
+                                                  "project_progress", "project_evaluation"}
     assert status["feeds"]["budget"]["rows"] == 3 and status["feeds"]["budget"]["last_loaded"]
     assert status["feeds"]["budget"]["as_of"] == "2025"
     assert status["feeds"]["payments"] == {**status["feeds"]["payments"], "rows": 0, "last_loaded": None}

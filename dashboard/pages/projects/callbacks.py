@@ -21,7 +21,7 @@ from budgetwatch.dashboard.figures import projects as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.pages.department import HIDDEN, export_frame, graph_style, grid_payload, table_unit
-from budgetwatch.dashboard.pages.projects import data as pd_
+import budgetwatch.dashboard.pages.projects.data as pd_
 from budgetwatch.dashboard.pages.projects.layout import STATE_KEYS, VIEW, P, state_of
 from budgetwatch.dashboard.tables import Export, register_export
 from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of

@@ -12,7 +12,7 @@ PROJECT_KEYS = ("year", "as_of", "view", "project")
 def _build(graph: str):
     def build(store, query: dict, lang: str):
         from budgetwatch.dashboard.figures import projects as figs
-        from budgetwatch.dashboard.pages.projects import data as pd_
+        import budgetwatch.dashboard.pages.projects.data as pd_
         from budgetwatch.dashboard.views import ViewError, ViewFigure, figure_title
         from budgetwatch.queries.projects import unit_ranking
 
