@@ -3,6 +3,8 @@ from __future__ import annotations
 
 PROJECT_STRINGS: dict[str, dict[str, str]] = {
     "nav.projects": {"zh": "项目监督", "en": "Projects"},
+    "warn.entity.project": {"zh": "项目", "en": "Project"},
+    "proj.open": {"zh": "项目{code}的进度、资金和凭证", "en": "project {code}: reports, money and vouchers"},
     "proj.title": {"zh": "民生实事与重大项目", "en": "Livelihood and investment projects"},
     "proj.view.livelihood": {"zh": "民生实事", "en": "Livelihood projects"},
     "proj.view.investment": {"zh": "政府投资项目", "en": "Government investment projects"},

@@ -38,6 +38,14 @@ def _text(value) -> str:
     return html.escape(fmt.text(value), quote=False)
 
 
+def _legend_below(fig: go.Figure) -> go.Figure:
+    """The legend under the plot: the project's name makes the title long, and on a phone a legend
+    beside it would cover it."""
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "left", "x": 0},
+                      margin={"l": 16, "r": 24, "t": 64, "b": 90})
+    return fig
+
+
 def status_label(status: str, lang: str) -> str:
     return data_label("pstatus", status, lang)
 
@@ -122,7 +130,7 @@ def progress_figure(reports: pd.DataFrame, *, name: str, year: int, lang: str = 
         fig.add_trace(go.Scatter(x=dates, y=data["physical_progress"] / 100, name=t("fig.proj.physical", lang),
                                  mode="lines+markers", line={"color": GREY, "width": 2, "dash": "dot"},
                                  hovertemplate="%{x}<br>%{y:.1%}<extra></extra>"))
-    base_layout(fig, title, height=380)
+    _legend_below(base_layout(fig, title, height=400))
     fig.update_xaxes(title=None, gridcolor=GRID)
     top = max(1.0, float(pd.concat([data["rate"], data["expected"]]).max(skipna=True) or 0) * 1.1)
     fig.update_yaxes(title=fmt.axis_title(t("fig.proj.share", lang), "%", lang), tickformat=".0%",
@@ -159,7 +167,7 @@ def money_figure(paid: pd.DataFrame, reports: pd.DataFrame, budget: float | None
         fig.add_hline(y=budget / unit.divisor, line={"color": GREEN, "dash": "dash", "width": 2},
                       annotation={"text": t("fig.proj.budget", lang, amount=fmt.money(budget, lang, unit)),
                                   "font": {"color": GREEN, "size": 12}}, annotation_position="top left")
-    base_layout(fig, title, height=380)
+    _legend_below(base_layout(fig, title, height=400))
     fig.update_xaxes(title=None, gridcolor=GRID)
     fig.update_yaxes(title=fmt.axis_title(t("fig.proj.amount", lang), unit.label(lang), lang),
                      rangemode="tozero", gridcolor=GRID, tickformat=",.2~f")

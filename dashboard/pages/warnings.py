@@ -513,7 +513,9 @@ def update_detail(store: Store, flag: str | None, year, as_of, search) -> dict:
         out.update(table_style={}, table_rows=_records(frame), table_columns=grid_columns(frame))
         link_voucher_cells(   # each voucher opens its detail
             out["table_rows"], out["table_columns"], t("ev.voucher_no", lang), lang)
-    if ev.kind == "none":
+    if row.get("entity_type") == "project":     # the project page shows its reports, money and vouchers
+        out["links"] = project_link(row["entity_key"], int(year), as_of, lang)
+    elif ev.kind == "none":
         out["links"] = html.P(t("warn.detail.no_evidence", lang), className="bw-detail")
     elif ev.vouchers and ev.kind == "vouchers":
         out["links"] = voucher_links(ev.vouchers, int(year), lang)
@@ -558,6 +560,15 @@ def evidence_figure(ev: qf.Evidence, row: dict, names: dict[str, str], lang: str
     if ev.kind == "budget_line":
         return figs.budget_line_figure(ev.extra["budget"], ev.extra["spent"], lang=lang)
     return figs.first_digit_figure(ev.frame, name=name, lang=lang)
+
+
+def project_link(code: str, year: int, as_of, lang: str) -> list:
+    from urllib.parse import urlencode
+    query = {"year": year, "as_of": str(as_of)[:10] if as_of else None, "project": code,
+             "lang": "en" if lang == "en" else None}
+    href = "/projects?" + urlencode({k: v for k, v in query.items() if v})
+    return [html.Span(t("warn.detail.links", lang)), dcc.Link(t("proj.open", lang, code=code), href=href,
+                                                              className="bw-voucher-link")]
 
 
 def voucher_links(vouchers: list[str], year: int, lang: str) -> list:

@@ -49,7 +49,7 @@ def test_the_years_livelihood_projects_with_status_flags_and_gap(store):
     assert got["XM-NS"]["status_text"] == "未开工" and got["XM-DONE"]["status_text"] == "已完工"
     assert got["XM-OK"]["severity"] is None and got["XM-OK"]["flag_text"] == "—"
     assert out["view"] == "?view=livelihood&year=2025&as_of=2025-06-30&lang=zh"
-    assert out["list_style"] == {} and out["item_style"]["visibility"] == "hidden"
+    assert out["list_style"] == {} and out["item_style"] == {"display": "none"}
     cards = text(out["headline"])
     assert "票决民生实事" in cards and "未开工1 · 在建2 · 已完工1 · 停工0" in cards
     votes = {r["project_name"]: r["grade_text"] for r in rows(out, P.T_VOTES)}
@@ -72,7 +72,7 @@ def test_a_click_on_a_project_opens_it_with_its_money_and_vouchers(store):
     out = cb.on_change(store, ids.table(P.T_LIST), state(), "", cell=cell)
     assert out["state"]["project"] == "XM-LAG"
     assert out["view"] == "?view=livelihood&year=2025&as_of=2025-06-30&project=XM-LAG&lang=zh"
-    assert out["item_style"] == {} and out["list_style"]["visibility"] == "hidden"
+    assert out["item_style"] == {} and out["list_style"] == {"display": "none"}
     assert "市第一中学扩建工程" in text(out["crumbs"]) and "新增学位1200个" in text(out["info"])
     assert [r["title"] for r in rows(out, P.T_FLAGS)] == ["项目投资进度滞后"]
     assert [r["report_date"] for r in rows(out, P.T_REPORTS)] == ["2025-03-31", "2025-06-30"]
@@ -156,3 +156,9 @@ def test_gap_band_and_names_as_text():
                           "expected": [0.5], "gap": [-40.0]})
     fig = figs.ranking_figure(frame, year=2025, as_of=__import__("datetime").date(2025, 6, 30), kind="projects")
     assert list(fig.layout.yaxis.categoryarray) == ["&lt;b&gt;粗体&lt;/b&gt;"]
+
+
+def test_a_project_flag_on_the_warnings_page_links_to_the_project(store):
+    from budgetwatch.dashboard.pages import warnings
+    out = warnings.update_detail(store, "PROJECT_LAG|XM-LAG", 2025, AS_OF, "")
+    assert "/projects?year=2025&as_of=2025-06-30&project=XM-LAG" in text(out["links"])

@@ -20,9 +20,9 @@ from budgetwatch.dashboard.components import (card, failure, how_to_load, notice
 from budgetwatch.dashboard.figures import projects as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import HIDDEN, export_frame, graph_style, grid_payload, table_unit
+from budgetwatch.dashboard.pages.department import export_frame, graph_style, grid_payload, table_unit
 import budgetwatch.dashboard.pages.projects.data as pd_
-from budgetwatch.dashboard.pages.projects.layout import STATE_KEYS, VIEW, P, state_of
+from budgetwatch.dashboard.pages.projects.layout import AWAY, STATE_KEYS, VIEW, P, state_of
 from budgetwatch.dashboard.tables import Export, register_export
 from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of
 from budgetwatch.dashboard.vouchers import VOUCHER_PAGE, grid_token, voucher_frame, voucher_grid, voucher_rows
@@ -127,7 +127,7 @@ def update_projects(store: Store, state: dict | None, search: str | None) -> dic
         schedule=t("proj.as_of_note", lang, date=fmt.date(day, lang)),
     )
     if data.project is None:
-        out.update(list_style={}, item_style=HIDDEN, headline=headline(data, lang))
+        out.update(list_style={}, item_style=AWAY, headline=headline(data, lang))
         n = pd_.headline_numbers(data)
         figures = {
             P.STATUS: figs.status_figure(n["status"], year=y, view=data.view, lang=lang),
@@ -141,7 +141,7 @@ def update_projects(store: Store, state: dict | None, search: str | None) -> dic
     else:
         name = data.project["project_name"]
         budget = float(data.budget["adjusted"].sum()) if len(data.budget) else None
-        out.update(list_style=HIDDEN, item_style={}, crumbs=crumbs(data, lang), info=info_cards(data, lang))
+        out.update(list_style=AWAY, item_style={}, crumbs=crumbs(data, lang), info=info_cards(data, lang))
         figures = {
             P.PROGRESS: figs.progress_figure(data.reports, name=name, year=y, lang=lang),
             P.MONEY: figs.money_figure(data.paid, data.reports, budget, name=name, year=y, lang=lang),
@@ -183,7 +183,7 @@ def _blank() -> dict:
     out = {"state": dash.no_update, "view": dash.no_update, "year_options": dash.no_update,
            "year": dash.no_update, "as_of": dash.no_update, "view_choice": dash.no_update,
            "as_of_min": None, "as_of_max": None, "schedule": "", "message": None,
-           "list_style": HIDDEN, "item_style": HIDDEN, "headline": [], "crumbs": [], "info": [],
+           "list_style": AWAY, "item_style": AWAY, "headline": [], "crumbs": [], "info": [],
            "grid_query": None, "grid": dash.no_update, "vouchers_title": ""}
     out.update(section_unchanged(LIST_GRAPHS + ITEM_GRAPHS, LIST_TABLES + ITEM_TABLES))
     return out

@@ -7,7 +7,7 @@ from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.components import as_of_field, figure_card, view_store, year_field
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import HIDDEN, page_table
+from budgetwatch.dashboard.pages.department import page_table
 from budgetwatch.dashboard.urls import date_param, int_param
 from budgetwatch.dashboard.vouchers import voucher_grid
 from budgetwatch.queries.projects import VIEWS
@@ -17,6 +17,9 @@ NAV_KEY = "nav.projects"
 VIEW = "projects"
 P = ids.Projects
 STATE_KEYS = ("view", "year", "as_of", "project")
+# The list or the project, whichever is not shown: out of the layout altogether (a box hidden by
+# size still lent its charts' height to the page). Charts get their height from graph_style.
+AWAY = {"display": "none"}
 
 
 def state_of(query: dict) -> dict:
@@ -55,7 +58,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         ]),
         html.Div(id=P.MESSAGE),
         dcc.Loading(type="dot", delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}, children=[
-            html.Div(id=P.LIST_BOX, style={} if listing else HIDDEN, children=[
+            html.Div(id=P.LIST_BOX, style={} if listing else AWAY, children=[
                 html.Section(id=P.HEADLINE, className="bw-cards"),
                 section("proj.list", lang,
                         page_table(P.T_LIST, lang, getRowId="params.data.project_code",
@@ -69,7 +72,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                 section("proj.votes", lang, page_table(P.T_VOTES, lang, style={"height": "300px", "width": "100%"}),
                         note_key="proj.votes_note"),
             ]),
-            html.Div(id=P.ITEM_BOX, style=HIDDEN if listing else {}, children=[
+            html.Div(id=P.ITEM_BOX, style=AWAY if listing else {}, children=[
                 html.Nav(id=P.CRUMBS, className="bw-crumbs"),
                 html.Section(id=P.INFO, className="bw-cards"),
                 section("proj.flags", lang, page_table(P.T_FLAGS, lang, style={"height": "220px", "width": "100%"})),
