@@ -117,11 +117,11 @@ def load(store: Store, year: int | None, as_of: dt.date | None, view: str | None
 def with_flags(projects: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """Each project's most severe flag (``severity``) and the titles of all of them."""
     out = projects.copy()
-    sev, titles = {}, {}
-    for code, s, title in zip(flags["entity_key"], flags["severity"], flags["title"]):
-        if code not in sev or _SEV_RANK[s] < _SEV_RANK[sev[code]]:
-            sev[code] = s
-        titles.setdefault(code, []).append(title)
+    f = flags[["entity_key", "severity", "title"]].copy()
+    f["rank"] = f["severity"].map(_SEV_RANK)
+    worst = f.sort_values(["entity_key", "rank"], kind="stable").drop_duplicates("entity_key")
+    sev = dict(zip(worst["entity_key"], worst["severity"]))
+    titles = f.groupby("entity_key")["title"].agg(list).to_dict() if len(f) else {}
     out["severity"] = pd.Series([sev.get(c) for c in out["project_code"]], index=out.index, dtype=object)
     out["flag_titles"] = ["、".join(titles.get(c, [])) for c in out["project_code"]]
     out["n_flags"] = [len(titles.get(c, [])) for c in out["project_code"]]
