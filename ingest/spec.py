@@ -261,6 +261,8 @@ SUGGESTIONS = Feed(
         Column("closed_date", "办结日期", DATE, False, ("办结时间", "完成日期")),
     ),
     key=("suggestion_no", "dept_code"),
+)
+
 
 # -- 项目监督: the livelihood projects the deputies voted (民生实事) and the government investment
 # projects (政府投资项目): the 项目库, the monthly progress reports and the year-end vote. Aliases are

@@ -20,7 +20,7 @@ from budgetwatch.dashboard.components import (card, failure, how_to_load, notice
 from budgetwatch.dashboard.figures import projects as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import export_frame, graph_style, grid_payload, table_unit
+from budgetwatch.dashboard.page_tables import export_frame, graph_style, grid_payload, table_unit
 import budgetwatch.dashboard.pages.projects.data as pd_
 from budgetwatch.dashboard.pages.projects.layout import AWAY, STATE_KEYS, VIEW, P, state_of
 from budgetwatch.dashboard.tables import Export, register_export

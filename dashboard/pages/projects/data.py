@@ -11,7 +11,8 @@ import pandas as pd
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import SEVERITY_CLASSES, Col, cached_flags, load_rule_thresholds
+from budgetwatch.dashboard.page_tables import SEVERITY_CLASSES, Col, load_rule_thresholds
+from budgetwatch.queries import flags as qf
 from budgetwatch.queries import projects as qp
 from budgetwatch.queries.overview import resolve_period
 from budgetwatch.queries.store import Store
@@ -89,7 +90,8 @@ def load(store: Store, year: int | None, as_of: dt.date | None, view: str | None
          project: str | None = None) -> ProjectsData | None:
     """None when no project is loaded at all (or the data has no year)."""
     view = view if view in qp.VIEWS else qp.VIEWS[0]
-    th = load_rule_thresholds(store).values
+    thresholds = load_rule_thresholds(store)
+    th = thresholds.values
     pct = float(th.get("LIVELIHOOD_UNSATISFIED", {}).get("majority_pct", 50.0))
     with store.reader() as con:
         if not qp.has_projects(con):
@@ -99,7 +101,8 @@ def load(store: Store, year: int | None, as_of: dt.date | None, view: str | None
             return None
         y, day = period.year, period.as_of
         frame = qp.project_list(con, y, day, view)
-        flags = qp.project_flags(cached_flags(store, con, y, day, th))
+        # the year's flag set from queries.flags' cache (per generation; made at load for the default view)
+        flags = qp.project_flags(qf.computed_flags(store, y, day, thresholds=thresholds)[0])
         votes = qp.year_votes(con, y, pct)
         data = ProjectsData(list(period.years), y, day, view, with_flags(frame, flags), flags,
                             votes[votes["project_code"].isin(frame["project_code"])].reset_index(drop=True),

@@ -7,7 +7,7 @@ from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.components import as_of_field, figure_card, view_store, year_field
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import page_table
+from budgetwatch.dashboard.page_tables import page_table
 from budgetwatch.dashboard.urls import date_param, int_param
 from budgetwatch.dashboard.vouchers import voucher_grid
 from budgetwatch.queries.projects import VIEWS
