@@ -4,14 +4,13 @@ Frames come from queries/projects.py; builders are pure (frame → Figure)."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.figures.common import (BLUE, GREY, GRID, MUTED, ORANGE, PALE_BLUE, RED, YELLOW,
-                                                  base_layout, empty_figure)
+                                                  base_layout, empty_figure, text_only)
 from budgetwatch.dashboard.i18n import data_label, t
 
 GREEN = "#2e7d32"
@@ -34,8 +33,8 @@ def gap_band(gap: float, medium: float = 10.0, high: float = 30.0) -> str:
 
 
 def _text(value) -> str:
-    """A name from a feed as plain text in a Plotly label (no markup)."""
-    return html.escape(fmt.text(value), quote=False)
+    """A name as the label shows it (``@text_only`` has already made it plain text)."""
+    return fmt.text(value)
 
 
 def _legend_below(fig: go.Figure) -> go.Figure:
@@ -50,6 +49,7 @@ def status_label(status: str, lang: str) -> str:
     return data_label("pstatus", status, lang)
 
 
+@text_only
 def status_figure(counts: pd.DataFrame, *, year: int, view: str, lang: str = "zh") -> go.Figure:
     """Projects per status (未开工 / 在建 / 已完工 / 停工). ``counts``: status, projects."""
     title = t("fig.proj.status.title", lang, year=year, view=t(f"proj.view.{view}", lang))
@@ -67,6 +67,7 @@ def status_figure(counts: pd.DataFrame, *, year: int, view: str, lang: str = "zh
     return fig
 
 
+@text_only
 def ranking_figure(frame: pd.DataFrame, *, year: int, as_of: dt.date, kind: str, lang: str = "zh",
                    thresholds: tuple[float, float] = (10.0, 30.0)) -> go.Figure:
     """Horizontal bars of the gap to schedule (points; negative is behind), the worst at the top,
@@ -111,6 +112,7 @@ def ranking_figure(frame: pd.DataFrame, *, year: int, as_of: dt.date, kind: str,
     return fig
 
 
+@text_only
 def progress_figure(reports: pd.DataFrame, *, name: str, year: int, lang: str = "zh") -> go.Figure:
     """One project's reports: the share of the year's plan completed at each report date, against
     the share expected at that date (the PROJECT_LAG schedule), and the physical progress."""
@@ -138,6 +140,7 @@ def progress_figure(reports: pd.DataFrame, *, name: str, year: int, lang: str = 
     return fig
 
 
+@text_only
 def money_figure(paid: pd.DataFrame, reports: pd.DataFrame, budget: float | None, *, name: str, year: int,
                  lang: str = "zh") -> go.Figure:
     """Money paid versus work done: payments charged to the project, cumulative by month, against
