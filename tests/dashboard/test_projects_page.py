@@ -89,7 +89,7 @@ def test_a_click_on_a_project_opens_it_with_its_money_and_vouchers(store):
     marks = {r["voucher_no"]: r["flag"] for r in grid["rowData"]}
     assert marks == {"V-P1": "DUPLICATE_PAYMENT|V-P2", "V-P2": "DUPLICATE_PAYMENT|V-P2"}   # the pair, one flag
     assert "/warnings?year=2025&as_of=2025-06-30&flag=DUPLICATE_PAYMENT%7CV-P2" in \
-        [r for r in grid["rowData"] if r["voucher_no"] == "V-P2"][0]["flag_link"]
+        [r for r in grid["rowData"] if r["voucher_no"] == "V-P2"][0]["flag_href"]
 
 
 def test_a_project_view_from_the_url_and_an_unknown_one(store):

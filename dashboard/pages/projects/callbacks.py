@@ -153,7 +153,7 @@ def update_projects(store: Store, state: dict | None, search: str | None) -> dic
                   P.T_PVOTES: (pd_.votes_frame(data.pvotes, lang), pd_.PVOTE_COLS, ("grade",))}
         code = data.project["project_code"]
         out["grid_query"] = {"project": code, "year": y, "as_of": day.isoformat()}
-        out["grid"] = voucher_grid(lang, grid_token(out["grid_query"]), P.T_VOUCHERS, "proj-grid")
+        out["grid"] = voucher_grid(lang, grid_token(out["grid_query"]), table=P.T_VOUCHERS, prefix="proj-grid")
         n_paid = int(data.paid["payments"].sum()) if len(data.paid) else 0
         out["vouchers_title"] = t("proj.vouchers", lang, name=fmt.text(name), year=y, date=fmt.date(day, lang),
                                   n=f"{n_paid:,}")

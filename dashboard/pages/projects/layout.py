@@ -86,7 +86,8 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                 html.Section(className="bw-section bw-exec-vouchers", children=[
                     html.H2(id=P.VOUCHERS_TITLE, className="bw-section-title"),
                     html.P(t("exec.vouchers.hint", lang), className="bw-hint"),
-                    html.Div(id=P.GRID_HOLDER, children=voucher_grid(lang, "initial", P.T_VOUCHERS, "proj-grid")),
+                    html.Div(id=P.GRID_HOLDER,
+                             children=voucher_grid(lang, "initial", table=P.T_VOUCHERS, prefix="proj-grid")),
                 ]),
                 section("proj.pvotes", lang, page_table(P.T_PVOTES, lang, style={"height": "200px", "width": "100%"})),
             ]),
