@@ -93,6 +93,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "feed.projects": {"zh": "项目库", "en": "Projects"},
     "feed.project_progress": {"zh": "项目进度报送", "en": "Project progress reports"},
     "feed.project_evaluation": {"zh": "民生实事满意度测评", "en": "Livelihood project votes"},
+    "feed.debt": {"zh": "政府债务", "en": "Government debt"},
     # overview: controls
     "overview.title": {"zh": "总览", "en": "Overview"},
     "overview.year": {"zh": "年度", "en": "Year"},

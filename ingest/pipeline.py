@@ -125,7 +125,7 @@ def ingest_load(store: Store, batches: Sequence[tuple[str, Sequence[Path]]], *, 
                     report.problem_count = 1
                 finally:
                     read.drop_raw(w.con)
-                    for t in ("staged", "bad", "dup_keys"):
+                    for t in ("staged", "bad", "dup_keys", "agree_info"):
                         w.con.execute(f"DROP TABLE IF EXISTS {t}")
                 report.seconds = time.perf_counter() - started
                 accounts.log_event(store.data_dir, who, "ingest", report.file,

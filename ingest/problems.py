@@ -80,6 +80,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "votes_over_present": ("满意、基本满意、不满意和弃权票合计多于实到人数",
                            "the votes (satisfied, basically, unsatisfied, abstained) add up to more than those present"),
     "unknown_parent": ("上级编码{parent}在预算单位中不存在", "parent code {parent} is not a known unit"),
+    "disagree": ("与第{rows}行的{cn}不一致：同一{group}的各行应相同",
+                 "differs from the {name} of row(s) {rows}: every row of one {group_en} must give the same value"),
+    "disagree_held": ("与已导入的{held}行的{cn}（{held_value}元）不一致：同一{group}的各行应相同；如需更正，请在同一文件中提供该{group}的全部行",
+                      "differs from the {name} held on the {held} row ({held_value} yuan): every row of one {group_en} "
+                      "must give the same value; to correct it, load all its rows in one file"),
 }
 
 

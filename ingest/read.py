@@ -443,17 +443,27 @@ def drop_raw(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS raw_fast")
 
 
+TOTAL_CELLS = 4  # a total row says 合计 in one of its first cells (after a year, say: `2025,,合计`)
+
+
 def total_rows(con: duckdb.DuckDBPyConnection) -> list[int]:
     """The row numbers of a trailing 合计/总计 row (or two): a total is not data."""
     found: list[int] = []
     width = len(con.execute("SELECT * FROM raw LIMIT 0").description) - 1
-    first_cell = f"coalesce({', '.join(f'c{i}' for i in range(min(width, 3)))})"
+    first_cells = ", ".join(f"c{i}" for i in range(min(width, TOTAL_CELLS)))
     for _ in range(2):
-        row = con.execute(f"SELECT _row, {first_cell} FROM raw WHERE _row NOT IN (SELECT unnest(?::BIGINT[])) "
+        row = con.execute(f"SELECT _row, {first_cells} FROM raw WHERE _row NOT IN (SELECT unnest(?::BIGINT[])) "
                           "ORDER BY _row DESC LIMIT 1", [found]).fetchone()
-        if row is None or row[1] is None or not str(row[1]).replace(" ", "").replace("\u3000", "").startswith(
-                TOTAL_WORDS):
+        if row is None or not any(is_total(c) for c in row[1:]):
             break
         found.append(row[0])
     return found
+
+
+def is_total(cell: object) -> bool:
+    """`合计`, `总计`, `全市合计`, `总 计`: a cell that marks a total row."""
+    if cell is None:
+        return False
+    text = str(cell).replace(" ", "").replace("\u3000", "")
+    return text.startswith(TOTAL_WORDS) or (len(text) <= 6 and text.endswith(TOTAL_WORDS) and text.startswith("全"))
 

@@ -39,6 +39,15 @@ AUDIT_STATUS_SYNONYMS = {
     "partially rectified": "部分整改",
     "未整改": "未整改", "尚未整改": "未整改", "open": "未整改", "not rectified": "未整改",
 }
+DEBT_TYPES = ("一般债务", "专项债务")
+DEBT_TYPE_SYNONYMS = {
+    "一般债务": "一般债务", "一般": "一般债务", "一般债": "一般债务", "一般债券": "一般债务",
+    "一般政府债务": "一般债务", "general": "一般债务", "general debt": "一般债务",
+    "general obligation": "一般债务", "general bonds": "一般债务",
+    "专项债务": "专项债务", "专项": "专项债务", "专项债": "专项债务", "专项债券": "专项债务",
+    "专项政府债务": "专项债务", "special": "专项债务", "special debt": "专项债务",
+    "special purpose": "专项债务", "special-purpose": "专项债务", "special bonds": "专项债务",
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,7 @@ class Column:
     default_from: str | None = None  # when empty, take this column's value
     default_zero: bool = False     # when empty, 0
     default_value: str | None = None  # when empty, this value (ENUM: a canonical value)
+    pad_to: int | None = None      # CODE: a shorter code of allowed digits is padded with zeros to this length
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -77,6 +87,9 @@ class Feed:
     # Checks across the columns of one row: (column blamed, SQL condition over the typed
     # columns that is TRUE for a bad row, problem code). Fixed text of ours, never input.
     row_checks: tuple[tuple[str, str, str], ...] = ()
+    # (column, group columns): the rows of one group must give the same value of the column
+    # (empty cells aside), in the file and against the rows held, e.g. a region's 综合财力.
+    agree: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -345,6 +358,40 @@ PROJECT_EVALUATION = Feed(
 )
 
 
+# Amounts of the debt tables finance bureaus publish usually come in 亿元 (a `单位：亿元` line).
+DEBT = Feed(
+    name="debt", cn="政府债务限额与余额",
+    columns=(
+        Column("year", "年度", YEAR, True, ("预算年度", "财政年度", "年份", "fiscal_year")),
+        Column("region_code", "行政区划代码", CODE, True,
+               ("区划代码", "区划编码", "行政区划编码", "财政区划代码", "地区编码", "地区代码", "mof_div_code",
+                "admdiv_code"), digits=(2, 4, 6), pad_to=6),
+        Column("region_name", "地区名称", TEXT, True, ("地区", "区划名称", "行政区划名称", "地区名", "mof_div_name",
+                                                   "region")),
+        Column("debt_type", "债务类型", ENUM, True, ("债务类别", "债务种类", "债务分类", "type"),
+               synonyms=DEBT_TYPE_SYNONYMS),
+        Column("limit_amount", "债务限额", AMOUNT, True,
+               ("限额", "政府债务限额", "年末债务限额", "债务限额数", "debt_limit", "limit"), nonneg=True),
+        Column("balance", "债务余额", AMOUNT, True,
+               ("余额", "政府债务余额", "年末债务余额", "债务余额数", "debt_balance"), nonneg=True),
+        Column("new_quota", "新增债务限额", AMOUNT, False, ("新增限额", "当年新增债务限额", "新增债务限额数", "new_limit"),
+               nonneg=True),
+        Column("new_issued", "新增债券发行额", AMOUNT, False,
+               ("新增债券发行", "新增债券", "新增债券发行规模", "新增债务发行额", "new_bonds", "new_issuance"),
+               nonneg=True),
+        Column("refinancing_issued", "再融资债券发行额", AMOUNT, False,
+               ("再融资债券", "再融资债券发行", "再融资债券发行规模", "refinancing", "refinancing_bonds"), nonneg=True),
+        Column("principal_repaid", "还本额", AMOUNT, False, ("还本", "债务还本", "还本支出", "偿还本金", "principal"),
+               nonneg=True),
+        Column("interest_paid", "付息额", AMOUNT, False, ("付息", "债务付息", "付息支出", "利息支出", "interest"),
+               nonneg=True),
+        Column("fiscal_capacity", "综合财力", AMOUNT, False,
+               ("地方综合财力", "综合财力合计", "fiscal_resources"), nonneg=True),
+    ),
+    key=("year", "region_code", "debt_type"),
+    agree=(("fiscal_capacity", ("year", "region_code")),),
+)
+
 FEEDS: dict[str, Feed] = {f.name: f for f in (DEPARTMENTS, BUDGET, PAYMENTS, ASSETS_ENTERPRISE, ASSETS_ADMIN,
                                               AUDIT_FINDINGS, SUGGESTIONS, PROJECTS, PROJECT_PROGRESS,
-                                              PROJECT_EVALUATION)}
+                                              PROJECT_EVALUATION, DEBT)}

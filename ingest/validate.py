@@ -16,7 +16,7 @@ import duckdb
 
 from budgetwatch.ingest.headers import HeaderMatch
 from budgetwatch.ingest.problems import Problem, problem
-from budgetwatch.ingest.read import TOTAL_WORDS
+from budgetwatch.ingest.read import TOTAL_CELLS, TOTAL_WORDS
 from budgetwatch.ingest.spec import AMOUNT, BOOL, CODE, COUNT, DATE, ENUM, NUMBER, PERCENT, TEXT, YEAR, Column, Feed
 
 MAX_PROBLEMS = 1000  # rows reported in full; beyond this, only counted
@@ -61,6 +61,10 @@ def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
                      f"{fixed})")
         # the common case first: plain digits need none of the repairs
         expr = f"CASE WHEN regexp_full_match({v}, '[0-9]+') THEN {v} ELSE {fixed} END"
+        if col.pad_to:
+            # a province `43` or city `4301` as published tables write them: 430000, 430100
+            short = "|".join(f"[0-9]{{{d}}}" for d in col.digits if d < col.pad_to)
+            expr = f"CASE WHEN regexp_full_match({expr}, '{short}') THEN rpad({expr}, {col.pad_to}, '0') ELSE {expr} END"
         if col.digits:
             pattern = "|".join(f"[0-9]{{{d}}}" for d in col.digits)
             return expr, f"CASE WHEN NOT regexp_full_match(p, '{pattern}') THEN 'bad_digits' END"
@@ -75,9 +79,9 @@ def _parse(col: Column, v: str, scale: Decimal) -> tuple[str, str]:
     if col.kind in (AMOUNT, NUMBER):
         s = f"regexp_replace({v}, '[,，\\s¥￥元]', '', 'g')"
         num = (f"TRY_CAST(CASE WHEN regexp_full_match({s}, '[(（].*[)）]') "
-               f"THEN '-' || trim({s}, '()（）') ELSE {s} END AS DECIMAL(38,8))")
+               f"THEN '-' || trim({s}, '()（）') ELSE {s} END AS DECIMAL(38,12))")
         # the common case first: a plain number casts directly
-        num = f"coalesce(TRY_CAST({v} AS DECIMAL(38,8)), {num})"
+        num = f"coalesce(TRY_CAST({v} AS DECIMAL(38,12)), {num})"
         if col.kind == NUMBER or scale == 1:
             # and a plain number with at most two decimals is exactly its DECIMAL(18,2) (no rounding)
             expr = (f"CASE WHEN regexp_full_match({v}, '-?[0-9]{{1,15}}(\\.[0-9]{{1,2}})?') "
@@ -212,6 +216,7 @@ def stage(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file:
     _check_keys(con, feed)
     _check_self_refs(con, feed)
     _check_rows(con, feed)
+    _check_agreement(con, feed)
     return _collect(con, feed, header, file, list(header.extras.values()))
 
 
@@ -226,13 +231,12 @@ def stage_clean(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch,
     ``stage`` would have made them (``_row`` NULL) and the Validation is returned; otherwise
     nothing is left behind and None is returned — read the file the exact way instead.
     """
-    first = [f"c{i}" for i in range(min(width, 3))]
-    first_cell = f"coalesce({', '.join(first)})" if len(first) > 1 else first[0]
-    total = " OR ".join(f"starts_with({first_cell}, {lit(w)})" for w in TOTAL_WORDS)
+    # any cell that could mark a total row sends the file the exact way (read.total_rows)
+    total = " OR ".join(f"contains(c{i}, {lit(w)})" for i in range(min(width, TOTAL_CELLS)) for w in TOTAL_WORDS)
     # each cell's reason is needed only by the checks across rows and feeds (small files)
     sql, params = _staging_sql(feed, header, set(), source, "NULL::BIGINT", "",
                                carry={"_total": f"coalesce({total}, false)"},
-                               keep_errors=bool(feed.self_refs or feed.refs or feed.row_checks))
+                               keep_errors=bool(feed.self_refs or feed.refs or feed.row_checks or feed.agree))
     try:
         con.execute(sql, params + list(source_params))
         got, bad, totals = con.execute(
@@ -248,9 +252,10 @@ def stage_clean(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch,
         key = ", ".join(feed.key)
         clean = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM staged GROUP BY {key} HAVING count(*) > 1 "
                             "LIMIT 1)").fetchone()[0] == 0
-    if clean and (feed.self_refs or feed.refs or feed.row_checks):
+    if clean and (feed.self_refs or feed.refs or feed.row_checks or feed.agree):
         _check_self_refs(con, feed)
         _check_rows(con, feed)
+        _check_agreement(con, feed)
         clean = con.execute("SELECT count(*) FROM staged WHERE NOT _ok").fetchone()[0] == 0
     if not clean:
         con.execute("DROP TABLE IF EXISTS staged")
@@ -298,6 +303,50 @@ def _check_rows(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
               AND {column} NOT IN (SELECT {target} FROM {table})""")
 
 
+def _check_agreement(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    """Rows of one group that give different values of a column that must agree (a region's
+    综合财力 on its 一般债务 and 专项债务 rows): each such row is refused, naming the others —
+    in the file, or held already under a key the file does not replace. Table ``agree_info``
+    keeps, per refused row, the rows or the held row it disagrees with."""
+    con.execute("CREATE OR REPLACE TEMP TABLE agree_info (_row BIGINT, rows BIGINT[], held VARCHAR, "
+                "held_value DECIMAL(18,2))")
+    for col, group in feed.agree:
+        group_ok = " AND ".join(f"e_{k} IS NULL" for k in group)
+        same = " AND ".join(f"staged.{k} = g.{k}" for k in group)
+        mine = f"staged.{col} IS NOT NULL AND staged.e_{col} IS NULL"
+        con.execute(f"""
+            INSERT INTO agree_info
+            SELECT staged._row, g.rows, NULL, NULL
+            FROM staged JOIN (
+                SELECT {', '.join(group)}, list(_row ORDER BY _row) AS rows FROM staged
+                WHERE {group_ok} AND {col} IS NOT NULL AND e_{col} IS NULL
+                GROUP BY ALL HAVING count(DISTINCT {col}) > 1) g ON {same}
+            WHERE {mine}""")
+        others = [k for k in feed.key if k not in group]
+        not_replaced = " AND ".join(f"s.{k} = h.{k}" for k in feed.key)
+        con.execute(f"""
+            INSERT INTO agree_info
+            SELECT staged._row, NULL, concat_ws('、', {', '.join(f'g.{k}' for k in others) or "''"}), g.{col}
+            FROM staged JOIN (
+                SELECT h.* FROM {feed.name} h
+                WHERE h.{col} IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM staged s WHERE {not_replaced})) g ON {same}
+            WHERE {mine} AND staged.{col} <> g.{col}
+              AND staged._row NOT IN (SELECT _row FROM agree_info WHERE _row IS NOT NULL)""")
+        con.execute(f"""
+            UPDATE staged SET _ok = false,
+                   e_{col} = CASE WHEN g.rows IS NULL THEN 'disagree_held' ELSE 'disagree' END
+            FROM agree_info g WHERE staged._row IS NOT DISTINCT FROM g._row AND {mine}""")
+
+
+def _agree_lookup(con: duckdb.DuckDBPyConnection) -> dict[int, tuple]:
+    try:
+        rows = con.execute("SELECT _row, rows, held, held_value FROM agree_info LIMIT 10000").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    return {r[0]: r[1:] for r in rows}
+
+
 def _collect(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file: str,
              extra_columns: list[str]) -> Validation:
     total, bad = con.execute("SELECT count(*), count(*) FILTER (NOT _ok) FROM staged").fetchone()
@@ -316,11 +365,12 @@ def _collect(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, fi
         count = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]
         rows = con.execute(f"SELECT * FROM ({union}) ORDER BY _row, col LIMIT {MAX_PROBLEMS}").fetchall()
         dup_rows = _dup_lookup(con, feed)
+        agree = _agree_lookup(con)
         for row_no, name, code, value in rows:
             col = feed.column(name)
             idx = header.mapping.get(name)
             shown = header.cells[idx].strip() if idx is not None else col.cn
-            problems.append(_problem(file, feed, col, shown, row_no, code, value, dup_rows))
+            problems.append(_problem(file, feed, col, shown, row_no, code, value, dup_rows, agree))
     return Validation(total, bad, problems, count, extra_columns)
 
 
@@ -333,7 +383,7 @@ def _dup_lookup(con: duckdb.DuckDBPyConnection, feed: Feed) -> dict[int, list[in
 
 
 def _problem(file: str, feed: Feed, col: Column, shown: str, row: int, code: str, value: str | None,
-             dup_rows: dict[int, list[int]]) -> Problem:
+             dup_rows: dict[int, list[int]], agree: dict[int, tuple] | None = None) -> Problem:
     detail: dict[str, object] = {}
     if code == "bad_digits":
         digits = list(map(str, col.digits))
@@ -351,4 +401,13 @@ def _problem(file: str, feed: Feed, col: Column, shown: str, row: int, code: str
     elif code == "unknown_ref":
         ref = next(r for r in feed.refs if r[0] == col.name)
         detail = {"ref_code": value, "feed": ref[1], "feed_cn": _FEED_CN.get(ref[1], ref[1])}
+    elif code in ("disagree", "disagree_held"):
+        rows, held, held_value = (agree or {}).get(row, ([], "", None))
+        group = next(g for c, g in feed.agree if c == col.name)
+        detail = {"cn": col.cn, "name": col.name, "group": "+".join(feed.column(k).cn for k in group),
+                  "group_en": "+".join(group)}
+        if code == "disagree":
+            detail["rows"] = "、".join(str(r) for r in rows or [] if r != row)
+        else:
+            detail.update(held=held, held_value=f"{held_value:,.2f}")
     return problem(file, code, row=row, column=shown, value=value, **detail)

@@ -128,6 +128,23 @@ CREATE TABLE IF NOT EXISTS suggestions (
     closed_date       DATE,
     load_id           INTEGER NOT NULL,
     extra             JSON
+-- Government debt (政府债务) per year, region and type; region_code padded to 6 digits
+-- (43 → 430000). fiscal_capacity (综合财力) is the same on both rows of a region and year.
+CREATE TABLE IF NOT EXISTS debt (
+    year               INTEGER NOT NULL,
+    region_code        VARCHAR NOT NULL,
+    region_name        VARCHAR NOT NULL,
+    debt_type          VARCHAR NOT NULL,   -- 一般债务 / 专项债务
+    limit_amount       DECIMAL(18,2) NOT NULL,
+    balance            DECIMAL(18,2) NOT NULL,
+    new_quota          DECIMAL(18,2),
+    new_issued         DECIMAL(18,2),
+    refinancing_issued DECIMAL(18,2),
+    principal_repaid   DECIMAL(18,2),
+    interest_paid      DECIMAL(18,2),
+    fiscal_capacity    DECIMAL(18,2),
+    load_id            INTEGER NOT NULL,
+    extra              JSON
 );
 
 -- Budget and payments gained project_code after their first release: a data folder made

@@ -18,6 +18,7 @@ _AS_OF = {
     "projects": None,
     "project_progress": "CAST(max(report_date) AS VARCHAR)",
     "project_evaluation": "CAST(max(year) AS VARCHAR)",
+    "debt": "CAST(max(year) AS VARCHAR)",
 }
 FEED_NAMES = tuple(_AS_OF)
 

@@ -42,7 +42,7 @@ def test_status_json_contract(data_dir):
     from budgetwatch.ingest.spec import FEEDS
     assert set(status["feeds"]) == set(FEEDS) >= {"departments", "budget", "payments", "assets_enterprise",
                                                   "assets_admin", "audit_findings", "suggestions", "projects",
-                                                  "project_progress", "project_evaluation"}
+                                                  "project_progress", "project_evaluation", "debt"}
     assert status["feeds"]["budget"]["rows"] == 3 and status["feeds"]["budget"]["last_loaded"]
     assert status["feeds"]["budget"]["as_of"] == "2025"
     assert status["feeds"]["payments"] == {**status["feeds"]["payments"], "rows": 0, "last_loaded": None}

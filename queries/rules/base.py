@@ -59,6 +59,7 @@ ENTITY_TYPES = {
     "department": "部门", "budget_line": "预算指标", "payment": "支付凭证", "unit": "预算单位",
     "enterprise": "国有企业", "asset_line": "资产类别", "finding": "审计问题",
     "unit_category": "单位与问题类别", "suggestion": "代表建议", "inquiry": "询问督办事项", "project": "项目",
+    "region": "地区", "region_debt": "地区债务",
 }
 # When a rule needs the as-of date of the year's payments, or not; ``state`` rules read
 # state.sqlite3, not the data generation (queries/rules/state_rules.py runs them).

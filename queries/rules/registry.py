@@ -10,6 +10,7 @@ from budgetwatch.queries.rules.assets import CONSECUTIVE_LOSS, EQUITY_DECLINE, I
 from budgetwatch.queries.rules.audit import AUDIT_HOLLOW, AUDIT_OVERDUE, AUDIT_REPEAT
 from budgetwatch.queries.rules.base import Rule
 from budgetwatch.queries.rules.inquiry import INQUIRY_OVERDUE
+from budgetwatch.queries.rules.debt import DEBT_ISSUE_OVER_QUOTA, DEBT_OVER_LIMIT, DEBT_RATIO
 from budgetwatch.queries.rules.execution import EXEC_LAG, NO_BUDGET, OVER_BUDGET, YEAR_END_RUSH
 from budgetwatch.queries.rules.projects import (LIVELIHOOD_UNSATISFIED, PROJECT_LAG, PROJECT_NOT_STARTED,
                                                 PROJECT_OVER_ESTIMATE, PROJECT_OVERDUE, PROJECT_OVERPAID,
@@ -49,5 +50,8 @@ RULES: tuple[Rule, ...] = (
     PROJECT_STALE,
     PROJECT_OVERPAID,
     LIVELIHOOD_UNSATISFIED,
+    DEBT_OVER_LIMIT,
+    DEBT_RATIO,
+    DEBT_ISSUE_OVER_QUOTA,
 )
 RULES_BY_ID = {r.id: r for r in RULES}

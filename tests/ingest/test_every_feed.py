@@ -53,6 +53,11 @@ SAMPLES = {
                          "note": "主体结构施工"},
     "project_evaluation": {"year": 2025, "project_code": "430100-25-0007", "members": 35, "present": 33,
                            "satisfied": 20, "basically_satisfied": 10, "unsatisfied": 2, "abstained": 1},
+    "debt": {"year": 2025, "region_code": "430102", "region_name": "湘江市芙蓉区", "debt_type": "专项债务",
+             "limit_amount": Decimal("2500000000"), "balance": Decimal("2399999999.99"),
+             "new_quota": Decimal("300000000"), "new_issued": Decimal("280000000"),
+             "refinancing_issued": Decimal("50000000"), "principal_repaid": Decimal("60000000"),
+             "interest_paid": Decimal("7250000.5"), "fiscal_capacity": Decimal("2000000000")},
 }
 # Feeds whose rows name a row of another feed: that feed's sample is loaded first.
 NEEDS = {f.name: [ref[1] for ref in f.refs] for f in FEEDS.values()}

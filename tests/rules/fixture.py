@@ -44,6 +44,8 @@ COLUMNS = {
                          "physical_progress", "status", "note"],
     "project_evaluation": ["year", "project_code", "members", "present", "satisfied", "basically_satisfied",
                            "unsatisfied", "abstained"],
+    "debt": ["year", "region_code", "region_name", "debt_type", "limit_amount", "balance", "new_quota",
+             "new_issued", "refinancing_issued", "principal_repaid", "interest_paid", "fiscal_capacity"],
 }
 FUND = "一般公共预算"
 
@@ -149,6 +151,15 @@ class Data:
             "year": year, "project_code": code, "members": members,
             "present": present if present is not None else members, "satisfied": satisfied,
             "basically_satisfied": basically, "unsatisfied": unsatisfied, "abstained": abstained})
+        return self
+
+    def debt(self, region: str, debt_type: str = "一般债务", *, limit: Any, balance: Any, year: int = 2025,
+             name: str | None = None, new_quota: Any = None, new_issued: Any = None,
+             capacity: Any = None) -> "Data":
+        self.rows["debt"].append({
+            "year": year, "region_code": region, "region_name": name or f"地区{region}", "debt_type": debt_type,
+            "limit_amount": limit, "balance": balance, "new_quota": new_quota, "new_issued": new_issued,
+            "fiscal_capacity": capacity})
         return self
 
     # -- publishing and asking ----------------------------------------------------------

@@ -21,7 +21,8 @@ RULES_MD_IDS = ("EXEC_LAG OVER_BUDGET NO_BUDGET YEAR_END_RUSH DUPLICATE_PAYMENT 
                 "SUGGESTION_OVERDUE SUGGESTION_UNSATISFIED SUGGESTION_PROMISE_DUE SUGGESTION_PROXY_RATED "
                 "SUGGESTION_UNIT_SATISFACTION INQUIRY_OVERDUE "
                 "PROJECT_LAG PROJECT_NOT_STARTED PROJECT_OVERDUE PROJECT_OVER_ESTIMATE PROJECT_STALE "
-                "PROJECT_OVERPAID LIVELIHOOD_UNSATISFIED").split()
+                "PROJECT_OVERPAID LIVELIHOOD_UNSATISFIED "
+                "DEBT_OVER_LIMIT DEBT_RATIO DEBT_ISSUE_OVER_QUOTA").split()
 
 
 def test_every_rule_of_rules_md_is_registered_once():
@@ -40,7 +41,8 @@ def test_rule_severities_match_rules_md():
                 "SUGGESTION_PROXY_RATED": "low", "SUGGESTION_UNIT_SATISFACTION": "low", "INQUIRY_OVERDUE": "medium",
                 "PROJECT_LAG": "medium", "PROJECT_NOT_STARTED": "medium",
                 "PROJECT_OVERDUE": "medium", "PROJECT_OVER_ESTIMATE": "high", "PROJECT_STALE": "low",
-                "PROJECT_OVERPAID": "medium", "LIVELIHOOD_UNSATISFIED": "high"}
+                "PROJECT_OVERPAID": "medium", "LIVELIHOOD_UNSATISFIED": "high",
+                "DEBT_OVER_LIMIT": "high", "DEBT_RATIO": "medium", "DEBT_ISSUE_OVER_QUOTA": "medium"}
     assert {r.id: r.severity for r in RULES} == expected
 
 
