@@ -624,6 +624,10 @@ from budgetwatch.dashboard.i18n_search import STRINGS as _SEARCH_STRINGS  # noqa
 
 STRINGS.update(_SEARCH_STRINGS)
 
+from budgetwatch.dashboard.i18n_debt import STRINGS as _DEBT_STRINGS  # noqa: E402
+
+STRINGS.update(_DEBT_STRINGS)
+
 
 def norm_lang(lang: str | None) -> str:
     """``en`` or the default ``zh``; anything else is the default."""

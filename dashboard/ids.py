@@ -75,6 +75,24 @@ class Assets:
     T_ADMIN = "assets-admin"
 
 
+class Debt:
+    YEAR = "debt-year"
+    REGION = "debt-region"
+    MESSAGE = "debt-message"
+    BODY = "debt-body"
+    HEADLINE = "debt-headline"
+    THRESHOLDS = "debt-thresholds"
+    # graph names
+    LIMITS = "debt-limits"
+    RATIO = "debt-ratio"
+    ISSUANCE = "debt-issuance"
+    TREND = "debt-trend"
+    REPAYMENTS = "debt-repayments"
+    # table names
+    T_REGIONS = "debt-regions"
+    T_ROWS = "debt-rows"
+
+
 class Audit:
     YEAR = "audit-year"
     AS_OF = "audit-as-of"

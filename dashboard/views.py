@@ -129,6 +129,16 @@ def _register_builtin() -> None:
                  keys=("year", "as_of", "suggestion") if chart == "timeline" else ("year", "as_of"), help=text)
     from budgetwatch.dashboard.pages.projects.views import register_views
     register_views(register)     # projects.status, .ranking, .units, .progress, .money
+    register("debt.limits", _debt(ids.Debt.LIMITS), keys=("year",),
+             help="各地区政府债务余额与限额（亿元） / debt balance against the limit by region")
+    register("debt.ratio", _debt(ids.Debt.RATIO), keys=("year",),
+             help="各地区政府债务率与预警线 / debt ratio by region against the tiers in force")
+    register("debt.issuance", _debt(ids.Debt.ISSUANCE), keys=("year",),
+             help="新增债券发行与新增债务限额 / new bonds against the new limit")
+    register("debt.trend", _debt(ids.Debt.TREND), keys=("year", "region"),
+             help="历年债务余额、限额与债务率（可按地区） / balance, limit and debt ratio over the years")
+    register("debt.repayments", _debt(ids.Debt.REPAYMENTS), keys=("year", "region"),
+             help="历年还本付息与再融资债券（可按地区） / repayments and interest over the years")
 
 
 # -- audit (审计整改) and state assets (国有资产): the pages' own queries and builders -----------
@@ -228,6 +238,21 @@ def _debt_ratio(store, query: dict, lang: str) -> ViewFigure:
                             high_ratio=float(thresholds.value("LEVERAGE", "high_ratio_pct")) / 100,
                             year=year, lang=lang)
     return ViewFigure(fig, figure_title(fig), str(year), "%")
+
+
+def _debt(graph: str) -> Callable[[object, dict, str], ViewFigure]:
+    """A chart of the 政府债务 page, through the page's own model (amounts in 亿元)."""
+    def build(store, query: dict, lang: str) -> ViewFigure:
+        from budgetwatch.dashboard import ids
+        from budgetwatch.dashboard.pages.debt import model
+
+        data = model.load(store, int_param(query.get("year")), (query.get("region") or "").strip() or None)
+        if data is None:
+            raise ViewError("还没有政府债务数据 / no government debt data loaded yet")
+        fig = model.figures(data, lang)[graph]
+        unit = "%" if graph == ids.Debt.RATIO else model.UNIT.label(lang)
+        return ViewFigure(fig, figure_title(fig), str(data.year), unit)
+    return build
 
 
 _register_builtin()
