@@ -17,6 +17,8 @@ names, people and companies are invented) — as the six feeds of ../shared/FEED
 * audit_findings ``06_audit_findings.xlsx`` Excel date cells, Chinese statuses, a 总计 row
 * suggestions  ``07_suggestions.csv``     GB18030, title row, reply classes as B/B类/words, mixed
                                           dates (budgetwatch/demo_suggestions.py)
+* debt         ``08_debt.xlsx``          title + ``单位：亿元``, the city's code as ``4301``, a 合计 row
+                                          (budgetwatch/demo_debt.py: 市本级 and districts, three years)
 
 Years: the *current year* is the year of ``today``. ``today`` defaults to 2025-12-31 — a fixed
 date, not the real one, so that a seed always gives the same files — and must be on or after
@@ -70,6 +72,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from budgetwatch import demo_debt
 from budgetwatch.ingest.spec import FUND_TYPES
 
 CITY = "湘江市"
@@ -80,7 +83,8 @@ PAYMENTS_PER_SCALE = 60_000        # payments a year at scale 1
 PLAIN_CSV_ABOVE_SCALE = 5.0        # above this the payments CSVs are written plain, for speed
 CHUNK_ROWS = 1_000_000
 FEED_ORDER = ("departments", "budget", "payments", "assets_enterprise", "assets_admin", "audit_findings",
-              "suggestions", "projects", "project_progress", "project_evaluation")   # the last three: budgetwatch/demo_projects.py
+              "suggestions", "projects", "project_progress", "project_evaluation",   # the last three: demo_projects.py
+              "debt")
 GENERAL, GOVFUND, STATECAP, SOCIAL = FUND_TYPES
 SANGONG = ("30212", "30217", "30231", "31013")
 
@@ -644,6 +648,7 @@ class DemoCity:
     planted: list[Planted] = field(default_factory=list)
     suggestions: pd.DataFrame | None = None         # budgetwatch/demo_suggestions.py
     projects: object = None                         # budgetwatch.demo_projects.ProjectPlan
+    debt: pd.DataFrame = field(default_factory=pd.DataFrame)   # demo_debt.debt_frame: 亿元, three years
 
     @property
     def years(self) -> tuple[int, int]:
@@ -756,9 +761,10 @@ def generate_city(scale: float = 1.0, seed: int = DEFAULT_SEED, today: date | No
     from budgetwatch import demo_suggestions   # its own stream: the other feeds do not change
     suggestions, plants = demo_suggestions.generate(year, as_of, units, np.random.default_rng([seed, 7]))
     planted += [Planted(*p) for p in plants]
+    debt = demo_debt.debt_frame(year, seed, planted)
     city = DemoCity(year=year, today=today, as_of=as_of, scale=scale, seed=seed, units=units, lines=lines,
                     payees=payees, purposes=purposes, payments=pays, budget=budgets, enterprises=enterprises,
-                    assets_admin=assets, audit=audit, planted=planted, suggestions=suggestions)
+                    assets_admin=assets, audit=audit, planted=planted, suggestions=suggestions, debt=debt)
     from budgetwatch.demo_projects import plan_projects
     city.projects = plan_projects(city)     # ties projects to existing capital lines; no amount changes
     return city
@@ -1551,6 +1557,7 @@ def write_demo(out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, toda
                 _write_admin_assets(out_dir / "05_assets_admin.csv", city),
                 _write_audit(out_dir / "06_audit_findings.xlsx", city)]
         rest.append(_write_suggestions(out_dir, city))
+        rest.append(demo_debt.write_debt(out_dir / "08_debt.xlsx", city.debt, city.year))
         _write_anomalies(out_dir, city)
         files += [j.result() for j in jobs] + rest
     from budgetwatch.demo_projects import write_files

@@ -13,7 +13,6 @@ STRINGS: dict[str, dict[str, str]] = {
               "新增债券超过新增债务限额{quota}为橙色预警。",
         "en": "Warning lines (rules.toml): a debt ratio above {warn} is orange, above {high} red; a balance above "
               "its limit{over} is red; new bonds above the new limit{quota} are orange."},
-    "debt.excess_any": {"zh": "", "en": ""},
     "debt.excess_more": {"zh": "（超出{amount}以上）", "en": " (by more than {amount})"},
     "debt.limits": {"zh": "限额与余额", "en": "Limits and balances"},
     "debt.limits_note": {

@@ -11,6 +11,7 @@ import math
 import subprocess
 import sys
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,8 @@ from budgetwatch.ingest.spec import AUDIT_STATUS, FEEDS, FUND_TYPES
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ("EXEC_LAG", "OVER_BUDGET", "NO_BUDGET", "YEAR_END_RUSH", "DUPLICATE_PAYMENT", "SPLIT_PAYMENT",
          "SANGONG_GROWTH", "AMOUNT_OUTLIER", "BENFORD", "LEVERAGE", "CONSECUTIVE_LOSS", "EQUITY_DECLINE",
-         "IDLE_ASSETS", "AUDIT_OVERDUE", "AUDIT_REPEAT", "AUDIT_HOLLOW")
+         "IDLE_ASSETS", "AUDIT_OVERDUE", "AUDIT_REPEAT", "AUDIT_HOLLOW", "DEBT_OVER_LIMIT", "DEBT_RATIO",
+         "DEBT_ISSUE_OVER_QUOTA")
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +170,19 @@ def fired(city) -> dict[str, dict[str, str]]:
             out["AUDIT_HOLLOW"][r.finding_id] = "medium"
     years = audit.groupby(["dept_code", "category"]).audit_year.nunique()
     out["AUDIT_REPEAT"] = {f"{d}|{c}": "medium" for (d, c), n in years.items() if n >= 2}
+    # debt: exact decimals (the file's 亿元 figures have at most four decimals)
+    exact = lambda v: Decimal(str(v))  # noqa: E731
+    debt = city.debt[city.debt.year == year]
+    for r in debt.itertuples():
+        key = f"{r.region_code}|{r.debt_type}"
+        if exact(r.balance) > exact(r.limit_amount):
+            out["DEBT_OVER_LIMIT"][key] = "high"
+        if pd.notna(r.new_quota) and pd.notna(r.new_issued) and exact(r.new_issued) > exact(r.new_quota):
+            out["DEBT_ISSUE_OVER_QUOTA"][key] = "medium"
+    for code, g in debt.groupby("region_code"):
+        balance, capacity = sum(exact(b) for b in g.balance), exact(g.fiscal_capacity.max())
+        if capacity > 0 and balance > capacity:
+            out["DEBT_RATIO"][code] = "high" if balance > capacity * Decimal("1.2") else "medium"
     return out
 
 
@@ -306,6 +321,18 @@ def test_other_feeds_shapes(demo):
     assert {r[col["整改状态"]] for r in body} == set(AUDIT_STATUS)
     assert sorted({int(r[col["审计年度"]]) for r in body}) == [2021, 2022, 2023, 2024, 2025]
     assert {r[col["问题类别"]] for r in body} == {"预算管理", "专项资金", "政府采购", "国有资产管理", "财务管理", "债务管理"}
+
+
+def test_debt_xlsx_as_published(demo):
+    [path] = demo.by_feed()["debt"]
+    rows = xlsx_rows(path)
+    assert rows[0][0].startswith("湘江市政府债务限额及余额情况表") and rows[1][0] == "单位：亿元"
+    i, header = header_of(rows, "debt")
+    body = rows[i + 1:]
+    assert body[0][1] == 4301 and isinstance(body[-2][1], str)    # the city as published: 4301
+    assert body[-1][2] == "合计"
+    assert {r[0] for r in body[:-1]} == {2023, 2024, 2025}
+    assert len(body) - 1 == len(demo.city.debt) == 3 * 9 * 2
 
 
 def test_every_header_maps_to_the_spec(demo):
