@@ -9,7 +9,9 @@ Sections: 一、总体情况 (headline figures, the four budgets), 二、预算�
 against the time schedule, spending by month), 三、预警情况 (the top warnings with their
 one-sentence explanations), 四、审计整改 (overdue rectifications), 五、国有企业 (debt ratio
 above the LEVERAGE threshold, loss-making enterprises), 六、代表建议办理 (overdue replies, broken
-promises, unsatisfied deputies, units below the satisfaction line: ``briefing_suggestions``). Each chart is the dashboard's own
+promises, unsatisfied deputies, units below the satisfaction line: ``briefing_suggestions``), 九、政府债务
+(balances against the limits, 债务率 against the tiers in force, the debt warnings; ``briefing_debt.py``;
+whole budget only). Each chart is the dashboard's own
 (``dashboard.views``), rendered by kaleido; a chart whose view is not available is left out,
 never redrawn differently.
 
@@ -38,7 +40,7 @@ import pandas as pd
 
 from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard import briefing_projects, inquiry_briefing, snapshot, views
+from budgetwatch.dashboard import briefing_debt, briefing_projects, inquiry_briefing, snapshot, views
 from budgetwatch.queries import briefing as qb
 from budgetwatch.queries import flags as qflags
 from budgetwatch.queries import overview as q
@@ -53,7 +55,7 @@ log = logging.getLogger("budgetwatch.briefing")
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SECTIONS = ("一、总体情况", "二、预算执行与序时进度", "三、预警情况", "四、审计整改", "五、国有企业",
             "六、代表建议办理",
-            inquiry_briefing.HEADING, briefing_projects.TITLE)
+            inquiry_briefing.HEADING, briefing_projects.TITLE, "九、政府债务")
 DEFAULT_TOP = 10
 LIST_MAX = 15        # rows of the overdue / enterprise tables (the rest counted, not listed)
 
@@ -92,6 +94,7 @@ class Briefing:
     max_ratio_pct: float
     enterprises: int = 0               # enterprises of the year in scope
     suggestions: object = None         # briefing_suggestions.SuggestionSection, or None
+    debt: briefing_debt.DebtSection | None = None   # whole budget only (debt belongs to regions)
     charts: list[Chart] = field(default_factory=list)
     inquiries: dict | None = None      # 七、询问督办 (dashboard/inquiry_briefing.py)
     projects: dict | None = None       # 民生实事与重大项目 (dashboard/briefing_projects.py); None: no projects
@@ -179,6 +182,8 @@ def collect(store: Store, year: int | None = None, as_of: dt.date | None = None,
         units=units)
     brief.inquiries = inquiry_briefing.collect(store, period.year, units)
     brief.projects = briefing_projects.collect(store, period.year, period.as_of, active, units)
+    if not dept:
+        brief.debt = briefing_debt.collect(store, period.year)
     if charts:
         brief.charts = render_charts(store, brief, lang)
     return brief
@@ -192,7 +197,8 @@ def chart_plan(brief: Briefing) -> list[tuple[int, str, dict]]:
         return [(1, "overview.monthly", d), (2, "warnings.counts", d), (4, "assets.debt_ratio", d)]
     return [(0, "overview.funds", base), (1, "overview.departments", base), (1, "overview.monthly", base),
             (2, "warnings.counts", base), (3, "audit.status", base), (4, "assets.debt_ratio", base),
-            (7, "projects.status", base)]
+            (7, "projects.status", base),
+            (8, "debt.ratio", {"year": str(brief.year)}), (8, "debt.limits", {"year": str(brief.year)})]
 
 
 def render_charts(store: Store, brief: Briefing, lang: str = "zh") -> list[Chart]:
@@ -200,7 +206,8 @@ def render_charts(store: Store, brief: Briefing, lang: str = "zh") -> list[Chart
     for section, name, query in chart_plan(brief):
         if name not in views.VIEWS or (name == "assets.debt_ratio" and not brief.enterprises) or (
                 name == "warnings.counts" and not sum(brief.counts.values())) or (
-                name.startswith("projects.") and not brief.projects):
+                name.startswith("projects.") and not brief.projects) or (
+                name.startswith("debt.") and (brief.debt is None or not brief.debt.held)):
             continue    # a view not registered, or a chart that would only say "no data"
         try:
             vf = views.render(store, name, query, lang)
@@ -390,11 +397,18 @@ def _section_suggestions(b: Briefing) -> str:
     return briefing_suggestions.to_html(b.suggestions, SECTIONS[5])
 
 
+def _section_debt(b: Briefing) -> str:
+    if b.dept_code:
+        return ""
+    return briefing_debt.section_html(b.debt, SECTIONS[8], _table, _charts(b, 8))
+
+
 def to_html(b: Briefing) -> str:
     body = "\n".join(f(b) for f in (_section_overall, _section_execution, _section_warnings, _section_audit,
                                     _section_enterprises, _section_suggestions))
     body += "\n" + inquiry_briefing.section(b.inquiries, b.year)
     body += "\n" + briefing_projects.section(b, _table, _sev) + _charts(b, 7)
+    body += "\n" + _section_debt(b)
     sub = (f"{html.escape(b.scope)} · 数据截至 {fmt.date(b.as_of)} · 序时进度 {fmt.percent(b.schedule)}")
     footer = (f"本简报由预算联网监督系统（budgetwatch）于 {b.generated_at:%Y-%m-%d %H:%M} 生成。"
               f"预警由系统规则自动产生，需经人工复核；金额单位见各表。")

@@ -144,3 +144,20 @@ def test_section_three_has_the_warnings_chart(demo_store, brief):
     assert views.unused_keys("warnings.counts", {"year": "2025", "as_of": AS_OF, "dept": "001"}) == []
     one = views.render(demo_store, "warnings.counts", {"year": str(YEAR), "as_of": AS_OF, "dept": "001"})
     assert sum(sum(tr.x) for tr in one.figure.data if tr.type == "bar") <= sum(by_sev.values())
+
+
+def test_debt_section_carries_the_debt_rules_and_tiers(brief):
+    assert brief.debt is not None and brief.debt.held
+    text = briefing.to_html(brief)
+    section = text.split("<h2>九、政府债务</h2>", 1)[1]
+    assert "债务率高于100%的地区3个（其中高于120%的1个）" in section
+    assert "湘江市雨湖区" in section and "债务余额超限额" in section and "新增债券超新增限额" in section
+    assert "湘江市开元区" not in section.split("政府债务预警", 1)[0].split("<table>", 1)[1]  # exactly 100%: not listed
+    assert {c.view for c in brief.charts if c.section == 8} == {"debt.ratio", "debt.limits"}
+
+
+def test_a_department_briefing_leaves_debt_out(demo_store):
+    import datetime as dt
+
+    one = briefing.collect(demo_store, YEAR, dt.date.fromisoformat(AS_OF), dept="001", charts=False)
+    assert one.debt is None and "九、政府债务" not in briefing.to_html(one)
