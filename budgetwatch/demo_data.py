@@ -761,7 +761,7 @@ def generate_city(scale: float = 1.0, seed: int = DEFAULT_SEED, today: date | No
     from budgetwatch import demo_suggestions   # its own stream: the other feeds do not change
     suggestions, plants = demo_suggestions.generate(year, as_of, units, np.random.default_rng([seed, 7]))
     planted += [Planted(*p) for p in plants]
-    debt = demo_debt.debt_frame(year, seed, planted)
+    debt = demo_debt.debt_frame(year, seed, planted, Planted)
     city = DemoCity(year=year, today=today, as_of=as_of, scale=scale, seed=seed, units=units, lines=lines,
                     payees=payees, purposes=purposes, payments=pays, budget=budgets, enterprises=enterprises,
                     assets_admin=assets, audit=audit, planted=planted, suggestions=suggestions, debt=debt)
@@ -1557,7 +1557,7 @@ def write_demo(out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, toda
                 _write_admin_assets(out_dir / "05_assets_admin.csv", city),
                 _write_audit(out_dir / "06_audit_findings.xlsx", city)]
         rest.append(_write_suggestions(out_dir, city))
-        rest.append(demo_debt.write_debt(out_dir / "08_debt.xlsx", city.debt, city.year))
+        rest.append(_write_debt(out_dir / "08_debt.xlsx", city))
         _write_anomalies(out_dir, city)
         files += [j.result() for j in jobs] + rest
     from budgetwatch.demo_projects import write_files
@@ -1801,6 +1801,11 @@ def _write_suggestions(out_dir: Path, city: DemoCity) -> WrittenFile:
     path = out_dir / demo_suggestions.FILE_NAME
     n = demo_suggestions.write(path, city.suggestions, title=f"{CITY}人大代表建议办理台账（{city.year - 1}—{city.year}年）")
     return WrittenFile("suggestions", path, n, "GB18030, title row, 办理方式/答复时间 aliases, B/B类/words, mixed dates")
+
+
+def _write_debt(path: Path, city: DemoCity) -> WrittenFile:
+    _save_workbook(demo_debt.debt_workbook(city.debt, city.year), path)
+    return WrittenFile("debt", path, len(city.debt), "xlsx, title + 单位：亿元, city code 4301, 合计 row")
 
 
 def _write_anomalies(out_dir: Path, city: DemoCity) -> None:

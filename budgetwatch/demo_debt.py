@@ -1,7 +1,7 @@
 """The demo city's government debt (政府债务): 湘江市, its 市本级 and districts, three years.
 
 One row per year, region and debt type, as the finance bureau publishes the table
-(``07_debt.xlsx``: a title row, ``单位：亿元``, the city's own row written with its 4-digit code
+(``08_debt.xlsx``: a title row, ``单位：亿元``, the city's own row written with its 4-digit code
 ``4301`` as published tables do, a trailing 合计 row). The city's row (全市, 430100) adds up
 its 市本级 (430101) and districts, so the pages count it once and the districts under it.
 
@@ -19,8 +19,6 @@ Every amount is a whole number of 万元 written in 亿元 (four decimals at mos
 figures are exact in yuan and the boundaries are exact. Earlier years stay quiet.
 """
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -49,10 +47,9 @@ def _wan(x: float) -> float:
     return round(float(x), 4)
 
 
-def debt_frame(year: int, seed: int, planted: list) -> pd.DataFrame:
-    """Rows for ``year`` − 2 … ``year`` (amounts in 亿元); appends the plants to ``planted``."""
-    from budgetwatch.demo_data import Planted
-
+def debt_frame(year: int, seed: int, planted: list, Planted) -> pd.DataFrame:
+    """Rows for ``year`` − 2 … ``year`` (amounts in 亿元); appends the plants to ``planted``
+    (as ``Planted(rule, entity_key, year, fires, severity, note)``, demo_data's class)."""
     rng = np.random.default_rng([seed, 13])
     rows = []
     for back in (2, 1, 0):
@@ -148,20 +145,22 @@ def _city_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return sums[frame.columns]
 
 
-def write_debt(path: Path, frame: pd.DataFrame, year: int):
-    """``07_debt.xlsx`` as published: title, ``单位：亿元``, the city's code as ``4301`` (a number
-    cell), districts' codes as text, a trailing 合计 row of the current year."""
+def debt_workbook(frame: pd.DataFrame, year: int):
+    """``08_debt.xlsx`` as published: title, ``单位：亿元``, the city's code as ``4301`` (a number
+    cell), districts' codes as text, a trailing 合计 row of the current year. demo_data saves it."""
     from openpyxl import Workbook
-
-    from budgetwatch.demo_data import WrittenFile, _header_row, _save_workbook, _sheet_title
+    from openpyxl.styles import Font
 
     wb = Workbook()
     ws = wb.active
     ws.title = "政府债务"
     first = int(frame["year"].min())
-    _sheet_title(ws, f"{CITY_NAME}政府债务限额及余额情况表（{first}—{year}年）", len(HEADERS))
+    ws.append([f"{CITY_NAME}政府债务限额及余额情况表（{first}—{year}年）"])
+    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     ws.append(["单位：亿元"])
-    _header_row(ws, HEADERS)
+    ws.append(list(HEADERS))
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
     for r in frame.sort_values(["year", "region_code", "debt_type"], kind="stable").itertuples(index=False):
         code = int(r.region_code[:4]) if r.region_code == CITY_CODE else r.region_code
         ws.append([r.year, code, r.region_name, r.debt_type, *(getattr(r, a) for a in AMOUNTS)])
@@ -169,8 +168,7 @@ def write_debt(path: Path, frame: pd.DataFrame, year: int):
     ws.append([None, None, "合计", None, *(_wan(city[a].sum()) for a in AMOUNTS[:-1]), None])
     for col, width in zip("ABCDEFGHIJKL", (8, 14, 16, 10, 12, 12, 14, 14, 16, 10, 10, 12)):
         ws.column_dimensions[col].width = width
-    _save_workbook(wb, path)
-    return WrittenFile("debt", path, len(frame), "xlsx, title + 单位：亿元, city code 4301, 合计 row")
+    return wb
 
 
 def ratio_of(frame: pd.DataFrame, year: int, code: str) -> float:

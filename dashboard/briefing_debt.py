@@ -33,7 +33,7 @@ class DebtSection:
 
 def collect(store, year: int) -> DebtSection | None:
     """The section for the briefing's year; None when no debt data is loaded at all."""
-    from budgetwatch.dashboard.pages.debt import model
+    import budgetwatch.dashboard.pages.debt.model as model
 
     data = model.load(store, year)
     if data is None:

@@ -244,7 +244,7 @@ def _debt(graph: str) -> Callable[[object, dict, str], ViewFigure]:
     """A chart of the 政府债务 page, through the page's own model (amounts in 亿元)."""
     def build(store, query: dict, lang: str) -> ViewFigure:
         from budgetwatch.dashboard import ids
-        from budgetwatch.dashboard.pages.debt import model
+        import budgetwatch.dashboard.pages.debt.model as model
 
         data = model.load(store, int_param(query.get("year")), (query.get("region") or "").strip() or None)
         if data is None:

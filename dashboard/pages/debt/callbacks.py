@@ -14,7 +14,7 @@ from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.components import card, failure, how_to_load, notice, section_outputs, section_unchanged
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.debt import model
+import budgetwatch.dashboard.pages.debt.model as model
 from budgetwatch.dashboard.pages.debt.layout import FILE_PART, VIEW
 from budgetwatch.dashboard.pages.department import HIDDEN, Col, export_frame, graph_style, grid_columns, grid_rows
 from budgetwatch.dashboard.tables import Export, register_export
