@@ -16,7 +16,7 @@ from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
 import budgetwatch.dashboard.pages.debt.model as model
 from budgetwatch.dashboard.pages.debt.layout import FILE_PART, VIEW
-from budgetwatch.dashboard.pages.department import HIDDEN, Col, export_frame, graph_style, grid_columns, grid_rows
+from budgetwatch.dashboard.page_tables import HIDDEN, Col, export_frame, graph_style, grid_columns, grid_rows
 from budgetwatch.dashboard.tables import Export, register_export
 from budgetwatch.dashboard.urls import int_param, lang_of, with_params
 from budgetwatch.queries.store import Store

@@ -7,7 +7,7 @@ from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.components import figure_card, view_store, year_field
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.department import HIDDEN, page_table
+from budgetwatch.dashboard.page_tables import HIDDEN, page_table
 from budgetwatch.dashboard.urls import int_param
 
 D = ids.Debt
