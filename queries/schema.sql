@@ -128,6 +128,8 @@ CREATE TABLE IF NOT EXISTS suggestions (
     closed_date       DATE,
     load_id           INTEGER NOT NULL,
     extra             JSON
+);
+
 -- Government debt (政府债务) per year, region and type; region_code padded to 6 digits
 -- (43 → 430000). fiscal_capacity (综合财力) is the same on both rows of a region and year.
 CREATE TABLE IF NOT EXISTS debt (
