@@ -2,12 +2,10 @@
 type with the headroom left, 债务率 per region against the tiers in force, new bonds against
 the new limit, the trend over the years, repayments and interest.
 
-Pure: frames from queries/debt.py in, a Figure out. Region names come from the feed and are
-drawn as text (``<``, ``>`` and ``&`` escaped, so Plotly never reads them as markup).
+Pure: frames from queries/debt.py in, a Figure out. Region names come from the feed: every
+builder is ``@text_only`` (figures/common.py), so they reach Plotly as text, escaped once.
 """
 from __future__ import annotations
-
-import html
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,7 +13,7 @@ from plotly.subplots import make_subplots
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.figures.common import (BLUE, GREY, GRID, ORANGE, PALE_BLUE, RED, base_layout,
-                                                  empty_figure)
+                                                  empty_figure, text_only)
 from budgetwatch.dashboard.i18n import t
 
 UNIT = fmt.YI           # debt reads in 亿元 wherever it is shown
@@ -25,8 +23,8 @@ PALE = {"一般债务": PALE_BLUE, "专项债务": "#c9bbdf"}
 
 
 def text(value: object) -> str:
-    """A name from the feed as Plotly text: markup characters escaped."""
-    return html.escape("" if value is None else str(value), quote=False)
+    """A value as a label (builders are given names already escaped by ``@text_only``)."""
+    return "" if value is None else str(value)
 
 
 def yi(yuan: float | None, lang: str) -> str:
@@ -55,6 +53,7 @@ def _height(n: int, per: int = 30, base: int = 170, least: int = 340) -> int:
     return max(least, per * n + base)
 
 
+@text_only
 def limit_balance_figure(rows: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
     """Per region, one panel per debt type: the limit as a pale bar, the balance over it (red
     when above the limit), the headroom written at the end. Regions ranked by their balance.
@@ -101,6 +100,7 @@ def limit_balance_figure(rows: pd.DataFrame, *, year: int, lang: str = "zh") -> 
     return fig
 
 
+@text_only
 def ratio_figure(regions: pd.DataFrame, *, max_ratio: float, high_ratio: float, year: int,
                  lang: str = "zh") -> go.Figure:
     """债务率 by region, highest at the top, with the warning line and the high tier in force
@@ -136,6 +136,7 @@ def ratio_figure(regions: pd.DataFrame, *, max_ratio: float, high_ratio: float, 
     return fig
 
 
+@text_only
 def issuance_figure(rows: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Figure:
     """New bonds issued against the new limit granted, per region and type (rows that give a
     new limit or new bonds); red where the bonds exceed the limit."""
@@ -170,6 +171,7 @@ def issuance_figure(rows: pd.DataFrame, *, year: int, lang: str = "zh") -> go.Fi
     return fig
 
 
+@text_only
 def trend_figure(trend: pd.DataFrame, *, title: str, lang: str = "zh") -> go.Figure:
     """Balance by type over the years (stacked bars), the total limit (line) and 债务率 on a
     second axis where 综合财力 is given.
@@ -208,6 +210,7 @@ def trend_figure(trend: pd.DataFrame, *, title: str, lang: str = "zh") -> go.Fig
     return fig
 
 
+@text_only
 def repayment_figure(trend: pd.DataFrame, *, title: str, lang: str = "zh") -> go.Figure:
     """Principal repaid and interest paid per year (stacked: 还本付息), with the refinancing
     bonds issued to roll principal over beside them."""

@@ -116,8 +116,8 @@ def figures(data: DebtData, lang: str) -> dict:
         D.RATIO: figs.ratio_figure(data.regions, max_ratio=data.max_ratio, high_ratio=data.high_ratio,
                                    year=data.year, lang=lang),
         D.ISSUANCE: figs.issuance_figure(data.rows, year=data.year, lang=lang),
-        D.TREND: figs.trend_figure(data.trend, title=t("debt.trend_title", lang, region=figs.text(region)), lang=lang),
-        D.REPAYMENTS: figs.repayment_figure(data.trend, title=t("debt.repay_title", lang, region=figs.text(region)),
+        D.TREND: figs.trend_figure(data.trend, title=t("debt.trend_title", lang, region=region), lang=lang),
+        D.REPAYMENTS: figs.repayment_figure(data.trend, title=t("debt.repay_title", lang, region=region),
                                             lang=lang),
     }
 
