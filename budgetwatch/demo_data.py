@@ -17,7 +17,7 @@ names, people and companies are invented) — as the six feeds of ../shared/FEED
 * audit_findings ``06_audit_findings.xlsx`` Excel date cells, Chinese statuses, a 总计 row
 * suggestions  ``07_suggestions.csv``     GB18030, title row, reply classes as B/B类/words, mixed
                                           dates (budgetwatch/demo_suggestions.py)
-* debt         ``08_debt.xlsx``          title + ``单位：亿元``, the city's code as ``4301``, a 合计 row
+* debt         ``10_debt.xlsx``          title + ``单位：亿元``, the city's code as ``4301``, a 合计 row
                                           (budgetwatch/demo_debt.py: 市本级 and districts, three years)
 
 Years: the *current year* is the year of ``today``. ``today`` defaults to 2025-12-31 — a fixed
@@ -1557,7 +1557,7 @@ def write_demo(out_dir: Path, scale: float = 1.0, seed: int = DEFAULT_SEED, toda
                 _write_admin_assets(out_dir / "05_assets_admin.csv", city),
                 _write_audit(out_dir / "06_audit_findings.xlsx", city)]
         rest.append(_write_suggestions(out_dir, city))
-        rest.append(_write_debt(out_dir / "08_debt.xlsx", city))
+        rest.append(_write_debt(out_dir / "10_debt.xlsx", city))
         _write_anomalies(out_dir, city)
         files += [j.result() for j in jobs] + rest
     from budgetwatch.demo_projects import write_files

@@ -1,7 +1,7 @@
 """The demo city's government debt (政府债务): 湘江市, its 市本级 and districts, three years.
 
 One row per year, region and debt type, as the finance bureau publishes the table
-(``08_debt.xlsx``: a title row, ``单位：亿元``, the city's own row written with its 4-digit code
+(``10_debt.xlsx``: a title row, ``单位：亿元``, the city's own row written with its 4-digit code
 ``4301`` as published tables do, a trailing 合计 row). The city's row (全市, 430100) adds up
 its 市本级 (430101) and districts, so the pages count it once and the districts under it.
 
@@ -146,7 +146,7 @@ def _city_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def debt_workbook(frame: pd.DataFrame, year: int):
-    """``08_debt.xlsx`` as published: title, ``单位：亿元``, the city's code as ``4301`` (a number
+    """``10_debt.xlsx`` as published: title, ``单位：亿元``, the city's code as ``4301`` (a number
     cell), districts' codes as text, a trailing 合计 row of the current year. demo_data saves it."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
