@@ -90,6 +90,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "col.principal_repaid": {"zh": "还本额", "en": "Principal repaid"},
     "col.interest_paid": {"zh": "付息额", "en": "Interest paid"},
     "col.debt_warnings": {"zh": "预警", "en": "Warnings"},
+    # the warnings page names a debt flag's entity
+    "warn.entity.region": {"zh": "地区", "en": "Region"},
+    "warn.entity.region_debt": {"zh": "地区债务", "en": "Region debt"},
     # briefing (dashboard/briefing.py)
     "brief.debt": {"zh": "政府债务", "en": "Government debt"},
 }

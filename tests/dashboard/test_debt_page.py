@@ -168,3 +168,10 @@ def test_every_chart_exports_by_name(store, name):
     vf = views.render(store, name, {"year": "2025"}, "zh")
     assert vf.title and vf.as_of == "2025" and vf.unit in ("亿元", "%")
     assert vf.figure.layout.title.text == vf.title
+
+
+def test_every_entity_type_of_the_rules_has_a_name_on_the_warnings_page():
+    from budgetwatch.dashboard.i18n import STRINGS
+    from budgetwatch.queries.rules import RULES
+    for rule in RULES:
+        assert f"warn.entity.{rule.entity_type}" in STRINGS, rule.id
