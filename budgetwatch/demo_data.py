@@ -72,6 +72,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from budgetwatch.demo_planted import Planted
 from budgetwatch import demo_debt
 from budgetwatch.ingest.spec import FUND_TYPES
 
@@ -352,17 +353,6 @@ def build_units() -> list[Unit]:
             skind = "admin" if code in ADMIN_SUBUNIT_DEPTS else "inst"
             units.append(Unit(len(units), scode, sname, code, sfunc, skind, sstaff, sector))
     return units
-
-
-@dataclass(frozen=True)
-class Planted:
-    """One planted anomaly (fires=True) or look-alike that must stay quiet (fires=False)."""
-    rule: str
-    entity_key: str
-    year: int
-    fires: bool = True
-    severity: str | None = None
-    note: str = ""
 
 
 class Calendar:

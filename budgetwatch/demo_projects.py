@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from budgetwatch.demo_planted import Planted
+
 PREFIX = "430100"   # 湘江市's 区划: project codes read like the 项目库's, 430100-2025-001
 
 # code suffix, name, line (unit code, func, econ, fund) or lead unit code, category, livelihood?,
@@ -65,23 +67,13 @@ _VOTES = {   # members 30: satisfied, basically, unsatisfied, abstained (present
 MEMBERS = 30
 
 
-@dataclass(frozen=True)
-class ProjectPlanted:
-    rule: str
-    entity_key: str
-    year: int
-    fires: bool = True
-    severity: str | None = None
-    note: str = ""
-
-
 @dataclass
 class ProjectPlan:
     projects: pd.DataFrame
     progress: pd.DataFrame
     evaluation: pd.DataFrame
     line_code: dict[tuple[str, str, str, str], str]           # (dept, func, econ, fund) -> project code
-    planted: list[ProjectPlanted] = field(default_factory=list)
+    planted: list[Planted] = field(default_factory=list)
     first_year: dict[str, int] = field(default_factory=dict)  # project code -> the year it started
 
     def code_of(self, key: tuple[str, str, str, str], year: int) -> str | None:
@@ -132,7 +124,7 @@ def plan_projects(city) -> ProjectPlan:
     jan1, dec31 = date(year, 1, 1), date(year, 12, 31)
 
     def plant(rule, code, fires, severity=None, note=""):
-        planted.append(ProjectPlanted(rule, code, year, fires, severity if fires else None,
+        planted.append(Planted(rule, code, year, fires, severity if fires else None,
                                       note if fires else "look-alike: " + note))
 
     for suffix, name, where, category, livelihood, investment, target, scenario in _PROJECTS:
