@@ -107,7 +107,7 @@ def test_an_unsealed_generation_that_fails_mid_query_is_used_no_more(tmp_path, d
     load(tmp_path, data_dir, "V1")
     store = Store(data_dir)
     with store.writer(who="t") as w:
-        w.con.execute("INSERT INTO payments SELECT 'N' || i, DATE '2025-01-01', '001', '2050202', '30201', "
+        w.con.execute("INSERT INTO payments (voucher_no, pay_date, dept_code, func_code, econ_code, fund_type, payee, amount, payee_account, purpose, load_id, extra) SELECT 'N' || i, DATE '2025-01-01', '001', '2050202', '30201', "
                       "'一般公共预算', 'x', 1, NULL, NULL, 99, NULL FROM range(300000) t(i)")
         w.touch()
     db = data_dir / "db"

@@ -197,7 +197,7 @@ if point == "after_seal":
 else:
     store_mod.Store._publish = lambda self, path, retire=True: os._exit(9)
 with store_mod.Store(sys.argv[1]).writer(who="killed") as w:
-    w.con.execute("INSERT INTO payments SELECT 'K' || i, DATE '2025-01-01', '001', '2050202', '30201', "
+    w.con.execute("INSERT INTO payments (voucher_no, pay_date, dept_code, func_code, econ_code, fund_type, payee, amount, payee_account, purpose, load_id, extra) SELECT 'K' || i, DATE '2025-01-01', '001', '2050202', '30201', "
                   "'一般公共预算', 'x', 1, NULL, NULL, 99, NULL FROM range(1000) t(i)")
     w.touch()
 """

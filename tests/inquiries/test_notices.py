@@ -24,7 +24,7 @@ def test_a_second_session_hears_of_new_red_flags_inquiries_fallen_due_and_answer
     qi.send(city, staff, answered["ref"])
     qi.answer(city, staff, answered["ref"], text="答")
     with city.writer("test") as w:                                   # a new red flag: a payment without a budget
-        w.con.execute("INSERT INTO payments VALUES ('V2599', '2025-05-20', 'X98', '2050202', '30201', "
+        w.con.execute("INSERT INTO payments (voucher_no, pay_date, dept_code, func_code, econ_code, fund_type, payee, amount, payee_account, purpose, load_id, extra) VALUES ('V2599', '2025-05-20', 'X98', '2050202', '30201', "
                       "'一般公共预算', '新公司', 20000, NULL, NULL, 3, NULL)")
         w.touch()
     qf.clear_cache()

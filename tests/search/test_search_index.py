@@ -121,7 +121,8 @@ def test_tables_other_modules_add_are_searched_once_they_exist(data_dir):
         assert _kind(search.suggest(con, "芙蓉"), "region").empty
     with store.writer("test") as w:
         w.con.execute("CREATE TABLE IF NOT EXISTS debt (year INTEGER, region_code VARCHAR, region_name VARCHAR)")
-        w.con.execute("INSERT INTO debt VALUES (2025, '430102', '芙蓉区')")
+        w.con.execute("INSERT INTO debt (year, region_code, region_name, debt_type, limit_amount, balance, load_id) "
+                      "VALUES (2025, '430102', '芙蓉区', '一般债务', 0, 0, 1)")
         search.build(w.con)
         w.touch()
     with store.reader() as con:
