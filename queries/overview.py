@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from budgetwatch.ingest.spec import FUND_TYPES
-from budgetwatch.queries import summary
+from budgetwatch.queries import page_cache, summary
 from budgetwatch.queries.status import feed_status
 from budgetwatch.queries.monthly import monthly_cumulative as cumulative
 from budgetwatch.queries.store import query
@@ -175,9 +175,14 @@ def feed_freshness(con: duckdb.DuckDBPyConnection, now: dt.datetime | None = Non
 
     A feed is stale when it holds no rows or its last load is older than STALE_AFTER_DAYS.
     """
+    return freshness_frame(feed_status(con), now)
+
+
+def freshness_frame(status: dict, now: dt.datetime | None = None) -> pd.DataFrame:
+    """``feed_freshness`` from an already read ``feed_status`` (staleness depends on ``now``)."""
     now = now or dt.datetime.now()
     records = []
-    for feed, s in feed_status(con).items():
+    for feed, s in status.items():
         last = dt.datetime.fromisoformat(s["last_loaded"]) if s["last_loaded"] else None
         stale = s["rows"] == 0 or last is None or (now - last) > dt.timedelta(days=STALE_AFTER_DAYS)
         records.append({"feed": feed, "rows": s["rows"], "last_loaded": last,
@@ -192,3 +197,27 @@ def overview_frames(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[pd.
     return (department_execution(con, period.year, period.as_of),
             fund_totals(con, period.year, period.as_of),
             monthly_cumulative(con, period.year, period.as_of))
+
+
+@dataclass(frozen=True)
+class OverviewData:
+    """What the overview page draws for one (year, as-of) request, before figures."""
+    status: dict                          # feed_status: rows, loads and as-of date per feed
+    period: Period | None                 # None: no budget or payment data at all
+    depts: pd.DataFrame | None
+    funds: pd.DataFrame | None
+    monthly: pd.DataFrame | None
+
+
+def overview_data(store, year: int | None, as_of: dt.date | None, *, today: dt.date | None = None) -> OverviewData:
+    """Everything the overview asks the data, computed once per generation and scope for
+    every member asking the same year and date (``page_cache``)."""
+    today = today or dt.date.today()
+
+    def compute(con) -> OverviewData:
+        status = feed_status(con)
+        period = resolve_period(con, year, as_of, today=today)
+        frames = overview_frames(con, period) if period is not None else (None, None, None)
+        return OverviewData(status, period, *frames)
+
+    return page_cache.cached(store, "overview", (year, as_of, today), compute)

@@ -127,15 +127,15 @@ def update_overview(store: Store, year: int | str | None, as_of: str | None, sea
     lang = lang_of(search)
     out = _blank(lang)
     try:
-        with store.reader() as con:
-            fresh = q.feed_freshness(con, now=now)
-            out["freshness"] = freshness(fresh, lang)
-            period = q.resolve_period(con, int_param(str(year)) if year is not None else None, date_param(as_of))
-            if period is None:
-                key = "empty.none" if fresh["rows"].sum() == 0 else "empty.no_budget"
-                out["message"] = notice(t(key, lang), more=how_to_load(lang))
-                return out
-            depts, funds, monthly = q.overview_frames(con, period)
+        data = q.overview_data(store, int_param(str(year)) if year is not None else None, date_param(as_of))
+        fresh = q.freshness_frame(data.status, now=now)
+        out["freshness"] = freshness(fresh, lang)
+        period = data.period
+        if period is None:
+            key = "empty.none" if fresh["rows"].sum() == 0 else "empty.no_budget"
+            out["message"] = notice(t(key, lang), more=how_to_load(lang))
+            return out
+        depts, funds, monthly = data.depts, data.funds, data.monthly
     except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log
         out["message"] = failure(exc, lang, "overview")
         return out
