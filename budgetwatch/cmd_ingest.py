@@ -20,7 +20,7 @@ SHOW_PROBLEMS = 50  # lines printed per file; the JSON report has up to validate
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ingest", help="load feed files (CSV/XLSX) into the database",
-                       description="Load files of one feed. Exit code 0 only when every file was applied whole.")
+                       description="Load files of one feed. Exit code 0 only when every file was applied whole and every step after it finished; 2 when anything was refused; 3 when the data was applied but a step after it (flag cache, search index) did not finish.")
     p.add_argument("feed", choices=list(FEEDS), metavar="FEED", help=" | ".join(FEEDS))
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--accept-partial", action="store_true",
@@ -115,8 +115,18 @@ def run_ingest(args: argparse.Namespace) -> int:
     else:
         for r in reports:
             print_report(r, out=sys.stdout if r.ok else sys.stderr)
-    # Non-zero whenever anything was refused: a whole file, or rows of a partial load.
-    return 0 if all(r.ok for r in reports) else 2
+        for u in unfinished_of(reports):
+            print(f"⚠ 未完成 not finished: {u.line()}", file=sys.stderr)
+    # Non-zero whenever anything was refused: a whole file, or rows of a partial load; 3 when
+    # everything was applied but a step after it (flag cache, search index) did not finish.
+    if not all(r.ok for r in reports):
+        return 2
+    return 3 if unfinished_of(reports) else 0
+
+
+def unfinished_of(reports: list[FileReport]) -> list:
+    """The load's unfinished steps (every report of one load carries the same list)."""
+    return reports[0].unfinished if reports else []
 
 
 def run_status(args: argparse.Namespace) -> int:

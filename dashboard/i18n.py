@@ -418,6 +418,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.report.totals": {"zh": "已略去 {n} 行合计行。", "en": "{n} total row(s) were set aside."},
     "data.report.extra": {"zh": "多余的列已另存：{cols}", "en": "Extra columns kept aside: {cols}"},
     "data.report.more": {"zh": "共 {total} 个问题，下表列出前 {shown} 个。", "en": "{total} problems; the first {shown} are listed."},
+    "data.report.unfinished": {"zh": "数据已导入，但以下步骤未完成：", "en": "The data was loaded, but these steps did not finish:"},
     "data.col.loaded_at": {"zh": "导入时间", "en": "Loaded at"},
     "data.col.format": {"zh": "格式", "en": "Format"},
     "data.col.unit": {"zh": "金额单位", "en": "Unit"},

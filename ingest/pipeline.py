@@ -19,6 +19,7 @@ from budgetwatch.ingest import load, read, validate
 from budgetwatch.ingest.problems import Problem, Refused, problem
 from budgetwatch.ingest.spec import FEEDS, Feed
 from budgetwatch.queries import accounts, refresh, search
+from budgetwatch.queries.steps import Unfinished
 from budgetwatch.queries.store import Store
 
 log = logging.getLogger("budgetwatch.ingest")
@@ -71,14 +72,16 @@ class FileReport:
     total_rows_dropped: int = 0
     extra_columns: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    unfinished: list[Unfinished] = field(default_factory=list)   # the load's steps that did not finish
 
     @property
     def ok(self) -> bool:
         return self.status in ("applied", "unchanged")
 
     def as_dict(self) -> dict:
-        d = {k: v for k, v in self.__dict__.items() if k != "problems"}
+        d = {k: v for k, v in self.__dict__.items() if k not in ("problems", "unfinished")}
         d["problems"] = [p.as_dict() for p in self.problems]
+        d["unfinished"] = [u.as_dict() for u in self.unfinished]
         return d
 
 
@@ -139,8 +142,10 @@ def ingest_load(store: Store, batches: Sequence[tuple[str, Sequence[Path]]], *, 
         if w.changed or w.first:
             span = (min(d[0] for d in days), max(d[1] for d in days)) if days else None
             load.refresh_daily(w.con, source.name if source else None, span)
-        refresh.after_load(w, store.data_dir)   # year summary and default flag set for the pages
-        search.after_load(w)                    # the header search's index of names
+        unfinished = refresh.after_load(w, store.data_dir)   # year summary and default flag set for the pages
+        unfinished += search.after_load(w)                  # the header search's index of names
+    for report in reports:      # one load: each file's report names what the load left unfinished
+        report.unfinished = list(unfinished)
     return reports
 
 

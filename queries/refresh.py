@@ -3,6 +3,11 @@ generation before it is published, so pages read them instead of scanning paymen
 
 Apart from ``summary`` (which reads them) because writing them runs every rule, and the
 rules read ``summary``.
+
+Every rule runs on its own: one that fails or runs out of time (the store's query limit)
+leaves the years it could not finish without a cache — the pages compute those live — and is
+named in what ``after_load`` returns, so the load's report says so instead of claiming a
+success it did not have.
 """
 from __future__ import annotations
 
@@ -15,18 +20,49 @@ import duckdb
 import pandas as pd
 
 from budgetwatch.queries import summary
+from budgetwatch.queries.rules.base import SEVERITIES, empty_flags
 from budgetwatch.queries.rules.config import load_thresholds
-from budgetwatch.queries.rules.engine import compute_flags
+from budgetwatch.queries.rules.engine import params_in_force, resolve_context, run_rule
 from budgetwatch.queries.rules.registry import RULES
+from budgetwatch.queries.steps import Unfinished
 
 log = logging.getLogger("budgetwatch.summary")
 
 
-def refresh(con: duckdb.DuckDBPyConnection, data_dir) -> dict:
-    """Write ``year_summary`` and ``flag_cache`` into the (writable) generation ``con`` is on."""
-    stamp = summary.generation_stamp(con)
-    started = time.perf_counter()
-    con.execute("DROP TABLE IF EXISTS summary_stamp")
+def ordered(flags: pd.DataFrame) -> pd.DataFrame:
+    """Every rule's flags in the order ``compute_flags`` gives them (severity, rule, amount)."""
+    if flags.empty:
+        return empty_flags()
+    order = {r.id: i for i, r in enumerate(RULES)}
+    flags = flags.assign(_sev=flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)}),
+                         _rule=flags["rule"].map(order))
+    flags = flags.sort_values(["_sev", "_rule", "amount", "entity_key"],
+                              ascending=[True, True, False, True], kind="stable")
+    return flags.drop(columns=["_sev", "_rule"]).reset_index(drop=True)
+
+
+def year_flags(con: duckdb.DuckDBPyConnection, year: int, thresholds: dict,
+               rules=RULES) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """The flags of ``rules`` for the year at its default as-of date, each rule run alone:
+    (flags in ``compute_flags`` order, [(rule id, why it did not finish)])."""
+    ctx = resolve_context(con, year, None)
+    frames, failed = [], []
+    for rule in rules:
+        params = params_in_force(rule, thresholds)
+        if not params.get("enabled", True):
+            continue
+        try:
+            frame = run_rule(con, rule, ctx, params)
+        except Exception as exc:        # a time-out (QueryError) or a broken rule: named, not hidden
+            log.warning("flag cache: %s for %s did not finish: %s", rule.id, year, exc)
+            failed.append((rule.id, " ".join(str(exc).split())[:200]))
+            continue
+        if not frame.empty:
+            frames.append(frame)
+    return ordered(pd.concat(frames, ignore_index=True) if frames else empty_flags()), failed
+
+
+def write_year_summary(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         CREATE OR REPLACE TABLE year_summary AS
         WITH p AS (SELECT CAST(year(pay_date) AS INTEGER) AS year, min(pay_date) AS first_pay,
@@ -36,19 +72,33 @@ def refresh(con: duckdb.DuckDBPyConnection, data_dir) -> dict:
         SELECT year, first_pay, last_pay, coalesce(payments, 0) AS payments,
                coalesce(budget_lines, 0) AS budget_lines
         FROM p FULL JOIN b USING (year) WHERE year IS NOT NULL""")
+
+
+def refresh(con: duckdb.DuckDBPyConnection, data_dir) -> dict:
+    """Write ``year_summary`` and ``flag_cache`` into the (writable) generation ``con`` is on.
+
+    Returns ``stamp``, ``flag_years`` (the years whose flags were kept), ``seconds`` and
+    ``failed``: {year: [(rule id, why)]} for the years left without a cache."""
+    stamp = summary.generation_stamp(con)
+    started = time.perf_counter()
+    con.execute("DROP TABLE IF EXISTS summary_stamp")
+    write_year_summary(con)
     thresholds = load_thresholds(data_dir)
     key = summary.thresholds_key(thresholds.values)
     rules = ",".join(r.id for r in RULES)
     years = [r[0] for r in con.execute(
         "SELECT year, last_pay FROM year_summary WHERE payments > 0 ORDER BY year DESC LIMIT ?",
         [summary.FLAG_YEARS]).fetchall()]
-    frames, dtypes = [], {}
+    frames, dtypes, kept, failed = [], {}, [], {}
     for year in years:
-        flags = compute_flags(con, year, None, thresholds=thresholds.values)
+        flags, broke = year_flags(con, year, thresholds.values)
+        if broke:
+            failed[year] = broke
+            continue
         dtypes = {c: str(t) for c, t in flags.dtypes.items()}
         as_of = con.execute("SELECT last_pay FROM year_summary WHERE year = ?", [year]).fetchone()[0]
-        part = flags.assign(_cache_year=year, _cache_as_of=as_of.isoformat(), _pos=range(len(flags)))
-        frames.append(part)
+        frames.append(flags.assign(_cache_year=year, _cache_as_of=as_of.isoformat(), _pos=range(len(flags))))
+        kept.append(year)
     con.execute("DROP TABLE IF EXISTS flag_cache")
     if frames:
         every = pd.concat(frames, ignore_index=True)
@@ -59,22 +109,38 @@ def refresh(con: duckdb.DuckDBPyConnection, data_dir) -> dict:
                 "dtypes VARCHAR, flag_years INTEGER[], seconds DOUBLE, made_at TIMESTAMP)")
     seconds = time.perf_counter() - started
     con.execute("INSERT INTO summary_stamp VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [stamp, key, rules, json.dumps(dtypes), years, seconds, dt.datetime.now()])
-    log.info("summary for %s: years %s flagged in %.2f s", stamp, years, seconds)
-    return {"stamp": stamp, "flag_years": years, "seconds": seconds}
+                [stamp, key, rules, json.dumps(dtypes), kept, seconds, dt.datetime.now()])
+    log.info("summary for %s: years %s flagged in %.2f s (not finished: %s)", stamp, kept, seconds, failed)
+    return {"stamp": stamp, "flag_years": kept, "seconds": seconds, "failed": failed}
 
 
-def after_load(writer, data_dir) -> None:
+def after_load(writer, data_dir) -> list[Unfinished]:
     """The loader's last step before publishing: refresh the summary when anything changed.
 
-    Never fails the load: on an error the stamp is removed, so readers compute live."""
+    Never fails the load, never hides a failure: what did not finish is returned (the load's
+    report names it) and the pages compute that part live. On an error the stamp is removed."""
     if not (writer.changed or writer.first):
-        return
+        return []
     try:
-        refresh(writer.con, data_dir)
-    except Exception:
+        result = refresh(writer.con, data_dir)
+    except Exception as exc:
         log.exception("summary refresh failed; pages will compute live")
         try:
             writer.con.execute("DROP TABLE IF EXISTS summary_stamp")
         except duckdb.Error:
             pass
+        why = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return [Unfinished("summary",
+                           f"年度汇总与预警缓存未能生成（{why}）；数据已导入，页面将现场计算，会较慢",
+                           f"the year summary and flag cache were not made ({why}); the data was loaded and "
+                           f"the pages compute them live, more slowly")]
+    return [_flags_unfinished(year, broke) for year, broke in sorted(result["failed"].items())]
+
+
+def _flags_unfinished(year: int, broke: list[tuple[str, str]]) -> Unfinished:
+    names = "、".join(rule for rule, _ in broke)
+    why = broke[0][1]
+    return Unfinished("flags",
+                      f"{year}年预警缓存未完成：规则 {names} 未能算完（{why}）；数据已导入，预警页将现场计算，会较慢",
+                      f"the {year} flag cache did not finish: rule {names.replace('、', ', ')} did not complete "
+                      f"({why}); the data was loaded and the warnings page computes flags live, more slowly")

@@ -186,18 +186,25 @@ def build(con: duckdb.DuckDBPyConnection) -> dict:
     return {"rows": rows, "seconds": seconds}
 
 
-def after_load(writer) -> None:
-    """The loader's step next to the summaries; never fails the load (readers then build live)."""
+def after_load(writer) -> list:
+    """The loader's step next to the summaries; never fails the load (readers then build live),
+    and never hides that it did not finish: the load's report names it."""
+    from budgetwatch.queries.steps import Unfinished
     if not (writer.changed or writer.first):
-        return
+        return []
     try:
         build(writer.con)
-    except Exception:
+    except Exception as exc:
         log.exception("search index failed; searches will build it live")
         try:
             writer.con.execute("DELETE FROM meta WHERE key = ?", [META_KEY])
         except duckdb.Error:
             pass
+        why = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return [Unfinished("search", f"搜索索引未能生成（{why}）；数据已导入，搜索将现场建立索引，会较慢",
+                           f"the search index was not made ({why}); the data was loaded and searches "
+                           f"build it live, more slowly")]
+    return []
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> str:

@@ -311,6 +311,11 @@ def report_view(report: FileReport, lang: str) -> html.Div:
     if report.problem_count > len(report.problems):
         extra.append(t("data.report.more", lang, shown=len(report.problems), total=report.problem_count))
     children += [html.P(x, className="bw-detail") for x in extra]
+    if report.unfinished:   # applied, but a step after it did not finish: said, never hidden
+        tone = "is-error"
+        children.append(html.P(t("data.report.unfinished", lang), className="bw-unfinished-title"))
+        children.append(html.Ul(className="bw-unfinished",
+                                children=[html.Li(u.zh if lang == "zh" else u.en) for u in report.unfinished]))
     return html.Div(className=f"bw-notice {tone}".strip(), children=children)
 
 
