@@ -7,8 +7,8 @@ the rules run with ``compute_flags`` over the live generation (thresholds in for
 
 Computing the flags is the slow part (every rule scans the year's payments). The result of
 ``compute_flags`` depends only on the data generation, the year, the as-of date and the
-thresholds, so it is kept in a small in-process cache under exactly that key: a new load
-publishes a new generation and so misses the cache; reviews are never cached (they are read
+thresholds, so it is kept in the shared page cache (``page_cache.py``) under exactly that key
+and the reader's scope: a new load publishes a new generation and so misses the cache; reviews are never cached (they are read
 from SQLite each time).
 
 ``evidence(con, flag)`` turns a flag's ``evidence`` JSON (the filter that reproduces it) into
@@ -20,9 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +28,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from budgetwatch.queries import page_cache
 from budgetwatch.queries import reviews as rv
 from budgetwatch.queries import summary
 from budgetwatch.queries.rules import RULES, compute_flags, state_rules
@@ -39,9 +38,6 @@ from budgetwatch.queries.rules.engine import select_rules
 from budgetwatch.queries.rules.config import Thresholds, load_thresholds
 from budgetwatch.queries.store import current_scope, Store, query
 
-CACHE_SIZE = 8
-_cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_cache_lock = threading.Lock()
 EVIDENCE_MAX_ROWS = 2_000
 
 
@@ -54,42 +50,36 @@ class FlagSet:
     cached: bool = False
 
 
-def _key(store: Store, year: int, as_of: str | None, thresholds: Thresholds,
-         rule_ids: Sequence[str]) -> tuple:
-    values = json.dumps(thresholds.values, sort_keys=True, default=str)
-    return (str(store.data_dir), store.generation(), current_scope(), int(year), as_of or "", values,
-            tuple(rule_ids))
+def _params(year: int, as_of: str | None, thresholds: Thresholds, rule_ids: Sequence[str]) -> tuple:
+    """What a flag set depends on besides the generation and the scope (``page_cache`` adds those)."""
+    return (int(year), as_of or "", json.dumps(thresholds.values, sort_keys=True, default=str), tuple(rule_ids))
 
 
 def computed_flags(store: Store, year: int, as_of: str | dt.date | None = None, *,
                    thresholds: Thresholds, rule_ids: Sequence[str] | None = None) -> tuple[pd.DataFrame, float, bool]:
-    """``compute_flags`` over the live generation, cached by generation/year/as-of/thresholds.
+    """``compute_flags`` over the live generation, kept in the shared page cache
+    (``page_cache``: per generation, scope, year, as-of, thresholds and rules; members asking
+    for the same flags at once wait for one computation instead of each running every rule).
 
     Returns (flags, seconds, from_cache)."""
     chosen = [r.id for r in select_rules(rule_ids, RULES)]
     as_of_text = as_of.isoformat() if isinstance(as_of, dt.date) else as_of
-    key = _key(store, year, as_of_text, thresholds, chosen)
-    with _cache_lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit.copy(), 0.0, True
-    started = time.perf_counter()
-    with store.reader() as con:
+    spent: list[float] = []
+
+    def compute(con) -> pd.DataFrame:
+        started = time.perf_counter()
         flags = summary.cached_flags(con, year, as_of_text, thresholds.values, chosen)   # made at load
         if flags is None:
             flags = compute_flags(con, year, as_of=as_of_text, thresholds=thresholds.values, rules=chosen)
-    seconds = time.perf_counter() - started
-    with _cache_lock:
-        _cache[key] = flags
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return flags.copy(), seconds, False
+        spent.append(time.perf_counter() - started)
+        return flags
+
+    flags = page_cache.cached(store, "flags", _params(year, as_of_text, thresholds, chosen), compute)
+    return flags, (spent[0] if spent else 0.0), not spent
 
 
 VOUCHER_RULES = ("NO_BUDGET", "DUPLICATE_PAYMENT", "SPLIT_PAYMENT", "AMOUNT_OUTLIER")
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
-_voucher_cache: OrderedDict[tuple, dict] = OrderedDict()
 
 
 def voucher_flags(store: Store, year: int, as_of: str | dt.date | None) -> dict[str, dict]:
@@ -101,16 +91,13 @@ def voucher_flags(store: Store, year: int, as_of: str | dt.date | None) -> dict[
     asks it for every block without recomputing anything."""
     thresholds = load_thresholds(store.data_dir)
     as_of_text = as_of.isoformat() if isinstance(as_of, dt.date) else as_of
+    return page_cache.cached(store, "voucher_flags", _params(year, as_of_text, thresholds, ()),
+                             lambda con: _voucher_flags(store, con, year, as_of_text, thresholds))
+
+
+def _voucher_flags(store: Store, con, year: int, as_of_text: str | None, thresholds: Thresholds) -> dict[str, dict]:
     every = [r.id for r in select_rules(None, RULES)]
-    key = _key(store, year, as_of_text, thresholds, ("vouchers",))
-    with _cache_lock:
-        hit = _voucher_cache.get(key)
-        if hit is not None:
-            return hit
-        full = _cache.get(_key(store, year, as_of_text, thresholds, every))
-    if full is None:
-        with store.reader() as con:
-            full = summary.cached_flags(con, year, as_of_text, thresholds.values, every)
+    full = summary.cached_flags(con, year, as_of_text, thresholds.values, every)
     if full is None:
         full = computed_flags(store, year, as_of_text, thresholds=thresholds, rule_ids=list(VOUCHER_RULES))[0]
     out: dict[str, dict] = {}
@@ -122,17 +109,11 @@ def voucher_flags(store: Store, year: int, as_of: str | dt.date | None) -> dict[
             was = out.get(v)
             if was is None or _SEVERITY_RANK.get(sev, 9) < _SEVERITY_RANK.get(was["severity"], 9):
                 out[v] = {"rule": rule, "key": str(entity), "severity": sev, "flag": f"{rule}|{entity}"}
-    with _cache_lock:
-        _voucher_cache[key] = out
-        while len(_voucher_cache) > CACHE_SIZE:
-            _voucher_cache.popitem(last=False)
     return out
 
 
 def clear_cache() -> None:
-    with _cache_lock:
-        _cache.clear()
-        _voucher_cache.clear()
+    page_cache.clear()
 
 
 def flag_set(store: Store, year: int, as_of: str | dt.date | None = None, config: str | None = None,
@@ -147,6 +128,27 @@ def flag_set(store: Store, year: int, as_of: str | dt.date | None = None, config
     frame = rv.attach_reviews(flags, rv.latest_reviews(store.data_dir, year), year=year, rules=ran,
                               units=visible_units(store))
     return FlagSet(frame, thresholds, seconds, cached)
+
+
+def active_high(store: Store, year: int) -> pd.DataFrame:
+    """The red (high) flags firing now in ``year`` at its default as-of date, every rule with
+    the thresholds in force — what the header's notice compares between visits.
+
+    Asked on every page a member opens, so it never copies the year's whole flag set: the
+    generation's red flags are kept (small) in the page cache, and only the state rules'
+    (inquiries overdue, from state.sqlite3) are added per request. Reviews do not change
+    whether a flag fires, so they are not read."""
+    thresholds = load_thresholds(store.data_dir)
+    chosen = [r.id for r in select_rules(None, RULES)]
+
+    def compute(con) -> pd.DataFrame:
+        flags = computed_flags(store, year, None, thresholds=thresholds, rule_ids=chosen)[0]
+        return flags[flags["severity"] == "high"].reset_index(drop=True)
+
+    red = page_cache.cached(store, "flags.high", _params(year, None, thresholds, chosen), compute)
+    red = state_rules.with_state_flags(red, store, year, thresholds, chosen)
+    red = red[red["severity"] == "high"].reset_index(drop=True)
+    return red.assign(state="active")
 
 
 def visible_units(store: Store) -> frozenset[str] | None:

@@ -60,8 +60,7 @@ def red_flags(store: Store) -> pd.DataFrame:
         years = qf.flag_years(con)
     if not years:
         return pd.DataFrame(columns=["rule", "entity_key", "year", "message", "dept_code"])
-    frame = qf.flag_set(store, years[0]).frame
-    return frame[(frame["state"] == "active") & (frame["severity"] == "high")].reset_index(drop=True)
+    return qf.active_high(store, years[0])
 
 
 def _ids(frame: pd.DataFrame) -> list[str]:

@@ -43,7 +43,7 @@ from budgetwatch.queries.store import DEFAULT_TIMEOUT_S, Store, current_scope
 log = logging.getLogger("budgetwatch.page_cache")
 
 DEFAULT_MB = 256
-ENTRY_SHARE = 8          # one entry may take at most 1/8 of the cache (else it is not kept)
+ENTRY_SHARE = 4          # one entry may take at most 1/4 of the cache (else it is not kept)
 T = TypeVar("T")
 
 

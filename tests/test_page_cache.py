@@ -156,7 +156,7 @@ def test_bounded_by_bytes_least_recently_used_out(data_dir, monkeypatch):
     monkeypatch.setenv("BUDGETWATCH_PAGE_CACHE_MB", "1")
     store = Store(data_dir)
     _departments(store, ["001"])
-    big = 100_000          # ~100 kB a frame: 1 MB keeps about ten, each under an eighth of it
+    big = 100_000          # ~100 kB a frame: 1 MB keeps about ten, each under a quarter of it
     for i in range(30):
         page_cache.cached(store, "blob", (i,), lambda con: pd.DataFrame({"x": range(big // 8)}))
         page_cache.cached(store, "blob", (0,), lambda con: pytest.fail("the most used answer was evicted"))
