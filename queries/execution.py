@@ -20,13 +20,15 @@ codes, dates and every grid filter value travel as bound parameters.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from budgetwatch.queries import reference
+from budgetwatch.queries import page_cache, reference
+from budgetwatch.queries.overview import Period, resolve_period
 from budgetwatch.queries.units import TOPS
 from budgetwatch.queries.monthly import monthly_cumulative as cumulative
 from budgetwatch.queries.store import query
@@ -459,3 +461,56 @@ def vouchers_all(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: d
 def _empty_vouchers() -> pd.DataFrame:
     return pd.DataFrame(columns=["voucher_no", "pay_date", "dept_code", "unit", "func_code", "econ_code",
                                  "fund_type", "payee", "amount", "purpose"])
+
+
+@dataclass(frozen=True)
+class DrillData:
+    """What the execution page asks the data for one view (before tables and figures)."""
+    period: Period | None                 # None: no budget or payment data at all
+    frame: pd.DataFrame | None            # ``level``
+    names: list[str]                      # ``node_names``
+    monthly: pd.DataFrame | None          # ``monthly``
+    n_vouchers: int | None                # with ``voucher``: how many payments match it
+
+
+def drill_data(store, node: Node, year: int | None, as_of: dt.date | None, voucher: str | None = None,
+               *, today: dt.date | None = None) -> DrillData:
+    """One drill step's questions, computed once per generation and scope for every member
+    asking the same view (``page_cache``): the period, the level, the breadcrumb names, the
+    monthly curve and, for one voucher, its count."""
+    today = today or dt.date.today()
+
+    def compute(con) -> DrillData:
+        period = resolve_period(con, year, as_of, today=today)
+        if period is None:
+            return DrillData(None, None, [], None, None)
+        y, day = period.year, period.as_of
+        n = vouchers_page(con, node, y, day, start=0, end=0, voucher=voucher)[1] if voucher else None
+        return DrillData(period, level(con, node, y, day), node_names(con, node), monthly(con, node, y, day), n)
+
+    return page_cache.cached(store, "execution.drill", (node.by, node.key, year, as_of, voucher or None, today),
+                             compute)
+
+
+def _models_key(model) -> str:
+    return json.dumps(model or None, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def vouchers_block(store, node: Node, year: int, as_of: dt.date, *, start: int, end: int,
+                   sort_model: list | None = None, filter_model: dict | None = None,
+                   voucher: str | None = None) -> tuple[pd.DataFrame, int]:
+    """``vouchers_page`` through the page cache: members scrolling the same grid share blocks."""
+    return page_cache.cached(
+        store, "execution.vouchers",
+        (node.by, node.key, year, as_of, int(start), int(end), _models_key(sort_model), _models_key(filter_model),
+         voucher or None),
+        lambda con: vouchers_page(con, node, year, as_of, start=start, end=end, sort_model=sort_model,
+                                  filter_model=filter_model, voucher=voucher))
+
+
+def vouchers_summary(store, node: Node, year: int, as_of: dt.date, *, filter_model: dict | None = None,
+                     voucher: str | None = None) -> tuple[int, float]:
+    """``vouchers_total`` through the page cache."""
+    return page_cache.cached(
+        store, "execution.vouchers_total", (node.by, node.key, year, as_of, _models_key(filter_model), voucher or None),
+        lambda con: vouchers_total(con, node, year, as_of, filter_model=filter_model, voucher=voucher))

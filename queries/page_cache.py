@@ -66,6 +66,8 @@ def size_of(value: Any, _depth: int = 0) -> int:
         return int(value.memory_usage(index=True, deep=True)) + 256
     if isinstance(value, (str, bytes)):
         return sys.getsizeof(value)
+    if hasattr(value, "to_plotly_json") and hasattr(value, "to_json"):      # a Plotly figure
+        return 3 * len(value.to_json()) + 4096
     if isinstance(value, dict):
         return sys.getsizeof(value) + sum(size_of(k, _depth + 1) + size_of(v, _depth + 1) for k, v in value.items())
     if isinstance(value, (list, tuple, set, frozenset)):
@@ -151,7 +153,9 @@ class PageCache:
             self.stats.evicted += 1
 
     # -- the one entry point ------------------------------------------------------------
-    def get(self, folder: str, gen: tuple, key: tuple, compute: Callable[[], T], limit: int) -> T:
+    def get(self, folder: str, gen: tuple, key: tuple, compute: Callable[[], T], limit: int,
+            copy: Callable[[T], T] = None) -> T:
+        give = copy or fresh
         full = (folder, gen, *key)
         with self._lock:
             self._note_generation(folder, gen)
@@ -159,7 +163,7 @@ class PageCache:
             if hit is not None:
                 self._entries.move_to_end(full)
                 self.stats.hits += 1
-                return fresh(hit[0])
+                return give(hit[0])
             flight = self._flights.get(full)
             leader = flight is None
             if leader:
@@ -171,7 +175,7 @@ class PageCache:
             if flight.done.wait(DEFAULT_TIMEOUT_S * 2):
                 if flight.error is not None:
                     raise flight.error
-                return fresh(flight.value)
+                return give(flight.value)
             return compute()        # the leader is stuck beyond any query's time limit: go alone
         try:
             value = compute()
@@ -182,7 +186,7 @@ class PageCache:
             flight.value = value
             with self._lock:
                 self._keep(full, value, limit)
-            return fresh(value)
+            return give(value)
         finally:
             with self._lock:
                 self._flights.pop(full, None)
@@ -237,6 +241,23 @@ def cached(store: Store, name: str, params: Hashable, compute: Callable[[Any], T
         return run()
     key = (current_scope(), name, params)
     return CACHE.get(str(store.data_dir), gen, key, run, limit)
+
+
+def memo(store: Store, name: str, params: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` — something made from cached answers without asking the data again, such as
+    a page's Plotly figures (≈ 50 ms each to build, mostly Plotly's template) — kept under the
+    same rules as ``cached``: per generation, scope, name and parameters, single-flight,
+    bytes-bounded. The value is handed out as it is, shared, not copied: callers must not
+    change it (Dash only serialises what a callback returns)."""
+    limit = _limit_bytes()
+    gen = generation_id(store) if limit > 0 else None
+    if gen is None:
+        return build()
+    return CACHE.get(str(store.data_dir), gen, (current_scope(), name, params), build, limit, copy=_shared)
+
+
+def _shared(value: T) -> T:
+    return value
 
 
 def clear() -> None:

@@ -232,3 +232,39 @@ def test_the_overview_asks_the_data_once_per_generation_and_view(data_dir):
     second = q.overview_data(store, None, None)
     assert first.status == second.status and first.period is None
     assert page_cache.CACHE.stats.computed == 1 and page_cache.CACHE.stats.hits == 1
+
+
+def test_memo_builds_once_per_generation_and_scope_and_shares_the_value(data_dir):
+    store = Store(data_dir)
+    _departments(store, ["001", "002"])
+    built = []
+
+    def build():
+        built.append(1)
+        return {"figure": len(built)}
+
+    first = page_cache.memo(store, "figs", (2025, "zh"), build)
+    assert page_cache.memo(store, "figs", (2025, "zh"), build) is first
+    with scoped(["001"]):
+        assert page_cache.memo(store, "figs", (2025, "zh"), build) == {"figure": 2}
+    page_cache.memo(store, "figs", (2025, "en"), build)
+    assert len(built) == 3
+    _departments(store, ["001"])
+    assert page_cache.memo(store, "figs", (2025, "zh"), build) == {"figure": 4}
+
+
+def test_a_drill_step_is_asked_once_and_a_voucher_block_once(data_dir):
+    import datetime as dt
+
+    from budgetwatch.queries import execution as qe
+
+    store = Store(data_dir)
+    _departments(store, ["001"])
+    node = qe.parse_node("func", "")
+    assert qe.drill_data(store, node, None, None).period is None
+    qe.drill_data(store, node, None, None)
+    frame, n = qe.vouchers_block(store, node, 2025, dt.date(2025, 6, 30), start=0, end=50)
+    qe.vouchers_block(store, node, 2025, dt.date(2025, 6, 30), start=0, end=50)
+    qe.vouchers_block(store, node, 2025, dt.date(2025, 6, 30), start=50, end=100)
+    assert n == 0 and frame.empty
+    assert page_cache.CACHE.stats.computed == 3 and page_cache.CACHE.stats.hits == 2

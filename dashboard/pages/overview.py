@@ -26,6 +26,7 @@ from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import data_label, t
 from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of, with_params
 from budgetwatch.queries import overview as q
+from budgetwatch.queries import page_cache
 from budgetwatch.queries.store import Store
 
 PATH = "/"
@@ -152,7 +153,10 @@ def update_overview(store: Store, year: int | str | None, as_of: str | None, sea
         headline=headline(depts, funds, period, lang),
         view=with_params(search, year=y, as_of=day.isoformat(), lang=lang),
     )
-    for name, fig in figs.overview_figures(period, depts, funds, monthly, lang).items():
+    # the same figures for everyone asking this view of this generation: built once (page_cache)
+    figures = page_cache.memo(store, "overview.figures", (y, day, lang),
+                              lambda: figs.overview_figures(period, depts, funds, monthly, lang))
+    for name, fig in figures.items():
         out[f"fig:{name}"] = fig
         out[f"config:{name}"] = image_config(image_filename("overview", _FILE_PART[name], y))
     return out
