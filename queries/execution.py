@@ -498,14 +498,14 @@ def _models_key(model) -> str:
 
 def vouchers_block(store, node: Node, year: int, as_of: dt.date, *, start: int, end: int,
                    sort_model: list | None = None, filter_model: dict | None = None,
-                   voucher: str | None = None) -> tuple[pd.DataFrame, int]:
+                   voucher: str | None = None, project: str | None = None) -> tuple[pd.DataFrame, int]:
     """``vouchers_page`` through the page cache: members scrolling the same grid share blocks."""
     return page_cache.cached(
         store, "execution.vouchers",
         (node.by, node.key, year, as_of, int(start), int(end), _models_key(sort_model), _models_key(filter_model),
-         voucher or None),
+         voucher or None, project or None),
         lambda con: vouchers_page(con, node, year, as_of, start=start, end=end, sort_model=sort_model,
-                                  filter_model=filter_model, voucher=voucher))
+                                  filter_model=filter_model, voucher=voucher, project=project))
 
 
 def vouchers_summary(store, node: Node, year: int, as_of: dt.date, *, filter_model: dict | None = None,

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from budgetwatch.queries import page_cache
+from budgetwatch.queries.overview import Period, resolve_period
 from budgetwatch.queries.rules.projects import PROJECT_STATE
 from budgetwatch.queries.store import query
 
@@ -187,3 +190,52 @@ def project_flags(flags: pd.DataFrame, codes=None) -> pd.DataFrame:
     if codes is not None:
         part = part[part["entity_key"].isin(list(codes))]
     return part.reset_index(drop=True)
+
+
+# -- what the page asks, once per generation and scope (queries/page_cache.py) -----------------
+@dataclass(frozen=True)
+class ListData:
+    """One list view (livelihood or investment) of a year at an as-of date."""
+    period: Period
+    projects: pd.DataFrame            # project_list
+    votes: pd.DataFrame               # year_votes, graded
+
+
+@dataclass(frozen=True)
+class ProjectData:
+    """One project: its identity and unit, reports, budget lines, money paid by month, votes."""
+    info: dict
+    reports: pd.DataFrame
+    budget: pd.DataFrame
+    paid: pd.DataFrame
+    votes: pd.DataFrame
+
+
+def list_data(store, year: int | None, as_of: dt.date | None, view: str, majority_pct: float = 50.0,
+              *, today: dt.date | None = None) -> ListData | None:
+    """The list view's data (None: no project loaded, or no year with data), computed once for
+    every member asking the same view of the same generation."""
+    today = today or dt.date.today()
+
+    def compute(con) -> ListData | None:
+        if not has_projects(con):
+            return None
+        period = resolve_period(con, year, as_of, today=today)
+        if period is None:
+            return None
+        return ListData(period, project_list(con, period.year, period.as_of, view),
+                        year_votes(con, period.year, majority_pct))
+
+    return page_cache.cached(store, "projects.list", (year, as_of, view, float(majority_pct), today), compute)
+
+
+def project_data(store, code: str, year: int, as_of: dt.date, majority_pct: float = 50.0) -> ProjectData | None:
+    """One project's own rows only (never the list): None when the code is unknown."""
+    def compute(con) -> ProjectData | None:
+        info = project_info(con, code)
+        if info is None:
+            return None
+        return ProjectData(info, project_reports(con, code, year, as_of), project_budget_lines(con, code, year),
+                           project_paid_monthly(con, code, year, as_of), project_votes(con, code, majority_pct))
+
+    return page_cache.cached(store, "projects.one", (str(code), int(year), as_of, float(majority_pct)), compute)

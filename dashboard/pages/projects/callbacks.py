@@ -7,6 +7,7 @@ limited to payments charged to the project."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 
 import dash
@@ -28,6 +29,7 @@ from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang
 from budgetwatch.dashboard.vouchers import VOUCHER_PAGE, grid_token, voucher_frame, voucher_grid, voucher_rows
 from budgetwatch.queries import execution as qe
 from budgetwatch.queries import flags as qf
+from budgetwatch.queries import page_cache
 from budgetwatch.queries.store import Store
 
 log = logging.getLogger("budgetwatch.dashboard")
@@ -126,26 +128,36 @@ def update_projects(store: Store, state: dict | None, search: str | None) -> dic
         view_choice=data.view, as_of_min=dt.date(y, 1, 1).isoformat(), as_of_max=dt.date(y, 12, 31).isoformat(),
         schedule=t("proj.as_of_note", lang, date=fmt.date(day, lang)),
     )
+    # Figures and the list's grid payload are the same for everyone asking this view of this
+    # generation (with these thresholds): built once, kept in the page cache.
+    view_key = (data.view, y, day, lang, json.dumps(data.thresholds, sort_keys=True, default=str))
+    payloads: dict = {}
     if data.project is None:
         out.update(list_style={}, item_style=AWAY, headline=headline(data, lang))
-        n = pd_.headline_numbers(data)
-        figures = {
-            P.STATUS: figs.status_figure(n["status"], year=y, view=data.view, lang=lang),
-            P.RANK: figs.ranking_figure(data.projects, year=y, as_of=day, kind="projects", lang=lang,
-                                        thresholds=data.lag_bands),
-            P.UNITS: figs.ranking_figure(_units(data), year=y, as_of=day, kind="units", lang=lang,
-                                         thresholds=data.lag_bands),
-        }
-        tables = {P.T_LIST: (_rounded(pd_.list_frame(data, lang)), pd_.LIST_COLS, ("severity", "project_code")),
-                  P.T_VOTES: (pd_.votes_frame(data.votes, lang), pd_.VOTE_COLS, ("grade",))}
+
+        def list_figures() -> dict:
+            n = pd_.headline_numbers(data)
+            return {
+                P.STATUS: figs.status_figure(n["status"], year=y, view=data.view, lang=lang),
+                P.RANK: figs.ranking_figure(data.projects, year=y, as_of=day, kind="projects", lang=lang,
+                                            thresholds=data.lag_bands),
+                P.UNITS: figs.ranking_figure(_units(data), year=y, as_of=day, kind="units", lang=lang,
+                                             thresholds=data.lag_bands),
+            }
+        figures = page_cache.memo(store, "projects.list.figures", view_key, list_figures)
+        payloads = page_cache.memo(store, "projects.list.tables", view_key, lambda: {
+            P.T_LIST: grid_payload(_rounded(pd_.list_frame(data, lang)), pd_.LIST_COLS, lang,
+                                   ("severity", "project_code")),
+            P.T_VOTES: grid_payload(pd_.votes_frame(data.votes, lang), pd_.VOTE_COLS, lang, ("grade",))})
+        tables = {}
     else:
         name = data.project["project_name"]
         budget = float(data.budget["adjusted"].sum()) if len(data.budget) else None
         out.update(list_style=AWAY, item_style={}, crumbs=crumbs(data, lang), info=info_cards(data, lang))
-        figures = {
+        figures = page_cache.memo(store, "projects.one.figures", (data.project["project_code"], *view_key), lambda: {
             P.PROGRESS: figs.progress_figure(data.reports, name=name, year=y, lang=lang),
             P.MONEY: figs.money_figure(data.paid, data.reports, budget, name=name, year=y, lang=lang),
-        }
+        })
         flags = pd_.flags_frame(data, lang)
         tables = {P.T_FLAGS: (flags, pd_.FLAG_COLS, ("severity", "href")),
                   P.T_REPORTS: (_rounded(pd_.reports_frame(data, lang)), pd_.REPORT_COLS, ()),
@@ -163,6 +175,8 @@ def update_projects(store: Store, state: dict | None, search: str | None) -> dic
         out[f"config:{name_}"] = image_config(image_filename("projects", _FILE_PART[name_], y))
     for name_, (frame, cols, extra) in tables.items():
         out[f"table:{name_}"] = grid_payload(frame, cols, lang, extra)
+    for name_, payload in payloads.items():
+        out[f"table:{name_}"] = payload
     return out
 
 
@@ -204,11 +218,10 @@ def grid_rows(store: Store, request: dict | None, grid_query: dict | None, searc
         return {"rowData": [], "rowCount": 0}
     try:
         flags = qf.voucher_flags(store, year, as_of)
-        with store.reader() as con:
-            frame, total = qe.vouchers_page(
-                con, qe.parse_node("dept", None), year, as_of, start=int(request.get("startRow") or 0),
-                end=int(request.get("endRow") or VOUCHER_PAGE), sort_model=request.get("sortModel"),
-                filter_model=request.get("filterModel"), project=str(grid_query["project"]))
+        frame, total = qe.vouchers_block(
+            store, qe.parse_node("dept", None), year, as_of, start=int(request.get("startRow") or 0),
+            end=int(request.get("endRow") or VOUCHER_PAGE), sort_model=request.get("sortModel"),
+            filter_model=request.get("filterModel"), project=str(grid_query["project"]))
     except Exception:   # the grid shows no rows; the log has the reason
         log.exception("project vouchers page failed")
         return {"rowData": [], "rowCount": 0}

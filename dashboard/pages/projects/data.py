@@ -14,7 +14,6 @@ from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.page_tables import SEVERITY_CLASSES, Col, load_rule_thresholds
 from budgetwatch.queries import flags as qf
 from budgetwatch.queries import projects as qp
-from budgetwatch.queries.overview import resolve_period
 from budgetwatch.queries.store import Store
 
 _SEV_RANK = {"high": 0, "medium": 1, "low": 2}
@@ -88,32 +87,29 @@ class ProjectsData:
 
 def load(store: Store, year: int | None, as_of: dt.date | None, view: str | None,
          project: str | None = None) -> ProjectsData | None:
-    """None when no project is loaded at all (or the data has no year)."""
+    """None when no project is loaded at all (or the data has no year).
+
+    The queries go through the page cache (queries/projects.py ``list_data``/``project_data``):
+    the list once per generation, scope and view, each project's own rows once per project."""
     view = view if view in qp.VIEWS else qp.VIEWS[0]
     thresholds = load_rule_thresholds(store)
     th = thresholds.values
     pct = float(th.get("LIVELIHOOD_UNSATISFIED", {}).get("majority_pct", 50.0))
-    with store.reader() as con:
-        if not qp.has_projects(con):
-            return None
-        period = resolve_period(con, year, as_of)
-        if period is None:
-            return None
-        y, day = period.year, period.as_of
-        frame = qp.project_list(con, y, day, view)
-        # the year's flag set from queries.flags' cache (per generation; made at load for the default view)
-        flags = qp.project_flags(qf.computed_flags(store, y, day, thresholds=thresholds)[0])
-        votes = qp.year_votes(con, y, pct)
-        data = ProjectsData(list(period.years), y, day, view, with_flags(frame, flags), flags,
-                            votes[votes["project_code"].isin(frame["project_code"])].reset_index(drop=True),
-                            pct, thresholds=th)
-        info = qp.project_info(con, project) if project else None
-        if info is not None:
-            data.project = info
-            data.reports = qp.project_reports(con, project, y, day)
-            data.budget = qp.project_budget_lines(con, project, y)
-            data.paid = qp.project_paid_monthly(con, project, y, day)
-            data.pvotes = qp.project_votes(con, project, pct)
+    listing = qp.list_data(store, year, as_of, view, pct)
+    if listing is None:
+        return None
+    period = listing.period
+    y, day = period.year, period.as_of
+    frame, votes = listing.projects, listing.votes
+    # the year's flag set (page cache; made at load for the default view)
+    flags = qp.project_flags(qf.computed_flags(store, y, day, thresholds=thresholds)[0])
+    data = ProjectsData(list(period.years), y, day, view, with_flags(frame, flags), flags,
+                        votes[votes["project_code"].isin(frame["project_code"])].reset_index(drop=True),
+                        pct, thresholds=th)
+    one = qp.project_data(store, project, y, day, pct) if project else None
+    if one is not None:
+        data.project = one.info
+        data.reports, data.budget, data.paid, data.pvotes = one.reports, one.budget, one.paid, one.votes
     return data
 
 
