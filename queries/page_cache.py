@@ -243,17 +243,19 @@ def cached(store: Store, name: str, params: Hashable, compute: Callable[[Any], T
     return CACHE.get(str(store.data_dir), gen, key, run, limit)
 
 
-def memo(store: Store, name: str, params: Hashable, build: Callable[[], T]) -> T:
+def memo(store: Store, name: str, params: Hashable, build: Callable[[], T], *, copy: bool = False) -> T:
     """``build()`` — something made from cached answers without asking the data again, such as
     a page's Plotly figures (≈ 50 ms each to build, mostly Plotly's template) — kept under the
     same rules as ``cached``: per generation, scope, name and parameters, single-flight,
     bytes-bounded. The value is handed out as it is, shared, not copied: callers must not
-    change it (Dash only serialises what a callback returns)."""
+    change it (Dash only serialises what a callback returns) — or, with ``copy``, as
+    ``cached`` hands out its answers (frames copied)."""
     limit = _limit_bytes()
     gen = generation_id(store) if limit > 0 else None
     if gen is None:
         return build()
-    return CACHE.get(str(store.data_dir), gen, (current_scope(), name, params), build, limit, copy=_shared)
+    return CACHE.get(str(store.data_dir), gen, (current_scope(), name, params), build, limit,
+                     copy=fresh if copy else _shared)
 
 
 def _shared(value: T) -> T:

@@ -4,6 +4,7 @@ downloads, the chart views and the briefing."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.page_tables import SEVERITY_CLASSES, Col, load_rule_thresholds
 from budgetwatch.queries import flags as qf
+from budgetwatch.queries import page_cache
 from budgetwatch.queries import projects as qp
 from budgetwatch.queries.store import Store
 
@@ -101,11 +103,15 @@ def load(store: Store, year: int | None, as_of: dt.date | None, view: str | None
     period = listing.period
     y, day = period.year, period.as_of
     frame, votes = listing.projects, listing.votes
-    # the year's flag set (page cache; made at load for the default view)
-    flags = qp.project_flags(qf.computed_flags(store, y, day, thresholds=thresholds)[0])
-    data = ProjectsData(list(period.years), y, day, view, with_flags(frame, flags), flags,
-                        votes[votes["project_code"].isin(frame["project_code"])].reset_index(drop=True),
-                        pct, thresholds=th)
+
+    def flagged() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        # the year's flag set (page cache; made at load for the default view)
+        flags = qp.project_flags(qf.computed_flags(store, y, day, thresholds=thresholds)[0])
+        return (flags, with_flags(frame, flags),
+                votes[votes["project_code"].isin(frame["project_code"])].reset_index(drop=True))
+    flags, projects, view_votes = page_cache.memo(
+        store, "projects.flagged", (y, day, view, json.dumps(th, sort_keys=True, default=str)), flagged, copy=True)
+    data = ProjectsData(list(period.years), y, day, view, projects, flags, view_votes, pct, thresholds=th)
     one = qp.project_data(store, project, y, day, pct) if project else None
     if one is not None:
         data.project = one.info
@@ -116,11 +122,12 @@ def load(store: Store, year: int | None, as_of: dt.date | None, view: str | None
 def with_flags(projects: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
     """Each project's most severe flag (``severity``) and the titles of all of them."""
     out = projects.copy()
-    f = flags[["entity_key", "severity", "title"]].copy()
-    f["rank"] = f["severity"].map(_SEV_RANK)
-    worst = f.sort_values(["entity_key", "rank"], kind="stable").drop_duplicates("entity_key")
-    sev = dict(zip(worst["entity_key"], worst["severity"]))
-    titles = f.groupby("entity_key")["title"].agg(list).to_dict() if len(f) else {}
+    sev: dict = {}
+    titles: dict[str, list] = {}
+    for key, s, title in zip(flags["entity_key"], flags["severity"], flags["title"]):   # flags' own order
+        titles.setdefault(key, []).append(title)
+        if key not in sev or _SEV_RANK.get(s, 9) < _SEV_RANK.get(sev[key], 9):
+            sev[key] = s
     out["severity"] = pd.Series([sev.get(c) for c in out["project_code"]], index=out.index, dtype=object)
     out["flag_titles"] = ["、".join(titles.get(c, [])) for c in out["project_code"]]
     out["n_flags"] = [len(titles.get(c, [])) for c in out["project_code"]]
