@@ -96,8 +96,7 @@ def results(store, text: str | None, search: str | None) -> list:
     if len(text) < MIN_CHARS:
         return []
     try:
-        with store.reader() as con:
-            frame = qs.suggest(con, text)
+        frame = qs.suggestions(store, text)
     except Exception:       # the box says so; the log has the reason
         log.exception("search failed")
         return [html.P(t("search.failed", lang), className="bw-search-empty")]

@@ -276,6 +276,16 @@ def suggest(con: duckdb.DuckDBPyConnection, text: str, per_kind: int = PER_KIND)
     return frame.sort_values(["_k"], kind="stable").drop(columns="_k").reset_index(drop=True)
 
 
+def suggestions(store, text: str, per_kind: int = PER_KIND) -> pd.DataFrame:
+    """``suggest`` through the page cache (per generation, reader scope and normalised text):
+    what many members type — the same two characters, the same unit — is answered once, and a
+    repeated keystroke never opens a connection."""
+    from budgetwatch.queries import page_cache
+
+    text = clean_query(text)
+    return page_cache.cached(store, "search.suggest", (text, int(per_kind)), lambda con: suggest(con, text, per_kind))
+
+
 def find_vouchers(con: duckdb.DuckDBPyConnection, text: str, limit: int = PER_KIND) -> pd.DataFrame:
     """Vouchers whose number starts with ``text`` (only for text shaped like a voucher number)."""
     text = clean_query(text).replace(" ", "")

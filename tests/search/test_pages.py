@@ -153,3 +153,24 @@ def test_the_payee_charts_draw_a_hostile_name_as_text():
     for fig in (years, months):
         title = fig.layout.title.text
         assert plain(name) in title and "<a " not in title
+
+
+def test_cached_suggestions_and_profiles_never_cross_scopes(demo_store: Store):
+    """The page cache keys by scope: an unlimited account's answers, computed first and kept,
+    are never what a department-limited account gets for the same text or payee."""
+    from budgetwatch.queries import page_cache
+    from budgetwatch.queries import search as qsearch
+
+    other = "湘江市 保安服务有限公司"                       # paid by 003 only
+    everyone = qsearch.suggestions(demo_store, other)
+    assert other in set(everyone[everyone["kind"] == "payee"]["name"])
+    assert profile.load(demo_store, {"name": other})["totals"]["payments"] > 0
+    hits = page_cache.CACHE.stats.hits
+    with scoped(["001"]):
+        limited = qsearch.suggestions(demo_store, other)
+        theirs = profile.load(demo_store, {"name": other})
+    assert other not in set(limited[limited["kind"] == "payee"]["name"])
+    assert theirs["totals"]["payments"] == 0
+    assert page_cache.CACHE.stats.hits == hits                 # computed for the scope, not served
+    assert other in set(qsearch.suggestions(demo_store, other)["name"])
+    assert page_cache.CACHE.stats.hits == hits + 1             # and the unlimited answer still kept

@@ -19,6 +19,7 @@ from budgetwatch.dashboard.figures import payees as figs
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.tables import Export
 from budgetwatch.dashboard.urls import build_search, date_param, int_param
+from budgetwatch.queries import page_cache
 from budgetwatch.queries import payee as qp
 from budgetwatch.queries import reference
 from budgetwatch.queries import search as qs
@@ -54,27 +55,33 @@ def period_of(con, state: dict) -> qp.Period:
 
 
 def load(store, state: dict) -> dict | None:
-    """Every frame the profile shows; None without a name. One scan of payments (``prepare``)."""
-    from budgetwatch.queries.overview import available_years
-
+    """Every frame the profile shows; None without a name. One scan of payments (``prepare``),
+    once per generation, reader scope and view for everyone asking (``page_cache``)."""
     name = state.get("name")
     if not name:
         return None
-    with store.reader() as con:         # one connection, one scan of payments (prepare)
-        period = period_of(con, state)
-        years = [period.year] if period.year else available_years(con)[:FLAG_YEARS]
-        qp.prepare(con, name)
-        data = {
-            "name": name, "period": period,
-            "totals": qp.totals(con, name, period),
-            "years": qp.by_year(con, name),
-            "monthly": qp.monthly(con, name, period),
-            "units": qp.by_unit(con, name, period),
-            "econ": qp.by_econ(con, name, period),
-            "largest": qp.largest(con, name, period),
-            "similar": qs.same_payee_names(con, name),
-        }
-        mine = qp.voucher_numbers(con, name)
+    return page_cache.cached(store, "payee.profile",
+                             (str(name), state.get("year") or None, state.get("as_of") or None),
+                             lambda con: _load(store, con, state, name))
+
+
+def _load(store, con, state: dict, name: str) -> dict:
+    from budgetwatch.queries.overview import available_years
+
+    period = period_of(con, state)
+    years = [period.year] if period.year else available_years(con)[:FLAG_YEARS]
+    qp.prepare(con, name)
+    data = {
+        "name": name, "period": period,
+        "totals": qp.totals(con, name, period),
+        "years": qp.by_year(con, name),
+        "monthly": qp.monthly(con, name, period),
+        "units": qp.by_unit(con, name, period),
+        "econ": qp.by_econ(con, name, period),
+        "largest": qp.largest(con, name, period),
+        "similar": qs.same_payee_names(con, name),
+    }
+    mine = qp.voucher_numbers(con, name)
     flag_frames = flag_sets(store, period, years) if mine else {}
     parts = [qp.flags_involving(frame, name, mine).assign(flag_year=year) for year, frame in flag_frames.items()]
     parts = [p for p in parts if len(p)]
