@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "budgetwatch.cmd_users",      # user, audit-log
     "budgetwatch.cmd_inquiry",    # inquiry list|show|open|send|answer|close|letter
     "budgetwatch.cmd_digest",     # digest subscribe|unsubscribe|send (the daily e-mail, off by default)
+    "budgetwatch.cmd_lake",       # lake export (Hive-partitioned Parquet for Spark, Trino, DuckDB)
 )
 
 

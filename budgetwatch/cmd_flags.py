@@ -2,6 +2,7 @@
 
     budgetwatch flags --year 2025 [--as-of 2025-06-30] [--format csv|json|table]
                       [--output FILE] [--config FILE] [--rule ID ...]
+                      [--engine duckdb|spark [--lake PATH] [--spark-master URL]]
     budgetwatch rules [--config FILE] [--format table|json]
     budgetwatch review --rule ID --key KEY --year YEAR --status confirmed|dismissed|referred
                        [--note TEXT] [--by NAME]
@@ -62,6 +63,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--config", metavar="FILE", help="阈值配置文件（TOML） / thresholds file (TOML)")
     p.add_argument("--rule", action="extend", nargs="+", metavar="ID",
                    help="只计算这些规则 / only these rules")
+    p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                   help="计算引擎：duckdb（默认，当前数据）或 spark（数据湖） / engine: duckdb (default, the live "
+                        "data) or spark (the lake written by budgetwatch lake export)")
+    p.add_argument("--lake", metavar="PATH",
+                   help="与 --engine spark 一起：数据湖文件夹（默认 DATA_DIR/lake） / with --engine spark: the lake "
+                        "(default DATA_DIR/lake)")
+    p.add_argument("--spark-master", dest="spark_master", metavar="URL",
+                   help="与 --engine spark 一起：Spark 集群地址（默认 $SPARK_MASTER 或 Spark 配置，否则 local[2]） / "
+                        "with --engine spark: the cluster (default $SPARK_MASTER or Spark's configuration, else local[2])")
     add_data_dir(p)
     p.set_defaults(func=cmd_flags)
 
@@ -194,9 +204,35 @@ def _table(frame: pd.DataFrame, year: int) -> str:
 
 
 # -- flags --------------------------------------------------------------------------------
+def _spark_flags(args: argparse.Namespace) -> pd.DataFrame:
+    """The flags with every generation rule run on Spark over the lake (queries/spark.py)."""
+    from budgetwatch.queries import spark as qspark
+    from budgetwatch.queries.lake import read_manifest
+
+    store = _store(args.data_dir)
+    lake = Path(args.lake).expanduser() if args.lake else store.data_dir / "lake"
+    manifest = read_manifest(lake)
+    live = store.generation()
+    if manifest.get("generation") != live:
+        print(f"注意 / note: 数据湖写于第 {manifest.get('generation')} 代，当前为第 {live} 代（重新运行 budgetwatch lake "
+              f"export 以更新） / the lake was written from generation {manifest.get('generation')}, the live one is "
+              f"{live} (run budgetwatch lake export to refresh it)", file=sys.stderr)
+    return qspark.flag_set(store, lake, args.year, args.as_of, args.config, args.rule,
+                           master=args.spark_master).frame
+
+
 def cmd_flags(args: argparse.Namespace) -> int:
+    from budgetwatch.queries.lake import LakeError
+    from budgetwatch.queries.spark import SparkQueryError, SparkUnavailable
+
+    if args.engine != "spark" and (args.lake or args.spark_master):
+        return _fail(CommandError("--lake 与 --spark-master 只用于 --engine spark / --lake and --spark-master "
+                                  "go with --engine spark"))
     try:
-        frame = flags_with_reviews(args.data_dir, args.year, args.as_of, args.config, args.rule)
+        if args.engine == "spark":
+            frame = _spark_flags(args)
+        else:
+            frame = flags_with_reviews(args.data_dir, args.year, args.as_of, args.config, args.rule)
         fmt = args.format
         if fmt is None:
             if args.output:
@@ -210,7 +246,7 @@ def cmd_flags(args: argparse.Namespace) -> int:
         else:
             text = _table(frame, args.year)
         _emit(text, args.output)
-    except (*_ERRORS, CommandError) as exc:
+    except (*_ERRORS, CommandError, LakeError, SparkQueryError, SparkUnavailable) as exc:
         return _fail(exc)
     return 0
 

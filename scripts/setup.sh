@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything budgetwatch needs on a fresh Debian machine: the browser for tests and
-# chart images, CJK fonts, PDF tools, and the Python package with its test extras at exactly
+# chart images, CJK fonts, PDF tools, Java 17 for Spark (the rules on a cluster), and the Python package with its test extras at exactly
 # the versions in constraints.txt (refresh them with scripts/lock.sh). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null; then SUDO="sudo"; fi
-DEBS="chromium chromium-driver fonts-noto-cjk poppler-utils"
+DEBS="chromium chromium-driver fonts-noto-cjk poppler-utils openjdk-17-jre-headless"
 
 # apt refuses at once while another process (unattended-upgrades on a fresh machine, a
 # second set-up) holds dpkg's lock; wait for it instead, saying so, for up to 10 minutes.

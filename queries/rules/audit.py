@@ -10,9 +10,10 @@ from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
 FINDINGS = f"""
 {UNIT_NAMES},
 f AS (
-    SELECT a.* REPLACE (
-               CASE WHEN a.rectified_date > $audit_as_of THEN 0 ELSE a.amount_rectified END AS amount_rectified,
-               CASE WHEN a.rectified_date > $audit_as_of THEN NULL ELSE a.rectified_date END AS rectified_date),
+    SELECT a.finding_id, a.audit_year, a.audit_project, a.dept_code, a.category, a.description,
+           a.amount_involved, a.deadline, a.status,
+           CASE WHEN a.rectified_date > $audit_as_of THEN 0 ELSE a.amount_rectified END AS amount_rectified,
+           CASE WHEN a.rectified_date > $audit_as_of THEN NULL ELSE a.rectified_date END AS rectified_date,
            coalesce(nm.dept_name, a.dept_code) AS name,
            CASE WHEN a.rectified_date > $audit_as_of THEN '未整改'
                 WHEN lower(trim(a.status)) IN ('已整改', 'rectified') THEN '已整改'
@@ -80,10 +81,11 @@ findings of one audit year count as one year. Amount: the total amount involved.
 WITH {FINDINGS}
 SELECT concat_ws('|', dept_code, category) AS entity_key, dept_code, any_value(name) AS name,
        category, count(*) AS n, count(DISTINCT audit_year) AS years,
-       string_agg(DISTINCT CAST(audit_year AS VARCHAR), '、' ORDER BY CAST(audit_year AS VARCHAR)) AS years_text,
+       array_to_string(list_sort(list(DISTINCT CAST(audit_year AS VARCHAR))), '、') AS years_text,
        sum(amount_involved) AS amount,
        CAST(to_json({{dept_code: dept_code, category: category,
-                      finding_ids: list(finding_id ORDER BY audit_year, finding_id)}}) AS VARCHAR) AS evidence
+                      finding_ids: list_transform(list_sort(list(struct_pack(y := audit_year, f := finding_id))),
+                                                  lambda e: e.f)}}) AS VARCHAR) AS evidence
 FROM f
 WHERE $within_years = 0 OR audit_year > $year - $within_years
 GROUP BY dept_code, category

@@ -15,6 +15,13 @@ never pasted into SQL text. Whole numbers are bound as integers and other number
 decimals, so a comparison on the threshold itself is decided exactly ("more than" is ``>``,
 "at least" is ``>=``), not by floating-point luck.
 
+The SQL is written once, in DuckDB's dialect, and also runs on Spark over the lake
+(``budgetwatch flags --engine spark``; queries/spark.py translates it with sqlglot). So it
+keeps to forms both engines read the same: no ``SELECT * REPLACE``, no ordered
+``list(x ORDER BY …)`` (``list_sort(list(x))``, or a sorted list of ``struct_pack`` for several
+keys), no ``to_months`` and no ``range()`` table (``VALUES``). tests/spark runs every rule on
+both engines and requires identical flags.
+
 Context values every rule may use:
 
 ``$year``             the flags' year

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import duckdb
@@ -22,9 +22,20 @@ from budgetwatch.queries.store import query
 
 log = logging.getLogger("budgetwatch.rules")
 
+# The engine seam: a rule's statement goes to ``runner(sql, params) -> frame``. DuckDB's is the
+# gateway's ``query`` on a connection; Spark's (queries/spark.py) translates the same text and
+# runs it over the lake. Rules never know which engine answers.
+Runner = Callable[[str, Mapping[str, Any]], pd.DataFrame]
+LATEST_PAYMENT = "SELECT max(pay_date) AS d FROM payments WHERE pay_date BETWEEN $year_start AND $year_end"
 
-def resolve_context(con: duckdb.DuckDBPyConnection, year: int,
-                    as_of: str | dt.date | None = None, today: dt.date | None = None) -> Context:
+
+def duckdb_runner(con: duckdb.DuckDBPyConnection) -> Runner:
+    return lambda sql, params: query(con, sql, dict(params), max_rows=None)
+
+
+def resolve_context(con: duckdb.DuckDBPyConnection | None, year: int,
+                    as_of: str | dt.date | None = None, today: dt.date | None = None, *,
+                    runner: Runner | None = None) -> Context:
     """The as-of date: the one given (it must lie in the year), else the latest pay_date of
     the year. Audit rules use the same date, or today when the year has no payments."""
     year = int(year)
@@ -35,18 +46,18 @@ def resolve_context(con: duckdb.DuckDBPyConnection, year: int,
         if day.year != year:
             raise RuleError(f"截止日期 {day} 不在 {year} 年内 / the as-of date {day} is not in {year}")
         return Context(year, day, day, True)
-    latest = summary.last_payment(con, year)
+    latest = summary.last_payment(con, year) if con is not None else summary.MISSING
     if latest is summary.MISSING:
-        latest = query(con, "SELECT max(pay_date) AS d FROM payments WHERE pay_date BETWEEN ? AND ?",
-                       [dt.date(year, 1, 1), dt.date(year, 12, 31)])["d"].iloc[0]
+        run = runner or duckdb_runner(con)
+        latest = run(LATEST_PAYMENT, {"year_start": dt.date(year, 1, 1), "year_end": dt.date(year, 12, 31)})["d"].iloc[0]
     if latest is None or pd.isna(latest):
         return Context(year, None, today or dt.date.today(), False)
     latest = pd.Timestamp(latest).date()
     return Context(year, latest, latest, False)
 
 
-def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, ctx: Context,
-             params: Mapping[str, Any]) -> pd.DataFrame:
+def run_rule(con: duckdb.DuckDBPyConnection | None, rule: Rule, ctx: Context,
+             params: Mapping[str, Any], *, runner: Runner | None = None) -> pd.DataFrame:
     """One rule's flags as a frame with FLAG_COLUMNS (empty when it cannot run)."""
     if rule.scope == "state":      # not from the generation: queries.flags adds them (state_rules), never cached
         return empty_flags()
@@ -55,7 +66,10 @@ def run_rule(con: duckdb.DuckDBPyConnection, rule: Rule, ctx: Context,
         return empty_flags()
     values = {**ctx.values(), **params}
     if rule.sql is not None:
-        raw = query(con, rule.sql, bind_params(rule.sql, values), max_rows=None)
+        raw = (runner or duckdb_runner(con))(rule.sql, bind_params(rule.sql, values))
+    elif con is None:
+        raise RuleError(f"规则 {rule.id} 用 Python 在 DuckDB 上计算，不能在此引擎上运行 / "
+                        f"rule {rule.id} computes in Python over DuckDB and cannot run on this engine")
     else:
         raw = rule.compute(con, values)
     as_of = ctx.as_of if rule.scope == "payments" else ctx.audit_as_of if rule.scope == "audit" else None
@@ -112,10 +126,10 @@ def params_in_force(rule: Rule, thresholds: Mapping[str, Mapping[str, Any]] | No
     return values
 
 
-def compute_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | dt.date | None = None,
+def compute_flags(con: duckdb.DuckDBPyConnection | None, year: int, as_of: str | dt.date | None = None,
                   thresholds: Mapping[str, Mapping[str, Any]] | None = None,
                   rules: Iterable[Rule | str] | None = None, *,
-                  timings: dict[str, float] | None = None) -> pd.DataFrame:
+                  timings: dict[str, float] | None = None, runner: Runner | None = None) -> pd.DataFrame:
     """Every flag of the year as one frame.
 
     Columns: rule, severity, entity_type, entity_key, year, amount, message, dept_code, title,
@@ -123,16 +137,17 @@ def compute_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | dt.dat
     ``queries.rules.config``); a rule whose ``enabled`` is false is skipped. ``rules``
     restricts to some rules (ids or Rule objects). ``timings``, when given, receives the
     seconds each rule took. Sorted by severity, then rule order, then amount (largest first).
+    ``runner`` runs the statements on another engine (``con`` is then None; see queries/spark.py).
     """
     chosen = select_rules(rules, RULES)
-    ctx = resolve_context(con, year, as_of)
+    ctx = resolve_context(con, year, as_of, runner=runner)
     frames = []
     for rule in chosen:
         params = params_in_force(rule, thresholds)
         if not params.get("enabled", True):
             continue
         started = time.perf_counter()
-        frame = run_rule(con, rule, ctx, params)
+        frame = run_rule(con, rule, ctx, params, runner=runner)
         if timings is not None:
             timings[rule.id] = time.perf_counter() - started
         if not frame.empty:

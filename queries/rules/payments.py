@@ -85,7 +85,7 @@ win AS (
 grp AS (
     SELECT anchor, any_value(anchor_date) AS anchor_date, count(*) AS n, sum(amount) AS total,
            min(pay_date) AS first_date, max(pay_date) AS last_date,
-           list(voucher_no ORDER BY pay_date, voucher_no) AS vouchers
+           list_transform(list_sort(list(struct_pack(d := pay_date, v := voucher_no))), lambda e: e.v) AS vouchers
     FROM win GROUP BY anchor
     HAVING count(*) >= $min_count AND sum(amount) > $approval_threshold),
 member AS (

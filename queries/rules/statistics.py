@@ -80,7 +80,7 @@ u AS (
 c AS (
     SELECT p.dept_code, p.digit, count(*) AS k FROM p SEMI JOIN u ON u.dept_code = p.dept_code
     GROUP BY ALL),
-digits AS (SELECT CAST(range AS INTEGER) AS digit FROM range(1, 10)),
+digits AS (SELECT digit FROM (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS t(digit)),
 dev AS (
     SELECT u.dept_code, u.n, u.total, d.digit,
            coalesce(c.k, 0) / u.n AS obs, log10(1 + 1 / d.digit) AS expected

@@ -4,8 +4,9 @@ self-rated satisfaction and units whose deputies are not satisfied.
 Like the audit rules they look at handling rows (one per suggestion and unit) of suggestion
 years up to the flags' year against the audit as-of date (the given date, else the year's
 latest payment, else today): a suggestion of last year still unanswered is still late.
-Months are calendar months and DuckDB's ``date + to_months(n)`` clamps to the month's end
-(31 May + 3 months = 31 August, 30 November + 3 months = 28 February), as a person counts.
+Months are calendar months, clamped to the month's end as a person counts (31 May + 3 months
+= 31 August, 30 November + 3 months = 28 February): what DuckDB's ``date + to_months(n)`` and
+Spark's ``add_months`` do, written in a form both engines read (``DEADLINE_SQL``).
 """
 from __future__ import annotations
 
@@ -22,8 +23,13 @@ s AS (
 
 # The reply deadline of a handling row: an approved extension, else the statutory months
 # after assignment (a co-handler gives its views to the main unit within co_months).
-DEADLINE_SQL = ("coalesce(extended_to, CAST(assigned_date + to_months(CASE WHEN role = '协办' "
-                "THEN $co_months ELSE $main_months END) AS DATE))")
+# Written without DuckDB's ``to_months`` so that Spark reads the same text (queries/spark.py):
+# the month index m = year × 12 + month − 1 + n, its first day, then the same day of the month
+# or the month's last day when that month is shorter — exactly ``date + to_months(n)``.
+_MONTHS = "(CASE WHEN role = '协办' THEN $co_months ELSE $main_months END)"
+_INDEX = f"(year(assigned_date) * 12 + month(assigned_date) - 1 + {_MONTHS})"
+_FIRST = f"make_date(CAST(floor({_INDEX} / 12) AS INTEGER), CAST({_INDEX} % 12 + 1 AS INTEGER), 1)"
+DEADLINE_SQL = f"coalesce(extended_to, least({_FIRST} + CAST(day(assigned_date) - 1 AS INTEGER), last_day({_FIRST})))"
 
 _EVIDENCE = "CAST(to_json({suggestion_no: suggestion_no, dept_code: dept_code}) AS VARCHAR) AS evidence"
 
@@ -173,7 +179,7 @@ SELECT dept_code AS entity_key, dept_code, any_value(name) AS name, count(*) AS 
        count(*) FILTER (WHERE satisfaction IN ('满意', '基本满意')) / count(*) AS share,
        0 AS amount,
        CAST(to_json({{dept_code: dept_code, year: $year,
-                      suggestion_nos: list(suggestion_no ORDER BY suggestion_no)}}) AS VARCHAR) AS evidence
+                      suggestion_nos: list_sort(list(suggestion_no))}}) AS VARCHAR) AS evidence
 FROM s
 WHERE year = $year AND role = '主办' AND satisfaction IS NOT NULL
 GROUP BY dept_code
