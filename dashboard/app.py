@@ -42,7 +42,9 @@ def create_app(data_dir: str | os.PathLike | None = None) -> dash.Dash:
     app.layout = frame.layout
     # Pages are drawn by the router, so show Dash every page's components up front: callbacks
     # stay checked against real ids instead of suppressing the check.
-    app.validation_layout = html.Div([frame.layout(), search_box.box("zh"), copy_link.button("zh"), *[p.layout({}, "zh") for p in PAGES]])
+    app.validation_layout = html.Div([frame.layout(), search_box.box("zh"), copy_link.button("zh"),
+                                     frame.menu_button("zh"), html.Div(id=ids.Frame.MENU),
+                                     *[p.layout({}, "zh") for p in PAGES]])
     frame.register_callbacks(app, PAGES, PLANNED)
     for page in PAGES:
         page.register_callbacks(app, store)

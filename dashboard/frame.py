@@ -80,13 +80,37 @@ def header(pages: tuple[ModuleType, ...], planned: tuple[tuple[str, str], ...],
             html.Span(t("app.name", lang), className="bw-brand-name"),
             html.Span("budgetwatch", className="bw-brand-product"),
         ]),
-        html.Nav(links, className="bw-nav", **{"aria-label": t("nav.label", lang)}),
-        search_box.box(lang),
-        copy_link.button(lang),
-        dcc.Link(t("lang.switch", lang), id=ids.Frame.LANG, className="bw-lang",
-                 href=(path or "/") + with_params(search, lang=other), title=t("lang.switch_title", lang)),
-        *signed_in(lang),
+        menu_button(lang),
+        # On a wide screen the menu's box is transparent (display: contents) and the page links
+        # take a row of their own; on a phone it is the panel the 菜单 button opens.
+        html.Div(id=ids.Frame.MENU, className="bw-menu", children=[
+            html.Nav(links, className="bw-nav", **{"aria-label": t("nav.label", lang)}),
+            search_box.box(lang),
+            copy_link.button(lang),
+            dcc.Link(t("lang.switch", lang), id=ids.Frame.LANG, className="bw-lang",
+                     href=(path or "/") + with_params(search, lang=other), title=t("lang.switch_title", lang)),
+            *signed_in(lang),
+        ]),
     ]
+
+
+def menu_button(lang: str) -> html.Button:
+    """菜单: shown on narrow screens only (style.css); opens and closes the header's menu. The
+    header is drawn again on every navigation, so the menu closes when a link is followed."""
+    return html.Button([html.Span("☰", className="bw-menu-icon", **{"aria-hidden": "true"}), t("nav.menu", lang)],
+                       id=ids.Frame.MENU_BUTTON, n_clicks=0, className="bw-menu-button", type="button",
+                       **{"aria-expanded": "false", "aria-controls": ids.Frame.MENU})
+
+
+# Toggles the menu panel; aria-expanded follows for screen readers.
+_MENU_JS = """
+function (n) {
+    var open = (n || 0) % 2 === 1;
+    var button = document.getElementById('MENU_BUTTON');
+    if (button) { button.setAttribute('aria-expanded', open ? 'true' : 'false'); }
+    return open ? 'bw-menu is-open' : 'bw-menu';
+}
+""".replace("MENU_BUTTON", ids.Frame.MENU_BUTTON)
 
 
 def visible(pages: tuple[ModuleType, ...]) -> tuple[ModuleType, ...]:
@@ -189,6 +213,8 @@ def register_callbacks(app: dash.Dash, pages: tuple[ModuleType, ...],
     def _write_url(views, search, fresh):
         return {"replace": dash.no_update, "fresh": dash.no_update, **write_url(views, search, fresh)}
 
+    app.clientside_callback(_MENU_JS, Output(ids.Frame.MENU, "className"), Input(ids.Frame.MENU_BUTTON, "n_clicks"),
+                            prevent_initial_call=True)
     app.clientside_callback(_REPLACE_JS, Output(ids.Frame.REPLACE, "data", allow_duplicate=True),
                             Input(ids.Frame.REPLACE, "data"), prevent_initial_call=True)
 

@@ -55,6 +55,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "admin.col.ip": {"zh": "IP", "en": "IP"},
     "nav.soon": {"zh": "即将推出", "en": "coming soon"},
     "nav.label": {"zh": "页面导航", "en": "Pages"},
+    "nav.menu": {"zh": "菜单", "en": "Menu"},
     "lang.switch": {"zh": "English", "en": "中文"},
     "lang.switch_title": {"zh": "Switch to English", "en": "切换为中文"},
     "page.not_found": {"zh": "没有这个页面：{path}。", "en": "There is no page at {path}."},

@@ -58,7 +58,8 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         dcc.Loading(type="dot", delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6},
                     children=html.Div(id=ids.Overview.BODY, children=[
                         html.Section(id=ids.Overview.HEADLINE, className="bw-cards"),
-                        *[figure_card(name, lang, image_filename("overview", _FILE_PART[name], year))
+                        *[figure_card(name, lang, image_filename("overview", _FILE_PART[name], year),
+                                      wide=name == ids.Overview.FUNDS)      # the four gauges
                           for name in GRAPHS],
                     ])),
         html.Section(id=ids.Overview.FRESHNESS, className="bw-freshness"),

@@ -134,3 +134,70 @@ def test_back_and_forward_walk_the_pages_and_the_drill_steps(browser, demo_serve
     page.go_forward()
     page.wait_for_url(audit)
     page.context.close()
+
+
+# -- phones and wide screens: the header, the page width ----------------------------------------
+HEADER_PROBLEMS_JS = """() => {
+    const out = [];
+    for (const e of document.querySelectorAll('.bw-header *')) {
+        const r = e.getBoundingClientRect();
+        if (!r.width || getComputedStyle(e).visibility === 'hidden') { continue; }
+        if (r.left < -1 || r.right > window.innerWidth + 1) { out.push('outside: ' + e.className + ' ' + e.textContent.slice(0, 20)); }
+        if (e.matches('.bw-nav-link, .bw-lang, .bw-logout, .bw-menu-button, .bw-brand-name')
+                && e.scrollWidth > e.clientWidth + 1) { out.push('cut: ' + e.textContent); }
+    }
+    return out;
+}"""
+
+
+def nav_links(page) -> list[tuple[str, str]]:
+    return page.eval_on_selector_all(".bw-nav a.bw-nav-link", "els => els.map(e => [e.textContent, e.getAttribute('href')])")
+
+
+def test_on_a_phone_the_menu_opens_the_pages_and_closes_behind_the_reader(browser, demo_server):
+    page = open_page(browser, 390, demo_server)
+    page.goto(demo_server + "/")
+    page.locator(".bw-card").first.wait_for()
+    menu = page.locator(f"#{ids.Frame.MENU_BUTTON}")
+    assert menu.is_visible() and not page.locator(".bw-nav").is_visible()
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true"
+    nav = page.locator(".bw-nav")
+    nav.wait_for(state="visible")
+    assert page.evaluate(HEADER_PROBLEMS_JS) == []            # every link, English, 退出 inside 390 px
+    for name in ("English", "退出"):
+        assert page.get_by_text(name, exact=True).is_visible()
+    page.locator(".bw-nav-link", has_text="预算执行").click()
+    wait_for_crumb(page, "全部支出")
+    assert not nav.is_visible()                                # the menu closed behind the reader
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_fits_the_screen_and_its_header(browser, demo_server, shots_dir, width, lang):
+    page = open_page(browser, width, demo_server)
+    suffix = "?lang=en" if lang == "en" else ""
+    page.goto(demo_server + "/" + suffix)
+    page.locator(".bw-nav-link").first.wait_for(state="attached")
+    links = nav_links(page)
+    assert len(links) >= 9
+    problems = []
+    for name, href in links:
+        page.goto(demo_server + href)
+        page.locator(".bw-page, .bw-notice").first.wait_for()
+        settle(page)
+        if width < 600:
+            page.locator(f"#{ids.Frame.MENU_BUTTON}").click()
+            page.locator(".bw-nav").wait_for(state="visible")
+        problems += [f"{href}: {p}" for p in page.evaluate(HEADER_PROBLEMS_JS)]
+        if width < 600:
+            page.locator(f"#{ids.Frame.MENU_BUTTON}").click()
+        wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if wide > 0:
+            problems.append(f"{href}: the page is {wide}px wider than the screen")
+        page.mouse.move(1, 1)
+        slug = href.split("?")[0].strip("/") or "overview"
+        page.screenshot(path=str(shots_dir / f"{slug}_{width}_{lang}.png"), full_page=True)
+    assert problems == []
+    page.context.close()
