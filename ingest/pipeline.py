@@ -104,14 +104,15 @@ def ingest_load(store: Store, batches: Sequence[tuple[str, Sequence[Path]]], *, 
     batches = sorted(batches, key=lambda b: order.index(b[0]))
     say = progress or (lambda _msg, _fraction=None: None)
     reports: list[FileReport] = []
-    source = store.current_path()
     days: list[tuple] = []
+    changes: dict = {}      # table → years touched (None: any) — what the flag refresh must redo
     with store.writer(who=who) as w:
         for feed_name, paths in batches:
             feed = FEEDS[feed_name]
             for path in paths:
                 report = FileReport(file=Path(path).name, feed=feed.name)
                 started = time.perf_counter()
+                changed = None
                 try:
                     changed = _ingest_one(w.con, feed, Path(path), report, store, accept_partial, sheet, who, say)
                     if changed:
@@ -138,15 +139,26 @@ def ingest_load(store: Store, batches: Sequence[tuple[str, Sequence[Path]]], *, 
                                    outcome="ok" if report.ok else report.status)
                 if report.load_id is not None:
                     w.touch()
+                    _note_change(changes, feed.name, changed)
                 reports.append(report)
         if w.changed or w.first:
             span = (min(d[0] for d in days), max(d[1] for d in days)) if days else None
-            load.refresh_daily(w.con, source.name if source else None, span)
-        unfinished = refresh.after_load(w, store.data_dir)   # year summary and default flag set for the pages
+            load.refresh_daily(w.con, w.source.name if w.source else None, span)
+        unfinished = refresh.after_load(w, store.data_dir, changes)   # year summary and default flag set for the pages
         unfinished += search.after_load(w)                  # the header search's index of names
     for report in reports:      # one load: each file's report names what the load left unfinished
         report.unfinished = list(unfinished)
     return reports
+
+
+def _note_change(changes: dict, table: str, days: tuple | None) -> None:
+    """Record that a file changed ``table``: for payments, the years of the days it changed."""
+    if table == "payments" and days and days[0] is not None:
+        years = frozenset(range(days[0].year, days[1].year + 1))
+        if table not in changes or changes[table] is not None:
+            changes[table] = years | (changes.get(table) or frozenset())
+        return
+    changes[table] = None
 
 
 class LoadFailed(BudgetwatchError, RuntimeError):

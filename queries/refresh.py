@@ -15,11 +15,13 @@ import datetime as dt
 import json
 import logging
 import time
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
 from budgetwatch.queries import summary
+from budgetwatch.queries.rule_inputs import rules_reading
 from budgetwatch.queries.rules.base import SEVERITIES, empty_flags
 from budgetwatch.queries.rules.config import load_thresholds
 from budgetwatch.queries.rules.engine import params_in_force, resolve_context, run_rule
@@ -62,43 +64,100 @@ def year_flags(con: duckdb.DuckDBPyConnection, year: int, thresholds: dict,
     return ordered(pd.concat(frames, ignore_index=True) if frames else empty_flags()), failed
 
 
-def write_year_summary(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("""
-        CREATE OR REPLACE TABLE year_summary AS
-        WITH p AS (SELECT CAST(year(pay_date) AS INTEGER) AS year, min(pay_date) AS first_pay,
+def write_year_summary(con: duckdb.DuckDBPyConnection, stamp: str) -> None:
+    """Per year: first and last payment date, payments, budget lines — from ``payments_daily``
+    when the loader has just brought it up to date for this generation (thousands of rows, not
+    every payment), else from payments."""
+    daily = con.execute("SELECT count(*) FROM meta WHERE key = 'payments_daily' AND value = ?",
+                        [stamp]).fetchone()[0] > 0
+    per_year = ("""SELECT CAST(year(pay_date) AS INTEGER) AS year, min(pay_date) AS first_pay,
+                          max(pay_date) AS last_pay, sum(payments) AS payments
+                   FROM payments_daily WHERE pay_date IS NOT NULL GROUP BY 1""" if daily else
+                """SELECT CAST(year(pay_date) AS INTEGER) AS year, min(pay_date) AS first_pay,
                           max(pay_date) AS last_pay, count(*) AS payments
-                   FROM payments WHERE pay_date IS NOT NULL GROUP BY 1),
+                   FROM payments WHERE pay_date IS NOT NULL GROUP BY 1""")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE year_summary AS
+        WITH p AS ({per_year}),
              b AS (SELECT CAST(year AS INTEGER) AS year, count(*) AS budget_lines FROM budget GROUP BY 1)
-        SELECT year, first_pay, last_pay, coalesce(payments, 0) AS payments,
+        SELECT year, first_pay, last_pay, CAST(coalesce(payments, 0) AS BIGINT) AS payments,
                coalesce(budget_lines, 0) AS budget_lines
         FROM p FULL JOIN b USING (year) WHERE year IS NOT NULL""")
 
 
-def refresh(con: duckdb.DuckDBPyConnection, data_dir) -> dict:
+# What a load changed: table → the years it touched (None: any year, unknown).
+Changes = dict[str, "frozenset[int] | None"]
+
+
+@dataclass
+class _Kept:
+    """The flag cache the new generation was copied with, when it can be built on."""
+    flag_years: list[int]
+    dtypes: str
+    last_pay: dict[int, dt.date]
+
+
+def _kept(con: duckdb.DuckDBPyConnection, source_name: str | None, key: str, rules: str) -> _Kept | None:
+    """The previous generation's cache, if it is exactly that generation's and made with the
+    thresholds and rules in force now (else everything is recomputed)."""
+    if not source_name:
+        return None
+    try:
+        row = con.execute("SELECT stamp, thresholds, rules, dtypes, flag_years FROM summary_stamp LIMIT 1").fetchone()
+        last = dict(con.execute("SELECT year, last_pay FROM year_summary").fetchall())
+        con.execute("SELECT count(*) FROM flag_cache LIMIT 0").fetchall()
+    except duckdb.CatalogException:
+        return None
+    if row is None or row[0] != source_name or row[1] != key or row[2] != rules:
+        return None
+    return _Kept(list(row[4] or []), row[3], last)
+
+
+def rules_to_run(year: int, changes: Changes | None, kept: _Kept | None, last_pay) -> tuple:
+    """The rules whose flags for ``year`` the load may have changed: every rule unless the
+    previous cache holds the year at the same as-of date; then those reading a table the load
+    touched in this year or an earlier one (rules compare with earlier years, never later)."""
+    if changes is None or kept is None or year not in kept.flag_years or kept.last_pay.get(year) != last_pay:
+        return RULES
+    touched = {table for table, years in changes.items() if years is None or min(years, default=year + 1) <= year}
+    return tuple(rules_reading(touched, RULES))
+
+
+def refresh(con: duckdb.DuckDBPyConnection, data_dir, changes: Changes | None = None,
+            source_name: str | None = None) -> dict:
     """Write ``year_summary`` and ``flag_cache`` into the (writable) generation ``con`` is on.
 
-    Returns ``stamp``, ``flag_years`` (the years whose flags were kept), ``seconds`` and
-    ``failed``: {year: [(rule id, why)]} for the years left without a cache."""
+    ``changes``: what the load changed (None: recompute everything); ``source_name``: the
+    generation this one was copied from, whose kept flags are reused for the rules the load
+    cannot have changed. Returns ``stamp``, ``flag_years`` (the years whose flags were kept),
+    ``seconds``, ``ran`` ({year: rule ids recomputed}) and ``failed``: {year: [(rule id, why)]}
+    for the years left without a cache."""
     stamp = summary.generation_stamp(con)
     started = time.perf_counter()
-    con.execute("DROP TABLE IF EXISTS summary_stamp")
-    write_year_summary(con)
     thresholds = load_thresholds(data_dir)
     key = summary.thresholds_key(thresholds.values)
     rules = ",".join(r.id for r in RULES)
-    years = [r[0] for r in con.execute(
+    kept = _kept(con, source_name, key, rules)
+    con.execute("DROP TABLE IF EXISTS summary_stamp")
+    write_year_summary(con, stamp)
+    years = con.execute(
         "SELECT year, last_pay FROM year_summary WHERE payments > 0 ORDER BY year DESC LIMIT ?",
-        [summary.FLAG_YEARS]).fetchall()]
-    frames, dtypes, kept, failed = [], {}, [], {}
-    for year in years:
-        flags, broke = year_flags(con, year, thresholds.values)
+        [summary.FLAG_YEARS]).fetchall()
+    frames, dtypes, done, failed, ran = [], {}, [], {}, {}
+    for year, last_pay in years:
+        todo = rules_to_run(year, changes, kept, last_pay)
+        ran[year] = [r.id for r in todo]
+        new, broke = year_flags(con, year, thresholds.values, todo) if todo else (empty_flags(), [])
         if broke:
             failed[year] = broke
             continue
-        dtypes = {c: str(t) for c, t in flags.dtypes.items()}
-        as_of = con.execute("SELECT last_pay FROM year_summary WHERE year = ?", [year]).fetchone()[0]
-        frames.append(flags.assign(_cache_year=year, _cache_as_of=as_of.isoformat(), _pos=range(len(flags))))
-        kept.append(year)
+        if todo is not RULES:   # the other rules' flags as the previous generation kept them
+            old = summary.cache_rows(con, year, kept.dtypes, except_rules=ran[year])
+            new = ordered(pd.concat([f for f in (old, new) if not f.empty], ignore_index=True)
+                          if not (old.empty and new.empty) else empty_flags())
+        dtypes = {c: str(t) for c, t in new.dtypes.items()}
+        frames.append(new.assign(_cache_year=year, _cache_as_of=last_pay.isoformat(), _pos=range(len(new))))
+        done.append(year)
     con.execute("DROP TABLE IF EXISTS flag_cache")
     if frames:
         every = pd.concat(frames, ignore_index=True)
@@ -109,12 +168,13 @@ def refresh(con: duckdb.DuckDBPyConnection, data_dir) -> dict:
                 "dtypes VARCHAR, flag_years INTEGER[], seconds DOUBLE, made_at TIMESTAMP)")
     seconds = time.perf_counter() - started
     con.execute("INSERT INTO summary_stamp VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [stamp, key, rules, json.dumps(dtypes), kept, seconds, dt.datetime.now()])
-    log.info("summary for %s: years %s flagged in %.2f s (not finished: %s)", stamp, kept, seconds, failed)
-    return {"stamp": stamp, "flag_years": kept, "seconds": seconds, "failed": failed}
+                [stamp, key, rules, json.dumps(dtypes), done, seconds, dt.datetime.now()])
+    log.info("summary for %s: years %s flagged in %.2f s, rules run %s (not finished: %s)",
+             stamp, done, seconds, {y: len(r) for y, r in ran.items()}, failed)
+    return {"stamp": stamp, "flag_years": done, "seconds": seconds, "failed": failed, "ran": ran}
 
 
-def after_load(writer, data_dir) -> list[Unfinished]:
+def after_load(writer, data_dir, changes: Changes | None = None) -> list[Unfinished]:
     """The loader's last step before publishing: refresh the summary when anything changed.
 
     Never fails the load, never hides a failure: what did not finish is returned (the load's
@@ -122,7 +182,8 @@ def after_load(writer, data_dir) -> list[Unfinished]:
     if not (writer.changed or writer.first):
         return []
     try:
-        result = refresh(writer.con, data_dir)
+        result = refresh(writer.con, data_dir, changes,
+                         writer.source.name if getattr(writer, "source", None) is not None else None)
     except Exception as exc:
         log.exception("summary refresh failed; pages will compute live")
         try:

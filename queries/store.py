@@ -335,7 +335,7 @@ class Store:
             except BaseException:
                 _remove_unfinished(path)
                 raise
-            w = Writer(con=con, who=who, path=path, first=source is None)
+            w = Writer(con=con, who=who, path=path, first=source is None, source=source)
             try:
                 con.execute("SET preserve_insertion_order = false")
                 con.execute(SCHEMA_SQL)
@@ -409,6 +409,7 @@ class Writer:
     path: Path
     first: bool
     changed: bool = False
+    source: Path | None = None      # the generation this one was copied from (None: the first)
 
     def touch(self) -> None:
         """Mark the generation as worth publishing."""

@@ -85,15 +85,23 @@ def cached_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | None, t
         return None
     if meta[1] != thresholds_key(thresholds_values) or meta[2] != ",".join(rule_ids):
         return None
-    try:
-        frame = con.execute("SELECT * FROM flag_cache WHERE _cache_year = ? ORDER BY _pos", [int(year)]).df()
-    except duckdb.CatalogException:
-        return None
     default = con.execute("SELECT last_pay FROM year_summary WHERE year = ?", [int(year)]).fetchone()
     if as_of is not None and (default is None or str(as_of)[:10] != default[0].isoformat()):
         return None
+    return cache_rows(con, year, meta[3])
+
+
+def cache_rows(con: duckdb.DuckDBPyConnection, year: int, dtypes_json: str | None,
+               except_rules: Sequence[str] = ()) -> pd.DataFrame | None:
+    """The kept flags of a year as ``compute_flags`` returns them (None: no cache table);
+    ``except_rules`` left out (the loader recomputes those)."""
+    try:
+        frame = con.execute("SELECT * FROM flag_cache WHERE _cache_year = ? AND NOT list_contains(?::VARCHAR[], rule) "
+                            "ORDER BY _pos", [int(year), list(except_rules)]).df()
+    except duckdb.CatalogException:
+        return None
     frame = frame.drop(columns=["_cache_year", "_cache_as_of", "_pos"])
-    dtypes = json.loads(meta[3] or "{}")
+    dtypes = json.loads(dtypes_json or "{}")
     if frame.empty:
         from budgetwatch.queries.rules.base import empty_flags
         return empty_flags()
