@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "budgetwatch.cmd_demo",       # demo
     "budgetwatch.cmd_serve",      # serve
     "budgetwatch.cmd_flags",      # flags, rules, review
+    "budgetwatch.cmd_refresh_flags",  # refresh-flags (the background flag worker)
     "budgetwatch.cmd_export",     # export (chart images, CSV/XLSX tables)
     "budgetwatch.cmd_briefing",   # briefing (监督简报)
     "budgetwatch.cmd_users",      # user, audit-log

@@ -117,6 +117,11 @@ def run_ingest(args: argparse.Namespace) -> int:
             print_report(r, out=sys.stdout if r.ok else sys.stderr)
         for u in unfinished_of(reports):
             print(f"⚠ 未完成 not finished: {u.line()}", file=sys.stderr)
+        if reports and reports[0].flags_background:
+            years = "、".join(map(str, reports[0].flags_background))
+            print(f"数据已发布；{years}年的预警正在后台更新（页面显示“预警更新中”） / the data is published; the "
+                  f"{years.replace('、', ', ')} flags are being updated in the background "
+                  f"(log: {Path(args.data_dir or '.') / 'logs' / 'flags.log'})")
     # Non-zero whenever anything was refused: a whole file, or rows of a partial load; 3 when
     # everything was applied but a step after it (flag cache, search index) did not finish.
     if not all(r.ok for r in reports):

@@ -18,7 +18,7 @@ from budgetwatch.errors import BudgetwatchError
 from budgetwatch.ingest import load, read, validate
 from budgetwatch.ingest.problems import Problem, Refused, problem
 from budgetwatch.ingest.spec import FEEDS, Feed
-from budgetwatch.queries import accounts, refresh, search
+from budgetwatch.queries import accounts, flag_worker, refresh, search
 from budgetwatch.queries.steps import Unfinished
 from budgetwatch.queries.store import Store
 
@@ -73,6 +73,7 @@ class FileReport:
     extra_columns: list[str] = field(default_factory=list)
     seconds: float = 0.0
     unfinished: list[Unfinished] = field(default_factory=list)   # the load's steps that did not finish
+    flags_background: list[int] = field(default_factory=list)    # years whose flags follow in the background
 
     @property
     def ok(self) -> bool:
@@ -148,6 +149,9 @@ def ingest_load(store: Store, batches: Sequence[tuple[str, Sequence[Path]]], *, 
         unfinished += search.after_load(w)                  # the header search's index of names
     for report in reports:      # one load: each file's report names what the load left unfinished
         report.unfinished = list(unfinished)
+        report.flags_background = sorted(w.flags_pending, reverse=True)
+    if w.flags_pending:         # published: the flags the load left owed follow from a process of their own
+        flag_worker.start(store)
     return reports
 
 

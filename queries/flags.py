@@ -91,8 +91,11 @@ def voucher_flags(store: Store, year: int, as_of: str | dt.date | None) -> dict[
     asks it for every block without recomputing anything."""
     thresholds = load_thresholds(store.data_dir)
     as_of_text = as_of.isoformat() if isinstance(as_of, dt.date) else as_of
-    return page_cache.cached(store, "voucher_flags", _params(year, as_of_text, thresholds, ()),
-                             lambda con: _voucher_flags(store, con, year, as_of_text, thresholds))
+    try:
+        return page_cache.cached(store, "voucher_flags", _params(year, as_of_text, thresholds, ()),
+                                 lambda con: _voucher_flags(store, con, year, as_of_text, thresholds))
+    except summary.FlagsUpdating:   # not kept: no markers while the flags are recomputed
+        return {}
 
 
 def _voucher_flags(store: Store, con, year: int, as_of_text: str | None, thresholds: Thresholds) -> dict[str, dict]:

@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
 from budgetwatch.queries import summary
-from budgetwatch.queries.rule_inputs import rules_reading
+from budgetwatch.queries.rule_inputs import rules_reading, tables_read
 from budgetwatch.queries.rules.base import SEVERITIES, empty_flags
 from budgetwatch.queries.rules.config import load_thresholds
 from budgetwatch.queries.rules.engine import params_in_force, resolve_context, run_rule
@@ -95,6 +96,7 @@ class _Kept:
     flag_years: list[int]
     dtypes: str
     last_pay: dict[int, dt.date]
+    pending: dict[int, list[str]] = field(default_factory=dict)    # left to the background worker
 
 
 def _kept(con: duckdb.DuckDBPyConnection, source_name: str | None, key: str, rules: str) -> _Kept | None:
@@ -110,28 +112,55 @@ def _kept(con: duckdb.DuckDBPyConnection, source_name: str | None, key: str, rul
         return None
     if row is None or row[0] != source_name or row[1] != key or row[2] != rules:
         return None
-    return _Kept(list(row[4] or []), row[3], last)
+    return _Kept(list(row[4] or []), row[3], last, summary.pending(con))
 
 
 def rules_to_run(year: int, changes: Changes | None, kept: _Kept | None, last_pay) -> tuple:
     """The rules whose flags for ``year`` the load may have changed: every rule unless the
     previous cache holds the year at the same as-of date; then those reading a table the load
     touched in this year or an earlier one (rules compare with earlier years, never later)."""
-    if changes is None or kept is None or year not in kept.flag_years or kept.last_pay.get(year) != last_pay:
+    if (changes is None or kept is None or kept.last_pay.get(year) != last_pay
+            or (year not in kept.flag_years and year not in kept.pending)):
         return RULES
     touched = {table for table, years in changes.items() if years is None or min(years, default=year + 1) <= year}
-    return tuple(rules_reading(touched, RULES))
+    owed = set(kept.pending.get(year, ()))      # still owed by a worker that has not finished
+    return tuple(r for r in RULES if r.id in owed or r in rules_reading(touched, [r]))
+
+
+# A refresh rerunning payment rules over more payments than this is left to the background
+# worker (queries/flag_worker.py): at 10M payments a year of them takes 20-30 s on this box.
+BACKGROUND_FROM_PAYMENTS = 1_000_000
+
+
+def in_background(con: duckdb.DuckDBPyConnection, plan: dict[int, tuple]) -> bool:
+    """Whether to publish the data first and leave these rules to the background worker.
+    ``BUDGETWATCH_FLAGS_BACKGROUND_FROM``: the number of payments from which it does (0: always,
+    ``never``: never)."""
+    setting = os.environ.get("BUDGETWATCH_FLAGS_BACKGROUND_FROM", "").strip().lower()
+    if setting == "never":
+        return False
+    limit = int(setting) if setting.isdigit() else BACKGROUND_FROM_PAYMENTS
+    if not any(plan.values()):
+        return False
+    heavy = [y for y, rules in plan.items() if any("payments" in tables_read(r) for r in rules)]
+    if not heavy:
+        return limit == 0
+    held = con.execute("SELECT coalesce(sum(payments), 0) FROM year_summary WHERE list_contains(?, year) "
+                       "OR list_contains(?, year + 1)", [heavy, heavy]).fetchone()[0]
+    return held >= limit
 
 
 def refresh(con: duckdb.DuckDBPyConnection, data_dir, changes: Changes | None = None,
-            source_name: str | None = None) -> dict:
+            source_name: str | None = None, background: bool | None = None) -> dict:
     """Write ``year_summary`` and ``flag_cache`` into the (writable) generation ``con`` is on.
 
     ``changes``: what the load changed (None: recompute everything); ``source_name``: the
     generation this one was copied from, whose kept flags are reused for the rules the load
     cannot have changed. Returns ``stamp``, ``flag_years`` (the years whose flags were kept),
     ``seconds``, ``ran`` ({year: rule ids recomputed}) and ``failed``: {year: [(rule id, why)]}
-    for the years left without a cache."""
+    for the years left without a cache, ``pending``: {year: rule ids} left to the background
+    worker — when ``background`` (None: decided by ``in_background``) the rules are not run
+    here: the data is published first and ``queries/flag_worker.py`` publishes their flags."""
     stamp = summary.generation_stamp(con)
     started = time.perf_counter()
     thresholds = load_thresholds(data_dir)
@@ -143,21 +172,33 @@ def refresh(con: duckdb.DuckDBPyConnection, data_dir, changes: Changes | None = 
     years = con.execute(
         "SELECT year, last_pay FROM year_summary WHERE payments > 0 ORDER BY year DESC LIMIT ?",
         [summary.FLAG_YEARS]).fetchall()
-    frames, dtypes, done, failed, ran = [], {}, [], {}, {}
+    plan = {year: rules_to_run(year, changes, kept, last_pay) for year, last_pay in years}
+    later = background if background is not None else in_background(con, plan)
+    frames, dtypes, done, failed, ran, owed = [], {}, [], {}, {}, {}
     for year, last_pay in years:
-        todo = rules_to_run(year, changes, kept, last_pay)
-        ran[year] = [r.id for r in todo]
-        new, broke = year_flags(con, year, thresholds.values, todo) if todo else (empty_flags(), [])
+        todo = plan[year]
+        ran[year] = [r.id for r in todo] if not later else []
+        if later and todo:
+            owed[year] = [r.id for r in todo]
+            new, broke = empty_flags(), []
+        else:
+            new, broke = year_flags(con, year, thresholds.values, todo) if todo else (empty_flags(), [])
         if broke:
             failed[year] = broke
             continue
         if todo is not RULES:   # the other rules' flags as the previous generation kept them
-            old = summary.cache_rows(con, year, kept.dtypes, except_rules=ran[year])
+            old = summary.cache_rows(con, year, kept.dtypes, except_rules=[r.id for r in todo])
             new = ordered(pd.concat([f for f in (old, new) if not f.empty], ignore_index=True)
                           if not (old.empty and new.empty) else empty_flags())
-        dtypes = {c: str(t) for c, t in new.dtypes.items()}
+        if not new.empty or not dtypes:
+            dtypes = {c: str(t) for c, t in new.dtypes.items()}
         frames.append(new.assign(_cache_year=year, _cache_as_of=last_pay.isoformat(), _pos=range(len(new))))
-        done.append(year)
+        if year not in owed:
+            done.append(year)
+    con.execute("DROP TABLE IF EXISTS flag_pending")
+    con.execute("CREATE TABLE flag_pending (year INTEGER, rule VARCHAR)")
+    for year, rule_ids in owed.items():
+        con.executemany("INSERT INTO flag_pending VALUES (?, ?)", [[year, r] for r in rule_ids])
     con.execute("DROP TABLE IF EXISTS flag_cache")
     if frames:
         every = pd.concat(frames, ignore_index=True)
@@ -169,9 +210,10 @@ def refresh(con: duckdb.DuckDBPyConnection, data_dir, changes: Changes | None = 
     seconds = time.perf_counter() - started
     con.execute("INSERT INTO summary_stamp VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [stamp, key, rules, json.dumps(dtypes), done, seconds, dt.datetime.now()])
-    log.info("summary for %s: years %s flagged in %.2f s, rules run %s (not finished: %s)",
-             stamp, done, seconds, {y: len(r) for y, r in ran.items()}, failed)
-    return {"stamp": stamp, "flag_years": done, "seconds": seconds, "failed": failed, "ran": ran}
+    log.info("summary for %s: years %s flagged in %.2f s, rules run %s, left to the worker %s (not finished: %s)",
+             stamp, done, seconds, {y: len(r) for y, r in ran.items()}, owed, failed)
+    return {"stamp": stamp, "flag_years": done, "seconds": seconds, "failed": failed, "ran": ran,
+            "pending": owed}
 
 
 def after_load(writer, data_dir, changes: Changes | None = None) -> list[Unfinished]:
@@ -184,6 +226,7 @@ def after_load(writer, data_dir, changes: Changes | None = None) -> list[Unfinis
     try:
         result = refresh(writer.con, data_dir, changes,
                          writer.source.name if getattr(writer, "source", None) is not None else None)
+        writer.flags_pending = result["pending"]
     except Exception as exc:
         log.exception("summary refresh failed; pages will compute live")
         try:

@@ -29,7 +29,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -410,6 +410,7 @@ class Writer:
     first: bool
     changed: bool = False
     source: Path | None = None      # the generation this one was copied from (None: the first)
+    flags_pending: dict = field(default_factory=dict)   # {year: rule ids} left to the flag worker
 
     def touch(self) -> None:
         """Mark the generation as worth publishing."""

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from budgetwatch.queries.store import current_scope
+from budgetwatch.queries.store import QueryError, current_scope
 
 log = logging.getLogger("budgetwatch.summary")
 
@@ -35,6 +35,47 @@ FLAG_YEARS = 2          # the latest years with payments whose flags are compute
 def generation_stamp(con: duckdb.DuckDBPyConnection) -> str:
     path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
     return Path(path[0]).name if path and path[0] else ""
+
+
+class FlagsUpdating(QueryError):
+    """The flags of this view are being recomputed in the background after a load: say so
+    instead of showing the previous load's flags or computing them all again per request."""
+
+    def __init__(self, year: int):
+        super().__init__(f"预警更新中：{year}年的预警正在按最新导入的数据重新计算，稍后刷新即可 / Warnings updating: "
+                         f"the {year} flags are being recomputed for the latest load; refresh in a moment")
+        self.year = year
+
+
+WORKER_LOCK = "flags.lock"      # held by the background flag worker (queries/flag_worker.py) while it runs
+
+
+def worker_running(db_dir: Path) -> bool:
+    """Whether a background flag worker holds its lock now (tested without writing anything)."""
+    import fcntl
+    try:
+        fh = open(db_dir / WORKER_LOCK, "rb")
+    except OSError:
+        return False
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return False
+
+
+def pending(con: duckdb.DuckDBPyConnection) -> dict[int, list[str]]:
+    """{year: rule ids} whose flags this generation's loader left to the background worker."""
+    try:
+        rows = con.execute("SELECT year, rule FROM flag_pending ORDER BY year, rule").fetchall()
+    except duckdb.CatalogException:
+        return {}
+    out: dict[int, list[str]] = {}
+    for year, rule in rows:
+        out.setdefault(int(year), []).append(rule)
+    return out
 
 
 def thresholds_key(values) -> str:
@@ -79,14 +120,26 @@ def last_payment(con: duckdb.DuckDBPyConnection, year: int):
 def cached_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | None, thresholds_values,
                  rule_ids: Sequence[str]) -> pd.DataFrame | None:
     """The flags computed at load for exactly this year, as-of date (None: the default),
-    thresholds and rules; None when they were not (then compute live)."""
+    thresholds and rules; None when they were not (then compute live).
+
+    Raises ``FlagsUpdating`` while the background worker recomputes the year's flags after a
+    load; when it was left pending and no worker runs (killed), they are computed live."""
     meta = _meta(con)
-    if meta is None or int(year) not in (meta[4] or []):
+    if meta is None:
         return None
     if meta[1] != thresholds_key(thresholds_values) or meta[2] != ",".join(rule_ids):
         return None
     default = con.execute("SELECT last_pay FROM year_summary WHERE year = ?", [int(year)]).fetchone()
     if as_of is not None and (default is None or str(as_of)[:10] != default[0].isoformat()):
+        return None
+    if int(year) in pending(con):
+        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+        if path and path[0] and worker_running(Path(path[0]).parent):
+            raise FlagsUpdating(int(year))
+        log.warning("flags of %s are pending but no background worker runs: computed live "
+                    "(run `budgetwatch refresh-flags`)", year)
+        return None
+    if int(year) not in (meta[4] or []):
         return None
     return cache_rows(con, year, meta[3])
 
