@@ -155,6 +155,8 @@ class Projects:
     INFO = "proj-info"
     GRID_QUERY = "proj-grid-query"      # dcc.Store: the project and period the vouchers grid reads
     GRID_HOLDER = "proj-grid-holder"
+    LIST_HOLDER = "proj-list-holder"    # the project list's grid, remounted for each view (list_grid.py)
+    LIST_GO = "proj-list-go"            # dcc.Location: a project's name clicked in the list opens it
     VOUCHERS_TITLE = "proj-vouchers-title"
     # graph names
     STATUS = "proj-status"

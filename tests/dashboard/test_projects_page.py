@@ -6,6 +6,7 @@ import pytest
 from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.figures import projects as figs
 from budgetwatch.dashboard.pages.projects import callbacks as cb
+from budgetwatch.dashboard.pages.projects import list_grid
 from budgetwatch.dashboard.pages.projects.layout import P, layout
 from budgetwatch.queries import flags as qf
 from budgetwatch.queries.store import Store, scoped
@@ -24,8 +25,11 @@ def rows(out, table):
     return out[f"table:{table}"]["rowData"]
 
 
-def by_code(out):
-    return {r["project_code"]: r for r in rows(out, P.T_LIST)}
+def by_code(store, out, search=""):
+    """The list as its server-side grid serves it (first block) for the view the callback drew."""
+    got = list_grid.list_rows(store, {"startRow": 0, "endRow": 100}, out["state"], search)
+    assert got["rowCount"] == len(got["rowData"])
+    return {r["project_code"]: r for r in got["rowData"]}
 
 
 def state(**kw):
@@ -39,7 +43,7 @@ def text(children) -> str:
 
 def test_the_years_livelihood_projects_with_status_flags_and_gap(store):
     out = cb.update_projects(store, state(), "")
-    got = by_code(out)
+    got = by_code(store, out)
     assert set(got) == {"XM-LAG", "XM-OK", "XM-NS", "XM-DONE"}          # the investment-only project is not voted
     lag = got["XM-LAG"]
     assert lag["severity"] == "high" and lag["flag_text"].startswith("红色预警")
@@ -61,8 +65,8 @@ def test_the_years_livelihood_projects_with_status_flags_and_gap(store):
 
 def test_the_investment_view_and_english(store):
     out = cb.update_projects(store, state(view="investment"), "?lang=en")
-    assert set(by_code(out)) == {"XM-INV"}
-    assert by_code(out)["XM-INV"]["flag_text"] == "High (red)"          # above its approved estimate
+    assert set(by_code(store, out, "?lang=en")) == {"XM-INV"}
+    assert by_code(store, out, "?lang=en")["XM-INV"]["flag_text"] == "High (red)"          # above its approved estimate
     assert "Investment projects" in text(out["headline"])
     assert out["view"].endswith("&lang=en")
 
@@ -110,7 +114,7 @@ def test_controls_change_the_state():
 def test_a_department_limited_member_sees_only_its_units_projects(store):
     with scoped(["001"]):
         out = cb.update_projects(store, state(), "")
-        assert set(by_code(out)) == {"XM-LAG", "XM-DONE"}
+        assert set(by_code(store, out)) == {"XM-LAG", "XM-DONE"}
         other = cb.update_projects(store, state(project="XM-OK"), "")
         assert "XM-OK" in text(other["message"])
         grid = cb.grid_rows(store, {"startRow": 0, "endRow": 50},
@@ -162,3 +166,33 @@ def test_a_project_flag_on_the_warnings_page_links_to_the_project(store):
     from budgetwatch.dashboard.pages import warnings
     out = warnings.update_detail(store, "PROJECT_LAG|XM-LAG", 2025, AS_OF, "")
     assert "/projects?year=2025&as_of=2025-06-30&project=XM-LAG" in text(out["links"])
+
+
+def test_the_list_is_paged_sorted_and_filtered_on_the_server(store):
+    out = cb.update_projects(store, state(), "")
+    assert "table:" + P.T_LIST not in out                     # no whole list in the page's answer
+    assert out["list_grid"] is not None
+    st = out["state"]
+
+    def block(start, end, sort=None, filters=None):
+        return list_grid.list_rows(store, {"startRow": start, "endRow": end, "sortModel": sort or [],
+                                           "filterModel": filters or {}}, st, "")
+
+    first = block(0, 2)
+    assert first["rowCount"] == 4 and [r["project_code"] for r in first["rowData"]] == ["XM-DONE", "XM-LAG"]
+    assert [r["project_code"] for r in block(2, 4)["rowData"]] == ["XM-NS", "XM-OK"]
+    worst = block(0, 4, sort=[{"colId": "gap", "sort": "asc"}])["rowData"]
+    assert worst[0]["project_code"] == "XM-LAG"                # furthest behind schedule first
+    flagged = block(0, 4, sort=[{"colId": "flag_text", "sort": "asc"}])["rowData"]
+    assert flagged[0]["severity"] == "high"
+    school = block(0, 4, filters={"project_name": {"filterType": "text", "type": "contains", "filter": "中学"}})
+    assert school["rowCount"] == 1 and school["rowData"][0]["project_code"] == "XM-LAG"
+    big = block(0, 4, filters={"year_plan": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 400}})
+    assert "XM-LAG" in {r["project_code"] for r in big["rowData"]}       # 400 万元, typed as shown
+    assert all(r["year_plan"] >= 400 for r in big["rowData"])
+    assert list_grid.list_rows(store, None, st, "") == {"rowData": [], "rowCount": 0}
+    assert list_grid.token(st) != list_grid.token({**st, "view": "investment"})
+    cell = {"colId": "project_name", "rowId": "XM-LAG"}
+    assert cb.open_href(st, cell, "?lang=en") == \
+        "/projects?view=livelihood&year=2025&as_of=2025-06-30&project=XM-LAG&lang=en"
+    assert cb.open_href(st, {"colId": "unit_name", "rowId": "XM-LAG"}, "") is None

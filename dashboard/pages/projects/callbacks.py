@@ -23,7 +23,8 @@ from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.page_tables import export_frame, graph_style, grid_payload, table_unit
 import budgetwatch.dashboard.pages.projects.data as pd_
-from budgetwatch.dashboard.pages.projects.layout import AWAY, STATE_KEYS, VIEW, P, state_of
+import budgetwatch.dashboard.pages.projects.list_grid as list_grid
+from budgetwatch.dashboard.pages.projects.layout import AWAY, PATH, STATE_KEYS, VIEW, P, state_of
 from budgetwatch.dashboard.tables import Export, register_export
 from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of
 from budgetwatch.dashboard.vouchers import VOUCHER_PAGE, grid_token, voucher_frame, voucher_grid, voucher_rows
@@ -35,7 +36,7 @@ from budgetwatch.queries.store import Store
 log = logging.getLogger("budgetwatch.dashboard")
 LIST_GRAPHS = (P.STATUS, P.RANK, P.UNITS)
 ITEM_GRAPHS = (P.PROGRESS, P.MONEY)
-LIST_TABLES = (P.T_LIST, P.T_VOTES)
+LIST_TABLES = (P.T_VOTES,)          # the project list itself is paged on the server (list_grid.py)
 ITEM_TABLES = (P.T_FLAGS, P.T_REPORTS, P.T_BUDGET, P.T_PVOTES)
 _FILE_PART = {P.STATUS: "status", P.RANK: "ranking", P.UNITS: "units", P.PROGRESS: "progress", P.MONEY: "money"}
 
@@ -146,10 +147,9 @@ def update_projects(store: Store, state: dict | None, search: str | None) -> dic
             }
         figures = page_cache.memo(store, "projects.list.figures", view_key, list_figures)
         payloads = page_cache.memo(store, "projects.list.tables", view_key, lambda: {
-            P.T_LIST: grid_payload(_rounded(pd_.list_frame(data, lang)), pd_.LIST_COLS, lang,
-                                   ("severity", "project_code")),
             P.T_VOTES: grid_payload(pd_.votes_frame(data.votes, lang), pd_.VOTE_COLS, lang, ("grade",))})
         tables = {}
+        out["list_grid"] = list_grid.list_grid(lang, list_grid.token(state))
     else:
         name = data.project["project_name"]
         budget = float(data.budget["adjusted"].sum()) if len(data.budget) else None
@@ -185,12 +185,7 @@ def _units(data: pd_.ProjectsData) -> pd.DataFrame:
     return unit_ranking(data.projects)
 
 
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
-    for col, digits in (("gap", 1), ("physical_progress", 1)):
-        if col in frame:
-            frame[col] = frame[col].map(lambda v: None if fmt.missing(v) else round(float(v), digits))
-    return frame
+_rounded = pd_.rounded
 
 
 def _blank() -> dict:
@@ -198,7 +193,7 @@ def _blank() -> dict:
            "year": dash.no_update, "as_of": dash.no_update, "view_choice": dash.no_update,
            "as_of_min": None, "as_of_max": None, "schedule": "", "message": None,
            "list_style": AWAY, "item_style": AWAY, "headline": [], "crumbs": [], "info": [],
-           "grid_query": None, "grid": dash.no_update, "vouchers_title": ""}
+           "grid_query": None, "grid": dash.no_update, "vouchers_title": "", "list_grid": dash.no_update}
     out.update(section_unchanged(LIST_GRAPHS + ITEM_GRAPHS, LIST_TABLES + ITEM_TABLES))
     return out
 
@@ -206,6 +201,17 @@ def _blank() -> dict:
 def on_change(store: Store, trigger, state: dict | None, search: str | None, **inputs) -> dict:
     """The page callback's body: apply the input that changed, then draw the view."""
     return update_projects(store, navigate(state, trigger, **inputs), search)
+
+
+def open_href(state: dict | None, cell: dict | None, search: str | None) -> str | None:
+    """Where a click in the list leads: the project's own view (same year, date, language);
+    None when the click was not on a project's name or code."""
+    before = state_of(state or {})
+    after = navigate(before, ids.table(P.T_LIST), cell=cell)
+    if after.get("project") == before.get("project") or not after.get("project"):
+        return None
+    lang = lang_of(search)
+    return PATH + build_search({**{k: after.get(k) for k in STATE_KEYS}, "lang": lang if lang != "zh" else None})
 
 
 def grid_rows(store: Store, request: dict | None, grid_query: dict | None, search: str | None = None) -> dict:
@@ -293,17 +299,24 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
         "headline": Output(P.HEADLINE, "children"), "crumbs": Output(P.CRUMBS, "children"),
         "info": Output(P.INFO, "children"), "grid_query": Output(P.GRID_QUERY, "data"),
         "grid": Output(P.GRID_HOLDER, "children"), "vouchers_title": Output(P.VOUCHERS_TITLE, "children"),
+        "list_grid": Output(P.LIST_HOLDER, "children"),
     }
     output.update(section_outputs(LIST_GRAPHS + ITEM_GRAPHS, LIST_TABLES + ITEM_TABLES))
 
+    # The list's grid is remounted for each view (its holder is an output here), so a click in it
+    # is not an input of this callback — a new grid would call it again, and again.
     @app.callback(
         output=output,
-        inputs={"view": Input(P.VIEW, "value"), "year": Input(P.YEAR, "value"), "as_of": Input(P.AS_OF, "date"),
-                "cell": Input(ids.table(P.T_LIST), "cellClicked")},
+        inputs={"view": Input(P.VIEW, "value"), "year": Input(P.YEAR, "value"), "as_of": Input(P.AS_OF, "date")},
         state={"state": State(P.STATE, "data"), "search": State(ids.Frame.URL, "search")},
     )
-    def _update(view, year, as_of, cell, state, search):
-        return on_change(store, ctx.triggered_id, state, search, view=view, year=year, as_of=as_of, cell=cell)
+    def _update(view, year, as_of, state, search):
+        return on_change(store, ctx.triggered_id, state, search, view=view, year=year, as_of=as_of)
+
+    @app.callback(Output(P.LIST_GO, "href"), Input(ids.table(P.T_LIST), "cellClicked"),
+                  State(P.STATE, "data"), State(ids.Frame.URL, "search"), prevent_initial_call=True)
+    def _open(cell, state, search):
+        return open_href(state, cell, search) or dash.no_update
 
     @app.callback(
         Output(ids.table(P.T_VOUCHERS), "getRowsResponse"),
@@ -314,6 +327,16 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
     def _rows(request, grid_query, search):
         return grid_rows(store, request, grid_query, search)
 
-    for name in LIST_TABLES + ITEM_TABLES:
+    @app.callback(
+        Output(ids.table(P.T_LIST), "getRowsResponse"),
+        Input(ids.table(P.T_LIST), "getRowsRequest"),
+        State(P.STATE, "data"),
+        State(ids.Frame.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def _list_rows(request, state, search):
+        return list_grid.list_rows(store, request, state, search)
+
+    for name in (P.T_LIST,) + LIST_TABLES + ITEM_TABLES:
         register_export(app, store, name, fetch(name))
     register_export(app, store, P.T_VOUCHERS, fetch_vouchers, grid=True)

@@ -151,6 +151,15 @@ def list_frame(data: ProjectsData, lang: str) -> pd.DataFrame:
     return f
 
 
+def rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """The gap and physical progress to one decimal, as the tables show them."""
+    frame = frame.copy()
+    for col, digits in (("gap", 1), ("physical_progress", 1)):
+        if col in frame:
+            frame[col] = frame[col].map(lambda v: None if fmt.missing(v) else round(float(v), digits))
+    return frame
+
+
 def votes_frame(votes: pd.DataFrame, lang: str) -> pd.DataFrame:
     f = votes.copy()
     f["grade_text"] = [t(f"grade.{g}", lang) for g in f["grade"]] if len(f) else pd.Series(dtype=object)

@@ -8,6 +8,7 @@ from budgetwatch.dashboard.components import as_of_field, figure_card, view_stor
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.page_tables import page_table
+from budgetwatch.dashboard.pages.projects.list_grid import list_grid, token
 from budgetwatch.dashboard.urls import date_param, int_param
 from budgetwatch.dashboard.vouchers import voucher_grid
 from budgetwatch.queries.projects import VIEWS
@@ -46,6 +47,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         view_store(VIEW),
         dcc.Store(id=P.STATE, data=state),
         dcc.Store(id=P.GRID_QUERY),
+        dcc.Location(id=P.LIST_GO, refresh="callback-nav"),     # a project clicked in the list → the project
         html.Div(className="bw-toolbar", children=[
             html.H1(t("proj.title", lang), className="bw-page-title"),
             html.Div(className="bw-field", children=[
@@ -60,9 +62,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         dcc.Loading(type="dot", delay_show=400, overlay_style={"visibility": "visible", "opacity": 0.6}, children=[
             html.Div(id=P.LIST_BOX, style={} if listing else AWAY, children=[
                 html.Section(id=P.HEADLINE, className="bw-cards"),
-                section("proj.list", lang,
-                        page_table(P.T_LIST, lang, getRowId="params.data.project_code",
-                                   style={"height": "460px", "width": "100%"}),
+                section("proj.list", lang, html.Div(id=P.LIST_HOLDER, children=list_grid(lang, token(state))),
                         note_key="proj.list_note"),
                 html.Div(className="bw-two", children=[
                     figure_card(P.STATUS, lang, image_filename("projects", "status", year)),
