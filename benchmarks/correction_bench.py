@@ -94,6 +94,8 @@ def one_load(store, mode: str, path: Path) -> dict:
     refresh.refresh = recording
     if mode == "baseline":
         refresh.rules_to_run = lambda *a, **k: RULES
+    # baseline and incremental publish the flags with the data; background leaves them to the worker
+    os.environ["BUDGETWATCH_FLAGS_BACKGROUND_FROM"] = "0" if mode == "background" else "never"
     try:
         t = time.perf_counter()
         [r] = ingest_files(store, "payments", [path], who="bench")

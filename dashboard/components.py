@@ -122,7 +122,10 @@ def failure(exc: BaseException, lang: str, where: str) -> html.Div:
     """What a page shows when drawing failed: one sentence, never a traceback (call it in the
     ``except`` block: an unexpected error's traceback goes to the log)."""
     from budgetwatch.queries.store import QueryError
+    from budgetwatch.queries.summary import FlagsUpdating
 
+    if isinstance(exc, FlagsUpdating):    # not a failure: the flags follow a load in the background
+        return notice(t("flags.updating", lang))
     if isinstance(exc, QueryError):
         _log.warning("%s query failed: %s", where, exc)
         return notice(t("error.query", lang), detail=str(exc), tone="is-error")

@@ -419,6 +419,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.report.totals": {"zh": "已略去 {n} 行合计行。", "en": "{n} total row(s) were set aside."},
     "data.report.extra": {"zh": "多余的列已另存：{cols}", "en": "Extra columns kept aside: {cols}"},
     "data.report.more": {"zh": "共 {total} 个问题，下表列出前 {shown} 个。", "en": "{total} problems; the first {shown} are listed."},
+    "flags.updating": {"zh": "预警更新中：正在按最新导入的数据重新计算预警，稍后刷新页面即可查看。",
+                       "en": "Warnings updating: the flags are being recomputed for the latest load; refresh the page in a moment."},
     "data.report.unfinished": {"zh": "数据已导入，但以下步骤未完成：", "en": "The data was loaded, but these steps did not finish:"},
     "data.col.loaded_at": {"zh": "导入时间", "en": "Loaded at"},
     "data.col.format": {"zh": "格式", "en": "Format"},

@@ -42,6 +42,8 @@ from budgetwatch.queries import department as qd
 from budgetwatch.queries import overview as q
 from budgetwatch.queries.reference import label
 from budgetwatch.queries.status import holds_rows
+from budgetwatch.queries.rules.base import empty_flags
+from budgetwatch.queries.summary import FlagsUpdating
 from budgetwatch.queries.store import Store
 
 PATH = "/departments"
@@ -218,6 +220,7 @@ class DeptData:
     monthly: pd.DataFrame | None = None
     sangong: pd.DataFrame | None = None
     flags: pd.DataFrame | None = None
+    flags_updating: bool = False            # recomputed in the background after a load: said, not shown stale
     findings: pd.DataFrame | None = None
     admin: pd.DataFrame | None = None
     enterprises: pd.DataFrame | None = None
@@ -251,7 +254,11 @@ def load(store: Store, year: int | None, as_of: dt.date | None, dept: str | None
         data.lines = qd.budget_lines(con, dept, y, day)
         data.monthly = qd.monthly_cumulative(con, dept, y, day)
         data.sangong = qd.sangong(con, dept, y, day, th.get("SANGONG_GROWTH", {}).get("econ_codes", qd.SANGONG_CODES))
-        data.flags = qd.department_flags(cached_flags(store, con, y, day, th), codes)
+        try:
+            flags = cached_flags(store, con, y, day, th)
+        except FlagsUpdating:
+            flags, data.flags_updating = empty_flags(), True
+        data.flags = qd.department_flags(flags, codes)
         data.findings = qu.findings(con, y, qu.audit_as_of(con, y, day), codes)
         years = qa.asset_years(con)
         data.asset_year = y if y in years else next((v for v in years if v <= y), years[0] if years else None)
@@ -378,7 +385,8 @@ def _update_department(store: Store, year, as_of: str | None, dept: str | None, 
         out[f"fig:{gname}"] = fig
         out[f"style:{gname}"] = graph_style(fig)
         out[f"config:{gname}"] = image_config(image_filename("department", f"{data.dept}_{_FILE_PART[gname]}", y))
-    out["flags_note"] = (t("dept.flags.none", lang, date=fmt.date(day, lang)) if data.flags.empty
+    out["flags_note"] = (t("flags.updating", lang) if data.flags_updating
+                         else t("dept.flags.none", lang, date=fmt.date(day, lang)) if data.flags.empty
                          else t("dept.flags.note", lang, n=len(data.flags), date=fmt.date(day, lang)))
     out[f"table:{D.T_FLAGS}"] = grid_payload(flags_frame(data.flags, names, lang), FLAG_COLS, lang, ("severity",))
     out[f"table:{D.T_LINES}"] = grid_payload(lines_frame(data.lines, lang), LINE_COLS, lang, ("over",))

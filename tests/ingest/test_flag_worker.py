@@ -168,3 +168,27 @@ def test_the_cli_load_starts_the_worker_process(demo, tmp_path):
     assert flag_worker.wait(store, timeout_s=240)
     assert_cache_is_fresh(store)
     assert "published" in (store.data_dir / "logs" / "flags.log").read_text(encoding="utf-8")
+
+
+def test_pages_say_warnings_updating_instead_of_stale_flags(city, tmp_path):
+    from budgetwatch.dashboard.components import failure
+    from budgetwatch.dashboard.pages import department
+
+    with city.reader() as con:
+        dept = con.execute("SELECT dept_code FROM payments WHERE year(pay_date) = 2025 "
+                           "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0][:3]
+    before = department.update_department(city, 2025, None, dept, "?lang=en")
+    assert "Warnings updating" not in str(before["flags_note"])
+    ingest_files(city, "payments", [correction(city, tmp_path / "fix.csv")], who="t")
+    with open(city.db_dir / summary.WORKER_LOCK, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        out = department.update_department(city, 2025, None, dept, "?lang=en")
+        assert "Warnings updating" in str(out["flags_note"])
+        assert out[f"table:{department.D.T_FLAGS}"]["rowData"] == []          # nothing stale shown
+        zh = department.update_department(city, 2025, None, dept, "?lang=zh")
+        assert "预警更新中" in str(zh["flags_note"])
+    shown = failure(summary.FlagsUpdating(2025), "zh", "test")
+    assert "预警更新中" in str(shown.to_plotly_json()) and "is-error" not in str(shown.className)
+    flag_worker.run(city)
+    after = department.update_department(city, 2025, None, dept, "?lang=en")
+    assert "Warnings updating" not in str(after["flags_note"])
