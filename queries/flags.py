@@ -133,14 +133,18 @@ def flag_set(store: Store, year: int, as_of: str | dt.date | None = None, config
     return FlagSet(frame, thresholds, seconds, cached)
 
 
-def active_high(store: Store, year: int) -> pd.DataFrame:
+def active_high(store: Store, year: int, *, wait: bool = True) -> pd.DataFrame | None:
     """The red (high) flags firing now in ``year`` at its default as-of date, every rule with
     the thresholds in force — what the header's notice compares between visits.
 
     Asked on every page a member opens, so it never copies the year's whole flag set: the
     generation's red flags are kept (small) in the page cache, and only the state rules'
     (inquiries overdue, from state.sqlite3) are added per request. Reviews do not change
-    whether a flag fires, so they are not read."""
+    whether a flag fires, so they are not read.
+
+    ``wait=False``: None at once when the generation's red flags are not kept yet (for an
+    account limited to departments every rule runs over its units: seconds at 10M payments),
+    having started computing them in the background."""
     thresholds = load_thresholds(store.data_dir)
     chosen = [r.id for r in select_rules(None, RULES)]
 
@@ -148,7 +152,13 @@ def active_high(store: Store, year: int) -> pd.DataFrame:
         flags = computed_flags(store, year, None, thresholds=thresholds, rule_ids=chosen)[0]
         return flags[flags["severity"] == "high"].reset_index(drop=True)
 
-    red = page_cache.cached(store, "flags.high", _params(year, None, thresholds, chosen), compute)
+    params = _params(year, None, thresholds, chosen)
+    if wait:
+        red = page_cache.cached(store, "flags.high", params, compute)
+    else:
+        red = page_cache.ready_or_start(store, "flags.high", params, compute)
+        if red is None:
+            return None
     red = state_rules.with_state_flags(red, store, year, thresholds, chosen)
     red = red[red["severity"] == "high"].reset_index(drop=True)
     return red.assign(state="active")

@@ -49,9 +49,9 @@ def connect(data_dir) -> sqlite3.Connection:
     return con
 
 
-def red_flags(store: Store) -> pd.DataFrame:
+def red_flags(store: Store, *, wait: bool = True) -> pd.DataFrame | None:
     """The active red (high) flags of the latest year with data, at its default as-of date
-    (within the reader's scope)."""
+    (within the reader's scope). ``wait=False``: None when they are still being computed."""
     from budgetwatch.queries import flags as qf
 
     if store.current_path() is None:
@@ -60,7 +60,7 @@ def red_flags(store: Store) -> pd.DataFrame:
         years = qf.flag_years(con)
     if not years:
         return pd.DataFrame(columns=["rule", "entity_key", "year", "message", "dept_code"])
-    return qf.active_high(store, years[0])
+    return qf.active_high(store, years[0], wait=wait)
 
 
 def _ids(frame: pd.DataFrame) -> list[str]:
@@ -68,13 +68,19 @@ def _ids(frame: pd.DataFrame) -> list[str]:
 
 
 def whats_new(store: Store, user: User, session_since: float | str, *, now: dt.datetime | None = None,
-              today: dt.date | None = None) -> dict:
-    """``{"since", "red": frame, "due": frame, "answered": frame}`` — empty frames on a first visit."""
+              today: dt.date | None = None, wait: bool = True) -> dict | None:
+    """``{"since", "red": frame, "due": frame, "answered": frame}`` — empty frames on a first visit.
+
+    ``wait=False`` (the header, on every page): None, and nothing recorded, while the red flags
+    of this generation and scope are still being computed — the visit is taken as seen only
+    once they are known, so nothing new is missed; a page never waits for every rule to run."""
     now = now or dt.datetime.now().replace(microsecond=0)
     today = today or now.date()
     since_key = str(session_since)
     with scoped(user.depts):            # an account limited to departments: only its units' flags
-        red = red_flags(store)
+        red = red_flags(store, wait=wait)
+    if red is None:
+        return None
     current = _ids(red)
     con = connect(store.data_dir)
     try:

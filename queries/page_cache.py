@@ -26,6 +26,7 @@ the next request tries again.
 """
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import logging
 import os
@@ -121,6 +122,7 @@ class PageCache:
         self._entries: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._flights: dict[tuple, _Flight] = {}
+        self._starting: set[tuple] = set()         # handed to a background thread (ready_or_start)
         self._live: dict[str, tuple] = {}          # data folder → generation id readers see now
         self.stats = Stats()
 
@@ -241,6 +243,42 @@ def cached(store: Store, name: str, params: Hashable, compute: Callable[[Any], T
         return run()
     key = (current_scope(), name, params)
     return CACHE.get(str(store.data_dir), gen, key, run, limit)
+
+
+def ready_or_start(store: Store, name: str, params: Hashable, compute: Callable[[Any], T]) -> T | None:
+    """The kept answer of ``cached(store, name, params, compute)``, or None at once — having
+    started computing it on a thread of its own (once, whoever asks meanwhile), for something
+    a page can show later (the header's notice) rather than make a member wait for, holding
+    one of the server's few threads while every rule runs."""
+    limit = _limit_bytes()
+    gen = generation_id(store) if limit > 0 else None
+    if gen is None:
+        return cached(store, name, params, compute)
+    folder, key = str(store.data_dir), (current_scope(), name, params)
+    full = (folder, gen, *key)
+    with CACHE._lock:
+        CACHE._note_generation(folder, gen)
+        hit = CACHE._entries.get(full)
+        if hit is not None:
+            CACHE._entries.move_to_end(full)
+            CACHE.stats.hits += 1
+            return fresh(hit[0])
+        if full in CACHE._flights or full in CACHE._starting:
+            return None
+        CACHE._starting.add(full)
+
+    def run() -> None:
+        try:
+            cached(store, name, params, compute)
+        except Exception:       # the next request starts it again; the log says why
+            log.exception("page cache: %s computed in the background failed", name)
+        finally:
+            with CACHE._lock:
+                CACHE._starting.discard(full)
+
+    ctx = contextvars.copy_context()          # the same scope on the thread
+    threading.Thread(target=ctx.run, args=(run,), name=f"page-cache-{name}", daemon=True).start()
+    return None
 
 
 def memo(store: Store, name: str, params: Hashable, build: Callable[[], T], *, copy: bool = False) -> T:

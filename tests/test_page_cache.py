@@ -268,3 +268,26 @@ def test_a_drill_step_is_asked_once_and_a_voucher_block_once(data_dir):
     qe.vouchers_block(store, node, 2025, dt.date(2025, 6, 30), start=50, end=100)
     assert n == 0 and frame.empty
     assert page_cache.CACHE.stats.computed == 3 and page_cache.CACHE.stats.hits == 2
+
+
+def test_ready_or_start_answers_at_once_and_computes_once_in_the_background(data_dir):
+    store = Store(data_dir)
+    _departments(store, ["001", "002"])
+    calls, release = [], threading.Event()
+
+    def slow(con):
+        calls.append(1)
+        release.wait(10)
+        return list(_codes(con)["dept_code"])
+
+    with scoped(["002"]):
+        assert page_cache.ready_or_start(store, "codes", (), slow) is None       # nobody waits
+        assert page_cache.ready_or_start(store, "codes", (), slow) is None       # nor starts it twice
+    release.set()
+    deadline = time.time() + 10
+    while time.time() < deadline and not len(page_cache.CACHE):
+        time.sleep(0.02)
+    with scoped(["002"]):
+        assert page_cache.ready_or_start(store, "codes", (), slow) == ["002"]    # computed in its scope
+    assert len(calls) == 1
+    assert page_cache.ready_or_start(store, "codes", (), lambda con: ["all"]) is None   # another scope, another key

@@ -50,3 +50,20 @@ def test_a_limited_account_hears_only_of_its_units(city):
     qi.send(city, staff, row["ref"])
     qi.answer(city, staff, row["ref"], text="答")
     assert notices.whats_new(city, mine, "s2", now=NOW)["answered"].empty
+
+
+def test_the_header_never_waits_for_the_flags_and_records_no_visit_meanwhile(city, monkeypatch):
+    from budgetwatch.queries import page_cache
+
+    staff = user(city, "staff1")
+    page_cache.clear()
+    started = []
+    monkeypatch.setattr(page_cache, "ready_or_start", lambda *a, **k: started.append(a[1]))
+    assert notices.whats_new(city, staff, "s1", now=BEFORE, wait=False) is None
+    assert notice.notice_children(city, staff, "s1", "zh") == []
+    assert started == ["flags.high", "flags.high"]
+    con = notices.connect(city.data_dir)
+    try:
+        assert con.execute("SELECT count(*) FROM visits").fetchone()[0] == 0     # the visit is not taken as seen
+    finally:
+        con.close()
