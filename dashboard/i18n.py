@@ -632,6 +632,10 @@ from budgetwatch.dashboard.i18n_debt import STRINGS as _DEBT_STRINGS  # noqa: E4
 
 STRINGS.update(_DEBT_STRINGS)
 
+from budgetwatch.dashboard.i18n_compare import STRINGS as _COMPARE_STRINGS  # noqa: E402
+
+STRINGS.update(_COMPARE_STRINGS)
+
 
 def norm_lang(lang: str | None) -> str:
     """``en`` or the default ``zh``; anything else is the default."""

@@ -141,6 +141,26 @@ class Execution:
     T_VOUCHERS = "exec-vouchers"
 
 
+class Compare:
+    YEAR = "cmp-year"
+    AS_OF = "cmp-as-of"
+    BY = "cmp-by"
+    MEASURE = "cmp-measure"             # radio: heat table of execution rate or of spending
+    STATE = "cmp-state"                 # dcc.Store: the query of the view shown
+    SCHEDULE = "cmp-schedule"
+    MESSAGE = "cmp-message"
+    BODY = "cmp-body"
+    HEADLINE = "cmp-headline"
+    CRUMBS = "cmp-crumbs"
+    ACTIONS = "cmp-actions"
+    ITEMS_TITLE = "cmp-items-title"
+    # graph names
+    HEAT = "cmp-heat"
+    YEARS = "cmp-years"
+    # table names
+    T_ITEMS = "cmp-items"
+
+
 class Projects:
     VIEW = "proj-view"                  # radio: 民生实事 / 政府投资项目
     YEAR = "proj-year"

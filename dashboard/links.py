@@ -12,11 +12,17 @@ from budgetwatch.queries import execution as qe
 from budgetwatch.queries.store import Store
 
 EXECUTION_PATH = "/execution"
+COMPARE_PATH = "/compare"
 
 
 def execution_href(lang: str, **params: object) -> str:
     """The execution page at ``params`` (year, as_of, by, path, …; None left out)."""
     return EXECUTION_PATH + build_search({**params, "lang": lang if lang != "zh" else None})
+
+
+def compare_href(lang: str, **params: object) -> str:
+    """The comparison across years (``/compare``) at ``params`` (by, path, year, as_of; None left out)."""
+    return COMPARE_PATH + build_search({**params, "lang": lang if lang != "zh" else None})
 
 
 def department_href(store: Store, click: dict | None, search: str | None) -> str | None:

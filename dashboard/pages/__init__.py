@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from budgetwatch.dashboard.pages import execution
+from budgetwatch.dashboard.pages import compare, execution
 from budgetwatch.dashboard.pages import admin, assets, audit, data, debt, department, inquiries, overview, warnings
 from budgetwatch.dashboard.pages import projects, suggestions
 from budgetwatch.dashboard.pages import payees, voucher
 
-PAGES: tuple[ModuleType, ...] = (overview, execution, department, assets, debt, audit, projects, suggestions, warnings,
+PAGES: tuple[ModuleType, ...] = (overview, execution, compare, department, assets, debt, audit, projects, suggestions, warnings,
                                  inquiries, data, admin, payees, voucher)      # the last two reached by links only
 
 # (nav key, path) of pages still to come, in header order after the built ones.

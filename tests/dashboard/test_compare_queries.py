@@ -1,9 +1,9 @@
-"""Year-on-year queries (queries/compare.py) on the hand-made city of tests/dashboard/sample.py,
+"""Year-on-year queries (queries/compare.py) on the hand-made city of tests/dashboard/sample_compare.py,
 answered from payments and from payments_daily alike.
 
 2024 in the sample: 市教育局 (001) paid 300,000 on 2024-01-15, 700,000 on 2024-06-15 and
-1,500,000 on 2024-12-20. This file adds 市文化局 (004), which paid 50,000 on 2024-03-01 and
-nothing in 2025, and a 2024 budget of 3,000,000 for 001 is in the sample already.
+1,500,000 on 2024-12-20, with a 2024 budget of 3,000,000; 市文化局 (004) paid 50,000 on
+2024-03-01 and nothing in 2025.
 """
 from __future__ import annotations
 
@@ -12,27 +12,16 @@ import math
 
 import pytest
 
-from budgetwatch.ingest import load as load_module
 from budgetwatch.queries import compare as qc
 from budgetwatch.queries import execution as q
-from budgetwatch.queries.store import Store
-from tests.dashboard import sample
+from tests.dashboard import sample_compare
 
 JUNE30 = dt.date(2025, 6, 30)
 
 
 @pytest.fixture(params=["payments", "payments_daily"])
 def store(request, tmp_path):
-    sample.build(tmp_path)
-    s = Store(tmp_path)
-    with s.writer("test") as w:
-        w.con.execute("INSERT INTO departments VALUES ('004', '市文化局', NULL, NULL, 1, NULL)")
-        w.con.execute("""INSERT INTO payments (voucher_no, pay_date, dept_code, func_code, econ_code, fund_type,
-                         payee, amount, load_id) VALUES ('V2404', '2024-03-01', '004', '2070101', '30202',
-                         '一般公共预算', '某剧团', 50000, 3)""")
-        if request.param == "payments_daily":
-            load_module.refresh_daily(w.con, None, None)
-        w.touch()
+    s = sample_compare.build(tmp_path, daily=request.param == "payments_daily")
     with s.reader() as con:
         assert qc.payments_source(con) == request.param
     return s
