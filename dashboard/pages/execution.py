@@ -44,6 +44,7 @@ from budgetwatch.dashboard.vouchers import (_NUM, VOUCHER_PAGE, flag_column, fla
 from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of
 from budgetwatch.queries import execution as q
 from budgetwatch.queries import flags as qf
+from budgetwatch.queries import page_cache
 from budgetwatch.queries.overview import Period, day_of_year, resolve_period
 from budgetwatch.queries.store import Store
 
@@ -335,20 +336,18 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
     node = node_of(state)
     out = _blank(lang)
     try:
-        with store.reader() as con:
-            period = _period(con, state)
-            if period is None:
-                out["message"] = notice(t("empty.none", lang), more=how_to_load(lang))
-                return out
-            y, day, schedule = period.year, period.as_of, period.schedule
-            frame = q.level(con, node, y, day)
-            labels = step_labels(node, q.node_names(con, node))
-            monthly = q.monthly(con, node, y, day)
-            voucher = state.get("voucher")
-            show_vouchers = node.is_leaf or bool(state.get("vouchers")) or bool(voucher)
-            n_vouchers = None
-            if show_vouchers and voucher:
-                n_vouchers = q.vouchers_page(con, node, y, day, start=0, end=0, voucher=voucher)[1]
+        voucher = state.get("voucher")
+        # every member asking this view of this generation shares one computation (page_cache)
+        data = q.drill_data(store, node, int_param(state.get("year")), date_param(state.get("as_of")), voucher)
+        period = data.period
+        if period is None:
+            out["message"] = notice(t("empty.none", lang), more=how_to_load(lang))
+            return out
+        y, day, schedule = period.year, period.as_of, period.schedule
+        frame, monthly = data.frame, data.monthly
+        labels = step_labels(node, data.names)
+        show_vouchers = node.is_leaf or bool(state.get("vouchers")) or bool(voucher)
+        n_vouchers = data.n_vouchers if show_vouchers and voucher else None
     except Exception as exc:  # the page's last guard: a sentence for the reader, details in the log
         out["message"] = failure(exc, lang, "execution")
         return out
@@ -384,12 +383,12 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
     out["body_style"] = {}
     out["headline"] = headline(totals, schedule, lang)
     title = t("exec.treemap.title", lang, year=y, node=level_label, level=level_word, date=fmt.date(day, lang))
-    figures = {
+    figures = page_cache.memo(store, "execution.figures", (node.by, node.key, y, day, lang), lambda: {
         E.TREEMAP: figs.level_treemap(frame, schedule, title=title, lang=lang,
                                       selected=node.path[-1] if node.is_leaf else None, root_label=level_label,
                                       level_key=f"{node.by}:{level_node.key}"),
         E.MONTHLY: figs.monthly_figure(monthly, year=y, node_label=here, lang=lang),
-    }
+    })
     for name, fig in figures.items():
         out[f"fig:{name}"] = fig
         out[f"config:{name}"] = image_config(image_filename("execution", _FILE_PART[name], y))
@@ -446,9 +445,8 @@ def grid_block(store: Store, request: dict | None, grid_query: dict | None, stat
     year, as_of = int_param(str(grid_query.get("year"))), date_param(grid_query.get("as_of"))
     if year is not None and as_of is not None:
         try:
-            with store.reader() as con:
-                n, amount = q.vouchers_total(con, node, year, as_of, filter_model=request.get("filterModel"),
-                                             voucher=grid_query.get("voucher"))
+            n, amount = q.vouchers_summary(store, node, year, as_of, filter_model=request.get("filterModel"),
+                                           voucher=grid_query.get("voucher"))
             out["summary"] = grid_summary(n, amount, lang)
         except Exception:
             log.exception("vouchers total failed")
@@ -472,11 +470,10 @@ def grid_rows(store: Store, request: dict | None, grid_query: dict | None, searc
         return {"rowData": [], "rowCount": 0}
     try:
         flags = qf.voucher_flags(store, year, as_of)     # cached per generation, view
-        with store.reader() as con:
-            frame, total = q.vouchers_page(
-                con, node, year, as_of, start=int(request.get("startRow") or 0),
-                end=int(request.get("endRow") or VOUCHER_PAGE), sort_model=request.get("sortModel"),
-                filter_model=request.get("filterModel"), voucher=grid_query.get("voucher"))
+        frame, total = q.vouchers_block(
+            store, node, year, as_of, start=int(request.get("startRow") or 0),
+            end=int(request.get("endRow") or VOUCHER_PAGE), sort_model=request.get("sortModel"),
+            filter_model=request.get("filterModel"), voucher=grid_query.get("voucher"))
     except Exception:   # the grid shows no rows; the log has the reason
         log.exception("vouchers page failed")
         return {"rowData": [], "rowCount": 0}
