@@ -78,6 +78,35 @@ def drill_while(store, calls, busy: threading.Event) -> list[float]:
     return times
 
 
+PHASES = (("copy generation", "budgetwatch.queries.store", "shutil", "copyfile"),
+          ("apply rows", "budgetwatch.ingest.pipeline", "load", "apply"),
+          ("payments_daily", "budgetwatch.ingest.pipeline", "load", "refresh_daily"),
+          ("flags + year summary", "budgetwatch.queries.refresh", None, "refresh"),
+          ("search index", "budgetwatch.queries.search", None, "build"),
+          ("seal: row counts", "budgetwatch.queries.generations", None, "table_rows"))
+
+
+def _timing_phases(spent: dict):
+    """Wrap the load's phases to time them; returns an undo function."""
+    import importlib
+    undo = []
+    for name, module, attr, fn in PHASES:
+        owner = importlib.import_module(module)
+        if attr:
+            owner = getattr(owner, attr)
+        real = getattr(owner, fn)
+
+        def timed(*a, _real=real, _name=name, **k):
+            t = time.perf_counter()
+            try:
+                return _real(*a, **k)
+            finally:
+                spent[_name] = spent.get(_name, 0.0) + time.perf_counter() - t
+        setattr(owner, fn, timed)
+        undo.append((owner, fn, real))
+    return lambda: [setattr(o, f, r) for o, f, r in undo]
+
+
 def one_load(store, mode: str, path: Path) -> dict:
     from budgetwatch.ingest.pipeline import ingest_files
     from budgetwatch.queries import refresh
@@ -96,9 +125,14 @@ def one_load(store, mode: str, path: Path) -> dict:
         refresh.rules_to_run = lambda *a, **k: RULES
     # baseline and incremental publish the flags with the data; background leaves them to the worker
     os.environ["BUDGETWATCH_FLAGS_BACKGROUND_FROM"] = "0" if mode == "background" else "never"
+    spent: dict = {}
+    undo = _timing_phases(spent)
     try:
         t = time.perf_counter()
-        [r] = ingest_files(store, "payments", [path], who="bench")
+        try:
+            [r] = ingest_files(store, "payments", [path], who="bench")
+        finally:
+            undo()
         visible = time.perf_counter() - t
         flags_s = visible
         worker = None
@@ -113,7 +147,8 @@ def one_load(store, mode: str, path: Path) -> dict:
         raise SystemExit(f"the correction did not apply as expected: {r.status} {r.updated} {r.unfinished}")
     return {"visible_s": visible, "flags_s": flags_s, "refresh_s": seen.get("seconds"),
             "rules_run": {str(y): len(v) for y, v in (seen.get("ran") or {}).items()},
-            "unfinished": [u.line() for u in r.unfinished], "worker": worker}
+            "unfinished": [u.line() for u in r.unfinished], "worker": worker,
+            "phases_s": {k: round(v, 2) for k, v in spent.items()}}
 
 
 def main(argv=None) -> int:
@@ -166,6 +201,7 @@ def main(argv=None) -> int:
             L = loads[-1]
             say(f"{mode:<12} run {i + 1}: visible {L['visible_s']:.1f} s, flags {L['flags_s']:.1f} s, "
                 f"refresh {L['refresh_s'] or 0:.1f} s, rules run {L['rules_run']} {L['unfinished'] or ''}")
+            say(f"{'':<12} phases: {L['phases_s']}")
         R["modes"][mode] = {"loads": loads,
                             "visible_s_median": statistics.median(x["visible_s"] for x in loads),
                             "flags_s_median": statistics.median(x["flags_s"] for x in loads),

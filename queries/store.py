@@ -128,6 +128,10 @@ class QueryError(BudgetwatchError, RuntimeError):
     """A query failed or ran out of time; the message is fit to show a person."""
 
 
+class QueryTimeout(QueryError):
+    """A query ran past its time limit and was stopped: pages say "查询超时", never show nothing."""
+
+
 class StoreBusy(BudgetwatchError, RuntimeError):
     """Another process is writing; raised only when the caller asked not to wait."""
 
@@ -171,7 +175,7 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict |
             truncated = len(rows) > max_rows
             frame = pd.DataFrame.from_records(rows[:max_rows], columns=cols)
     except duckdb.InterruptException as exc:
-        raise QueryError(f"查询超时（超过 {timeout_s:.0f} 秒）/ query timed out") from exc
+        raise QueryTimeout(f"查询超时（超过 {timeout_s:.0f} 秒）/ query timed out") from exc
     except duckdb.Error as exc:
         log.warning("query failed: %s\n%s", exc, sql)
         raise QueryError(f"查询失败 / query failed: {exc}") from exc

@@ -46,7 +46,7 @@ from budgetwatch.queries import execution as q
 from budgetwatch.queries import flags as qf
 from budgetwatch.queries import page_cache
 from budgetwatch.queries.overview import Period, day_of_year, resolve_period
-from budgetwatch.queries.store import Store
+from budgetwatch.queries.store import QueryTimeout, Store
 
 PATH = EXECUTION_PATH
 NAV_KEY = "nav.execution"
@@ -437,8 +437,11 @@ def grid_block(store: Store, request: dict | None, grid_query: dict | None, stat
     """One block for the grid, and — when the grid asks for its first block (a new filter or
     sort) — the count and total of what it holds, and the view with the grid's models in the URL."""
     lang = lang_of(search)
-    out = {"rows": grid_rows(store, request, grid_query, search), "summary": dash.no_update,
-           "view": dash.no_update, "state": dash.no_update}
+    rows, problem = _grid_rows(store, request, grid_query, search)
+    out = {"rows": rows, "summary": dash.no_update, "view": dash.no_update, "state": dash.no_update}
+    if problem:                 # an empty grid must not pass for "no vouchers": say why
+        out["summary"] = problem
+        return out
     if not request or not grid_query or int(request.get("startRow") or 0) != 0:
         return out
     node = q.parse_node(grid_query.get("by"), grid_query.get("path"))
@@ -461,24 +464,33 @@ def grid_block(store: Store, request: dict | None, grid_query: dict | None, stat
 
 def grid_rows(store: Store, request: dict | None, grid_query: dict | None, search: str | None = None) -> dict:
     """The vouchers grid's getRowsRequest answered: one block of rows and the matching count."""
+    return _grid_rows(store, request, grid_query, search)[0]
+
+
+def _grid_rows(store: Store, request: dict | None, grid_query: dict | None,
+               search: str | None = None) -> tuple[dict, str | None]:
+    """(the block, what to say instead when it could not be read: "查询超时" for a time-out)."""
     if not request or not grid_query:
-        return {"rowData": [], "rowCount": 0}
+        return {"rowData": [], "rowCount": 0}, None
     node = q.parse_node(grid_query.get("by"), grid_query.get("path"))
     year = int_param(str(grid_query.get("year")))
     as_of = date_param(grid_query.get("as_of"))
     if year is None or as_of is None:
-        return {"rowData": [], "rowCount": 0}
+        return {"rowData": [], "rowCount": 0}, None
     try:
         flags = qf.voucher_flags(store, year, as_of)     # cached per generation, view
         frame, total = q.vouchers_block(
             store, node, year, as_of, start=int(request.get("startRow") or 0),
             end=int(request.get("endRow") or VOUCHER_PAGE), sort_model=request.get("sortModel"),
             filter_model=request.get("filterModel"), voucher=grid_query.get("voucher"))
-    except Exception:   # the grid shows no rows; the log has the reason
+    except QueryTimeout as exc:     # no rows, and the sentence says why
+        log.warning("vouchers page timed out: %s", exc)
+        return {"rowData": [], "rowCount": 0}, t("grid.timeout", lang_of(search))
+    except Exception:   # no rows; the sentence says so, the log has the reason
         log.exception("vouchers page failed")
-        return {"rowData": [], "rowCount": 0}
+        return {"rowData": [], "rowCount": 0}, t("grid.failed", lang_of(search))
     return {"rowData": voucher_rows(frame, flags, year=year, as_of=as_of.isoformat(),
-                                    lang=lang_of(search)), "rowCount": total}
+                                    lang=lang_of(search)), "rowCount": total}, None
 
 
 def fetch_level(store: Store, query: dict, lang: str) -> Export:

@@ -164,3 +164,22 @@ def test_overview_department_bar_links_into_the_drill_down(store):
     assert links.department_href(store, {"points": [{"y": "X99"}]}, "").endswith("path=X99")
     assert links.department_href(store, {"points": [{"y": "'; DROP TABLE departments"}]}, "") is None
     assert links.department_href(store, None, "") is None
+
+
+def test_a_voucher_grid_whose_query_times_out_says_so_instead_of_showing_nothing(store, monkeypatch):
+    """Issue 19: at 100M a voucher block timed out and the grid just showed no rows."""
+    from budgetwatch.queries import store as store_mod
+    req = {"startRow": 0, "endRow": 50}
+    fine = page.grid_block(store, req, GRIDQ, None, "?lang=en")
+    assert fine["rows"]["rowCount"] > 0 and "timed out" not in str(fine["summary"])
+    real = store_mod.run
+
+    def slow(con, sql, params=None, **kw):     # the store's own time limit, made tiny: a real interrupt
+        kw["timeout_s"] = 0.05
+        return real(con, "SELECT sum(hash(range)) AS n FROM range(1000000000000)", None, **kw) \
+            if "payments" in sql else real(con, sql, params, **kw)
+    monkeypatch.setattr(store_mod, "run", slow)
+    out = page.grid_block(store, req, GRIDQ, None, "?lang=en")
+    assert out["rows"] == {"rowData": [], "rowCount": 0}
+    assert "Query timed out" in out["summary"] and "does not mean there are none" in out["summary"]
+    assert "查询超时" in page.grid_block(store, req, GRIDQ, None, "?lang=zh")["summary"]
