@@ -83,7 +83,7 @@ _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
 def voucher_flags(store: Store, year: int, as_of: str | dt.date | None) -> dict[str, dict]:
-    """Voucher number → its most severe active voucher-keyed flag (``rule``, ``key``,
+    """(Read only: the dict is shared.) Voucher number → its most severe active voucher-keyed flag (``rule``, ``key``,
     ``severity``, ``flag`` = ``RULE|KEY``) for a year and as-of date.
 
     Taken from the flag set of that view (the in-process cache or the one made at load) when
@@ -93,7 +93,8 @@ def voucher_flags(store: Store, year: int, as_of: str | dt.date | None) -> dict[
     as_of_text = as_of.isoformat() if isinstance(as_of, dt.date) else as_of
     try:
         return page_cache.cached(store, "voucher_flags", _params(year, as_of_text, thresholds, ()),
-                                 lambda con: _voucher_flags(store, con, year, as_of_text, thresholds))
+                                 lambda con: _voucher_flags(store, con, year, as_of_text, thresholds),
+                                 copy=False)     # read only, by every grid block: shared, not copied
     except summary.FlagsUpdating:   # not kept: no markers while the flags are recomputed
         return {}
 

@@ -225,11 +225,12 @@ def generation_id(store: Store) -> tuple | None:
     return (path.name, st.st_ino, st.st_mtime_ns, st.st_size)
 
 
-def cached(store: Store, name: str, params: Hashable, compute: Callable[[Any], T]) -> T:
+def cached(store: Store, name: str, params: Hashable, compute: Callable[[Any], T], *, copy: bool = True) -> T:
     """``compute(con)`` on a read-only connection of the live generation — or the answer an
     earlier request of the same scope got for the same ``name`` and ``params`` of the same
     generation. ``params`` must be hashable and hold everything the answer depends on besides
-    the data (dates as ``datetime.date`` or ISO text, never "today" implied)."""
+    the data (dates as ``datetime.date`` or ISO text, never "today" implied). ``copy=False``
+    hands the kept answer out shared, for callers that only read it (a large lookup dict)."""
     limit = _limit_bytes()
 
     def run() -> T:
@@ -242,7 +243,7 @@ def cached(store: Store, name: str, params: Hashable, compute: Callable[[Any], T
     if gen is None:
         return run()
     key = (current_scope(), name, params)
-    return CACHE.get(str(store.data_dir), gen, key, run, limit)
+    return CACHE.get(str(store.data_dir), gen, key, run, limit, copy=fresh if copy else _shared)
 
 
 def ready_or_start(store: Store, name: str, params: Hashable, compute: Callable[[Any], T]) -> T | None:

@@ -291,3 +291,11 @@ def test_ready_or_start_answers_at_once_and_computes_once_in_the_background(data
         assert page_cache.ready_or_start(store, "codes", (), slow) == ["002"]    # computed in its scope
     assert len(calls) == 1
     assert page_cache.ready_or_start(store, "codes", (), lambda con: ["all"]) is None   # another scope, another key
+
+
+def test_a_read_only_answer_can_be_shared_instead_of_copied(data_dir):
+    store = Store(data_dir)
+    _departments(store, ["001"])
+    first = page_cache.cached(store, "lookup", (), lambda con: {"V1": {"rule": "X"}}, copy=False)
+    assert page_cache.cached(store, "lookup", (), lambda con: {}, copy=False) is first
+    assert page_cache.cached(store, "lookup", (), lambda con: {}) is not first        # the default copies
