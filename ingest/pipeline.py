@@ -146,7 +146,8 @@ def ingest_load(store: Store, batches: Sequence[tuple[str, Sequence[Path]]], *, 
             span = (min(d[0] for d in days), max(d[1] for d in days)) if days else None
             load.refresh_daily(w.con, w.source.name if w.source else None, span)
         unfinished = refresh.after_load(w, store.data_dir, changes)   # year summary and default flag set for the pages
-        unfinished += search.after_load(w)                  # the header search's index of names
+        # the header search's index of names (carried, rebuilt by the worker, when flags follow later)
+        unfinished += search.after_load(w, carry=bool(w.flags_pending))
     for report in reports:      # one load: each file's report names what the load left unfinished
         report.unfinished = list(unfinished)
         report.flags_background = sorted(w.flags_pending, reverse=True)

@@ -33,14 +33,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from budgetwatch.queries import refresh, summary
+from budgetwatch.queries import refresh, search, summary
 from budgetwatch.queries.rules.config import load_thresholds
 from budgetwatch.queries.rules.registry import RULES
 from budgetwatch.queries.store import Store
 
 log = logging.getLogger("budgetwatch.flags")
-# Meta stamps that say "made for this generation" and stay true for a copy whose data is the same.
-_CARRIED_STAMPS = ("payments_daily", "search_index")
+# Meta stamps that say "made for this generation" and stay true for a copy whose data is the same
+# (and "owed" marks, moved with it until the work is done).
+_CARRIED_STAMPS = ("payments_daily", "search_index", search.OWED_KEY)
 
 
 @contextmanager
@@ -54,12 +55,13 @@ def _worker_lock(store: Store) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _owed(store: Store) -> tuple[Path | None, dict[int, list[str]]]:
-    """The live generation and the flags it owes (nothing when its summary is not its own)."""
+def _owed(store: Store) -> tuple[Path | None, dict[int, list[str]], bool]:
+    """The live generation, the flags it owes (nothing when its summary is not its own) and
+    whether its search index was carried from the generation before and is owed a rebuild."""
     with store.reader() as con:
         if summary._meta(con) is None:
-            return None, {}
-        return store.current_path(), summary.pending(con)
+            return None, {}, False
+        return store.current_path(), summary.pending(con), search.owed(con)
 
 
 def _compute(store: Store, gen: Path, owed: dict[int, list[str]]) -> tuple[dict, dict]:
@@ -99,7 +101,7 @@ def _write(con: duckdb.DuckDBPyConnection, source: Path, frames: dict, failed: d
         con.unregister("_flag_part")
         years.append(year)
     done = sorted(set(frames) | set(failed))
-    con.execute("DELETE FROM flag_pending WHERE list_contains(?, year)", [done])
+    con.execute("DELETE FROM flag_pending WHERE list_contains(?::INTEGER[], year)", [done])
     con.execute("UPDATE summary_stamp SET stamp = ?, flag_years = ?",
                 [stamp, sorted(set(years) - set(failed), reverse=True)])
     for key in _CARRIED_STAMPS:
@@ -111,8 +113,8 @@ def run(store: Store, *, max_rounds: int = 20) -> dict:
     report = {"published": [], "discarded": 0, "failed": {}}
     with _worker_lock(store):
         for _ in range(max_rounds):
-            gen, owed = _owed(store)
-            if gen is None or not owed:
+            gen, owed, index_owed = _owed(store)
+            if gen is None or not (owed or index_owed):
                 return report
             started = time.perf_counter()
             frames, failed = _compute(store, gen, owed)
@@ -123,6 +125,8 @@ def run(store: Store, *, max_rounds: int = 20) -> dict:
                              w.source.name if w.source else None)
                     continue
                 _write(w.con, gen, frames, failed)
+                if index_owed:
+                    search.build(w.con)     # the exact index for this data (stamped as the copy's)
                 w.touch()
             for year, broke in failed.items():
                 log.warning("flags of %s not finished: %s", year, broke)
@@ -153,7 +157,8 @@ def wait(store: Store, timeout_s: float = 600.0) -> bool:
     """Until nothing is owed and no worker runs (benchmarks and tests); False on time-out."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if not summary.worker_running(store.db_dir) and not _owed(store)[1]:
+        _gen, owed, index_owed = _owed(store)
+        if not summary.worker_running(store.db_dir) and not (owed or index_owed):
             return True
         time.sleep(0.2)
     return False

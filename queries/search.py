@@ -181,17 +181,33 @@ def build(con: duckdb.DuckDBPyConnection) -> dict:
     started = time.perf_counter()
     rows = _fill(con, "search_index", temp=False)
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, _stamp(con)])
+    con.execute("DELETE FROM meta WHERE key = ?", [OWED_KEY])
     seconds = time.perf_counter() - started
     log.info("search index: %d rows in %.2f s", rows, seconds)
     return {"rows": rows, "seconds": seconds}
 
 
-def after_load(writer) -> list:
+OWED_KEY = "search_owed"        # meta: the generation whose index the background worker rebuilds
+
+
+def after_load(writer, carry: bool = False) -> list:
     """The loader's step next to the summaries; never fails the load (readers then build live),
-    and never hides that it did not finish: the load's report names it."""
+    and never hides that it did not finish: the load's report names it.
+
+    ``carry`` (a large load whose flags follow in the background): the copied index of the
+    previous generation is kept for this one — names and totals one load behind for the
+    minute until the background worker (queries/flag_worker.py) publishes the rebuilt one —
+    instead of scanning every payment again before the data may be published."""
     from budgetwatch.queries.steps import Unfinished
     if not (writer.changed or writer.first):
         return []
+    source = getattr(writer, "source", None)
+    if carry and source is not None:
+        moved = writer.con.execute("UPDATE meta SET value = ? WHERE key = ? AND value = ? RETURNING key",
+                                   [_stamp(writer.con), META_KEY, source.name]).fetchall()
+        if moved:
+            writer.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [OWED_KEY, _stamp(writer.con)])
+            return []
     try:
         build(writer.con)
     except Exception as exc:
@@ -205,6 +221,15 @@ def after_load(writer) -> list:
                            f"the search index was not made ({why}); the data was loaded and searches "
                            f"build it live, more slowly")]
     return []
+
+
+def owed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this generation's index was carried from the one before and is owed a rebuild."""
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = ?", [OWED_KEY]).fetchone()
+    except duckdb.CatalogException:
+        return False
+    return row is not None and row[0] == _stamp(con)
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> str:

@@ -81,6 +81,8 @@ def test_the_data_is_published_first_and_the_flags_follow(city, tmp_path):
         assert summary.pending(con) == {2025: sorted(PAYMENT_RULES)}
         assert summary.cached_flags(con, 2024, None, values, EVERY) is not None     # untouched year kept
         assert summary.cached_flags(con, 2025, None, values, EVERY) is None        # no worker: live
+    with city.reader() as con:      # the index of names is the previous load's until the worker rebuilds it
+        assert search.owed(con) and search.ensure(con) == "search_index"
     with open(city.db_dir / summary.WORKER_LOCK, "a+") as fh:     # a worker at work: "updating"
         fcntl.flock(fh, fcntl.LOCK_EX)
         with city.reader() as con, pytest.raises(summary.FlagsUpdating, match="预警更新中"):
@@ -92,7 +94,10 @@ def test_the_data_is_published_first_and_the_flags_follow(city, tmp_path):
     assert [p["years"] for p in out["published"]] == [[2025]] and city.live().number == before + 2
     assert_cache_is_fresh(city)
     with city.reader() as con:                                      # the copy's other stamps still answer
-        assert load_module.daily_ready(con) and search.ensure(con) == "search_index"
+        assert load_module.daily_ready(con) and search.ensure(con) == "search_index" and not search.owed(con)
+        fixed = con.execute("SELECT sum(amount) FROM search_index WHERE kind IN ('dept', 'unit')").fetchone()[0]
+        live = con.execute("SELECT sum(amount) FROM payments").fetchone()[0]
+        assert abs(float(fixed) - float(live)) < 0.01                # rebuilt for the corrected amounts
     assert flag_worker.run(city)["published"] == []                 # nothing owed: nothing done
 
 
