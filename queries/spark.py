@@ -37,6 +37,8 @@ from budgetwatch.queries.lake import read_manifest
 log = logging.getLogger("budgetwatch.spark")
 
 DEFAULT_MASTER = "local[2]"
+# Rules submitted at once: most of a small rule's time on Spark is scheduling, which overlaps.
+DEFAULT_WORKERS = 4
 
 
 class SparkUnavailable(BudgetwatchError, RuntimeError):
@@ -118,6 +120,7 @@ def session(master: str | None = None, app_name: str = "budgetwatch-rules", conf
         "spark.sql.jsonGenerator.ignoreNullFields": "false",    # to_json keeps "x": null, as DuckDB
         "spark.sql.shuffle.partitions": os.environ.get("BUDGETWATCH_SPARK_PARTITIONS", "8"),
         "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.scheduler.mode": "FAIR",      # rules submitted together share the executors
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
         "spark.driver.memory": os.environ.get("BUDGETWATCH_SPARK_DRIVER_MEMORY", "2g"),
@@ -200,13 +203,18 @@ def as_date(value: Any) -> dt.date | None:
 # -- flags on Spark -----------------------------------------------------------------------
 def lake_flags(lake: str | os.PathLike, year: int, as_of: str | dt.date | None = None,
                thresholds: Mapping[str, Mapping[str, Any]] | None = None, rule_ids=None, *,
-               master: str | None = None, spark=None, timings: dict[str, float] | None = None) -> pd.DataFrame:
+               master: str | None = None, spark=None, timings: dict[str, float] | None = None,
+               workers: int | None = None) -> pd.DataFrame:
     """``compute_flags`` with every statement run on Spark over the lake: the same frame
-    (columns, order, messages) DuckDB gives for the generation the lake was written from."""
+    (columns, order, messages) DuckDB gives for the generation the lake was written from.
+    ``workers`` rules are submitted at once (default ``$BUDGETWATCH_SPARK_WORKERS``, else 4)."""
     from budgetwatch.queries.rules.engine import compute_flags
 
     runner = SparkRunner(spark if spark is not None else session(master), lake)
-    return compute_flags(None, year, as_of, thresholds, rule_ids, runner=runner, timings=timings)
+    if workers is None:
+        workers = int(os.environ.get("BUDGETWATCH_SPARK_WORKERS", DEFAULT_WORKERS))
+    return compute_flags(None, year, as_of, thresholds, rule_ids, runner=runner, timings=timings,
+                         workers=workers)
 
 
 def flag_set(store, lake: str | os.PathLike, year: int, as_of: str | None = None, config: str | None = None,

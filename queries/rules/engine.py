@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -129,7 +130,8 @@ def params_in_force(rule: Rule, thresholds: Mapping[str, Mapping[str, Any]] | No
 def compute_flags(con: duckdb.DuckDBPyConnection | None, year: int, as_of: str | dt.date | None = None,
                   thresholds: Mapping[str, Mapping[str, Any]] | None = None,
                   rules: Iterable[Rule | str] | None = None, *,
-                  timings: dict[str, float] | None = None, runner: Runner | None = None) -> pd.DataFrame:
+                  timings: dict[str, float] | None = None, runner: Runner | None = None,
+                  workers: int = 1) -> pd.DataFrame:
     """Every flag of the year as one frame.
 
     Columns: rule, severity, entity_type, entity_key, year, amount, message, dept_code, title,
@@ -137,21 +139,29 @@ def compute_flags(con: duckdb.DuckDBPyConnection | None, year: int, as_of: str |
     ``queries.rules.config``); a rule whose ``enabled`` is false is skipped. ``rules``
     restricts to some rules (ids or Rule objects). ``timings``, when given, receives the
     seconds each rule took. Sorted by severity, then rule order, then amount (largest first).
-    ``runner`` runs the statements on another engine (``con`` is then None; see queries/spark.py).
+    ``runner`` runs the statements on another engine (``con`` is then None; see queries/spark.py);
+    with a runner, ``workers`` > 1 submits that many rules at once (Spark spends most of a small
+    rule's time scheduling, which overlaps; one DuckDB connection is never shared by threads).
     """
     chosen = select_rules(rules, RULES)
     ctx = resolve_context(con, year, as_of, runner=runner)
-    frames = []
-    for rule in chosen:
-        params = params_in_force(rule, thresholds)
-        if not params.get("enabled", True):
-            continue
+    todo = [(rule, params) for rule in chosen
+            if (params := params_in_force(rule, thresholds)).get("enabled", True)]
+
+    def one(item: tuple[Rule, dict[str, Any]]) -> pd.DataFrame:
+        rule, params = item
         started = time.perf_counter()
         frame = run_rule(con, rule, ctx, params, runner=runner)
         if timings is not None:
             timings[rule.id] = time.perf_counter() - started
-        if not frame.empty:
-            frames.append(frame)
+        return frame
+
+    if runner is not None and workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(one, todo))
+    else:
+        results = [one(item) for item in todo]
+    frames = [f for f in results if not f.empty]
     if not frames:
         return empty_flags()
     flags = pd.concat(frames, ignore_index=True)
