@@ -162,6 +162,10 @@ def grid(name: str, lang: str, **kw) -> dag.AgGrid:
         columnSize=kw.pop("columnSize", "responsiveSizeToFit"),
         className=kw.pop("className", "ag-theme-alpine bw-grid"),
         style=kw.pop("style", {"height": "480px", "width": "100%"}),
+        # on a phone, the name and the key figure stay side by side (assets/phone_grids.js)
+        eventListeners={"gridSizeChanged": ["bwPhoneColumns(params)"],
+                        "newColumnsLoaded": ["bwPhoneColumns(params)"],
+                        "firstDataRendered": ["bwPhoneColumns(params)"], **kw.pop("eventListeners", {})},
         **kw,
     )
 

@@ -201,3 +201,29 @@ def test_every_page_fits_the_screen_and_its_header(browser, demo_server, shots_d
         page.screenshot(path=str(shots_dir / f"{slug}_{width}_{lang}.png"), full_page=True)
     assert problems == []
     page.context.close()
+
+
+PINNED_JS = """async id => {
+    await new Promise(done => { const look = () => { const api = window.dash_ag_grid && dash_ag_grid.getApi(id);
+        if (api && api.getDisplayedLeftColumns) { done(); } else { setTimeout(look, 50); } }; look(); });
+    const api = dash_ag_grid.getApi(id);
+    return api.getDisplayedLeftColumns().map(c => c.getColId());
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_on_a_phone_a_grid_keeps_the_key_figure_next_to_the_name(browser, demo_server, width):
+    page = open_page(browser, width, demo_server)
+    page.goto(demo_server + "/execution")
+    level = ids.table(E.T_LEVEL)
+    page.locator(f"#{level} .ag-row").first.wait_for()
+    settle(page)
+    if width < 600:
+        page.wait_for_function(f"() => dash_ag_grid.getApi('{level}').getDisplayedLeftColumns().length === 2")
+        assert page.evaluate(PINNED_JS, level) == ["name", "rate"]       # 名称 | 执行进度, the rest scrolls
+        cell = page.locator(f"#{level} .ag-pinned-left-cols-container .ag-row").first
+        assert "%" in cell.locator("[col-id='rate']").inner_text()
+        assert cell.locator("[col-id='rate']").bounding_box()["x"] + 50 < width
+    else:
+        assert page.evaluate(PINNED_JS, level) == []                        # the grid as declared
+    page.context.close()
