@@ -57,6 +57,7 @@ def apply(con: duckdb.DuckDBPyConnection, feed: Feed, *, file_name: str, sha256:
                 old = con.execute(f"""SELECT min(t.pay_date), max(t.pay_date) FROM {table} t JOIN changes s
                                       ON {key_join} WHERE s.existed""").fetchone()
                 days = (min(days[0], old[0]), max(days[1], old[1]))
+            _note_daily_delta(con, source, key_join if updated else None)
         if updated:
             con.execute(f"""DELETE FROM {table} t USING changes s
                             WHERE s.existed AND {key_join}""")
@@ -105,6 +106,26 @@ def daily_ready(con: duckdb.DuckDBPyConnection) -> bool:
     return row is not None and row[0] == _file_name(con)
 
 
+_DAILY_KEYS = ("pay_date", "dept_code", "func_code", "econ_code", "fund_type")
+
+
+def _note_daily_delta(con: duckdb.DuckDBPyConnection, source: str, key_join: str | None) -> None:
+    """In the load's transaction, before replaced rows go: what this file adds to and takes
+    from ``payments_daily`` per day and codes (its rows, minus the held rows they replace),
+    summed over the load's files in TEMP ``daily_delta`` — so the table is brought up to date
+    in proportion to the file, not to the days it spans."""
+    keys = ", ".join(_DAILY_KEYS)
+    old = (f"""UNION ALL SELECT {', '.join('t.' + k for k in _DAILY_KEYS)}, -1, -t.amount
+               FROM payments t JOIN changes s ON {key_join} WHERE s.existed""" if key_join else "")
+    con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS daily_delta AS
+                    SELECT {keys}, CAST(0 AS BIGINT) AS payments, CAST(0 AS DECIMAL(38,2)) AS amount
+                    FROM payments_daily LIMIT 0""")
+    con.execute(f"""INSERT INTO daily_delta
+                    SELECT {keys}, sum(n), sum(a) FROM (
+                        SELECT {keys}, 1 AS n, amount AS a FROM {source}
+                        {old}) GROUP BY ALL""")
+
+
 def refresh_daily(con: duckdb.DuckDBPyConnection, source_name: str | None,
                   days: tuple[dt.date, dt.date] | None) -> None:
     """At the end of a load, in the new generation: bring ``payments_daily`` up to date.
@@ -115,11 +136,22 @@ def refresh_daily(con: duckdb.DuckDBPyConnection, source_name: str | None,
     """
     valid = source_name is not None and con.execute(
         "SELECT count(*) FROM meta WHERE key = ? AND value = ?", [_DAILY_STAMP, source_name]).fetchone()[0] > 0
+    delta = _has_delta(con)        # asked outside the transaction: a failed probe would abort it
     con.execute("BEGIN TRANSACTION")
     try:
         if not valid:
             con.execute("DELETE FROM payments_daily")
             con.execute("INSERT INTO payments_daily " + _DAILY_SELECT.format(where=""))
+        elif delta:                     # the groups the load's files touched, by their deltas
+            keys = ", ".join(_DAILY_KEYS)
+            same = " AND ".join(f"d.{k} = x.{k}" for k in _DAILY_KEYS)
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _daily_new AS
+                SELECT {keys}, sum(payments) AS payments, sum(amount) AS amount FROM (
+                    SELECT d.* FROM payments_daily d SEMI JOIN daily_delta x ON {same}
+                    UNION ALL SELECT * FROM daily_delta) GROUP BY ALL HAVING sum(payments) <> 0""")
+            con.execute(f"DELETE FROM payments_daily d USING daily_delta x WHERE {same}")
+            con.execute(f"INSERT INTO payments_daily SELECT {keys}, payments, amount FROM _daily_new")
+            con.execute("DROP TABLE _daily_new")
         elif days is not None and days[0] is not None:
             con.execute("DELETE FROM payments_daily WHERE pay_date BETWEEN ? AND ?", list(days))
             con.execute("INSERT INTO payments_daily " + _DAILY_SELECT.format(where="WHERE pay_date BETWEEN ? AND ?"),
@@ -129,6 +161,16 @@ def refresh_daily(con: duckdb.DuckDBPyConnection, source_name: str | None,
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS daily_delta")
+
+
+def _has_delta(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        con.execute("SELECT 1 FROM daily_delta LIMIT 0")
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def latest_load_was(con: duckdb.DuckDBPyConnection, feed: Feed, sha256: str) -> int | None:
