@@ -44,6 +44,7 @@ from budgetwatch.queries.rules import RULES, RULES_BY_ID
 from budgetwatch.queries.rules.base import RuleError, SEVERITIES
 from budgetwatch.queries.rules.engine import resolve_context
 from budgetwatch.queries.store import QueryError, Store
+from budgetwatch.queries.summary import FlagsUpdating
 
 PATH = "/warnings"
 NAV_KEY = "nav.warnings"
@@ -358,6 +359,9 @@ def update_warnings(store: Store, year, as_of, rule, severity, dept, status, fla
         if view is None:
             out["message"] = notice(t("warn.empty.none", lang), more=how_to_load(lang))
             return out
+    except FlagsUpdating:       # recomputed after a load: said, not the previous load's flags
+        out["message"] = notice(t("flags.updating", lang))
+        return out
     except (QueryError, RuleError) as exc:
         log.warning("warnings query failed: %s", exc)
         out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")

@@ -192,6 +192,10 @@ def test_pages_say_warnings_updating_instead_of_stale_flags(city, tmp_path):
         assert out[f"table:{department.D.T_FLAGS}"]["rowData"] == []          # nothing stale shown
         zh = department.update_department(city, 2025, None, dept, "?lang=zh")
         assert "预警更新中" in str(zh["flags_note"])
+        from budgetwatch.dashboard.pages import warnings as wpage
+        page = wpage.update_warnings(city, 2025, None, None, None, None, None, None, "?lang=en")
+        assert "Warnings updating" in str(page["message"].to_plotly_json()) and page["rows"] == []
+        assert "is-error" not in str(page["message"].className)
     shown = failure(summary.FlagsUpdating(2025), "zh", "test")
     assert "预警更新中" in str(shown.to_plotly_json()) and "is-error" not in str(shown.className)
     flag_worker.run(city)
