@@ -56,8 +56,8 @@ def red_flags(store: Store, *, wait: bool = True) -> pd.DataFrame | None:
 
     if store.current_path() is None:
         return pd.DataFrame(columns=["rule", "entity_key", "year", "message", "dept_code"])
-    with store.reader() as con:
-        years = qf.flag_years(con)
+    from budgetwatch.queries import page_cache
+    years = page_cache.cached(store, "flags.years", (), qf.flag_years)    # every page asks: no connection
     if not years:
         return pd.DataFrame(columns=["rule", "entity_key", "year", "message", "dept_code"])
     return qf.active_high(store, years[0], wait=wait)
@@ -65,6 +65,25 @@ def red_flags(store: Store, *, wait: bool = True) -> pd.DataFrame | None:
 
 def _ids(frame: pd.DataFrame) -> list[str]:
     return [f"{r}|{k}|{y}" for r, k, y in zip(frame["rule"], frame["entity_key"], frame["year"])]
+
+
+def _roll_over(con, user: User, since_key: str, now: dt.datetime, current: list[str]) -> tuple:
+    """A first visit or a new session: record it (one short write) and return the previous
+    session's (seen_at, red flags) — re-read inside the transaction, another request of the
+    same account may have rolled it over meanwhile."""
+    with state.transaction(con):
+        row = con.execute("SELECT * FROM visits WHERE username = ?", [user.username]).fetchone()
+        if row is None:
+            con.execute("INSERT INTO visits (username, session_since, seen_at, red_flags) VALUES (?, ?, ?, ?)",
+                        [user.username, since_key, now.isoformat(sep=" "), json.dumps(current)])
+            return None, None
+        if row["session_since"] != since_key:            # a new session: roll the baseline over
+            con.execute("""UPDATE visits SET session_since = ?, seen_at = ?, red_flags = ?, prev_seen_at = ?,
+                               prev_red = ? WHERE username = ?""",
+                        [since_key, now.isoformat(sep=" "), json.dumps(current), row["seen_at"], row["red_flags"],
+                         user.username])
+            return row["seen_at"], row["red_flags"]
+        return row["prev_seen_at"], row["prev_red"]
 
 
 def whats_new(store: Store, user: User, session_since: float | str, *, now: dt.datetime | None = None,
@@ -84,22 +103,14 @@ def whats_new(store: Store, user: User, session_since: float | str, *, now: dt.d
     current = _ids(red)
     con = connect(store.data_dir)
     try:
-        with state.transaction(con):
-            row = con.execute("SELECT * FROM visits WHERE username = ?", [user.username]).fetchone()
-            if row is None:
-                con.execute("INSERT INTO visits (username, session_since, seen_at, red_flags) VALUES (?, ?, ?, ?)",
-                            [user.username, since_key, now.isoformat(sep=" "), json.dumps(current)])
-                prev_at, prev_red = None, None
-            elif row["session_since"] != since_key:            # a new session: roll the baseline over
-                con.execute("""UPDATE visits SET session_since = ?, seen_at = ?, red_flags = ?, prev_seen_at = ?,
-                                   prev_red = ? WHERE username = ?""",
-                            [since_key, now.isoformat(sep=" "), json.dumps(current), row["seen_at"], row["red_flags"],
-                             user.username])
-                prev_at, prev_red = row["seen_at"], row["red_flags"]
-            else:
-                prev_at, prev_red = row["prev_seen_at"], row["prev_red"]
+        row = con.execute("SELECT * FROM visits WHERE username = ?", [user.username]).fetchone()
+        if row is not None and row["session_since"] == since_key:     # the same session: read only
+            prev_at, prev_red = row["prev_seen_at"], row["prev_red"]
+        else:
+            prev_at, prev_red = _roll_over(con, user, since_key, now, current)
     finally:
         con.close()
+
     empty = {"since": None, "red": red.head(0), "due": qi._empty_list(), "answered": qi._empty_list()}
     if prev_at is None:
         return empty
