@@ -47,6 +47,8 @@ def _cap(limit_mb: int) -> None:
     limit = limit_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     os.environ.setdefault("BUDGETWATCH_LOADER_MEMORY", f"{max(limit_mb // 2, 64)}MB")
+    # The background flag worker must not inherit this ceiling: the server starts it instead.
+    os.environ["BUDGETWATCH_START_FLAG_WORKER"] = "no"
 
 
 def _load(data_dir: str, feed: str, paths: list[str], who: str, accept_partial: bool,

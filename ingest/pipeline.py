@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -151,7 +152,9 @@ def ingest_load(store: Store, batches: Sequence[tuple[str, Sequence[Path]]], *, 
     for report in reports:      # one load: each file's report names what the load left unfinished
         report.unfinished = list(unfinished)
         report.flags_background = sorted(w.flags_pending, reverse=True)
-    if w.flags_pending:         # published: the flags the load left owed follow from a process of their own
+    # published: the flags the load left owed follow from a process of their own (started by
+    # the caller instead when this load runs under a memory ceiling, ingest/isolated.py)
+    if w.flags_pending and os.environ.get("BUDGETWATCH_START_FLAG_WORKER", "yes") != "no":
         flag_worker.start(store)
     return reports
 

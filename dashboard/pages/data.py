@@ -267,6 +267,9 @@ def upload(store: Store, feed: str | None, contents: str | None, filename: str |
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     report = reports[0]
+    if report.flags_background:     # the child loaded under a memory ceiling; the worker runs without it
+        from budgetwatch.queries import flag_worker
+        flag_worker.start(store)
     out["report"] = report_view(report, lang)
     if report.problems:
         frame = problems_frame(report, lang)

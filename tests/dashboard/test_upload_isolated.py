@@ -46,3 +46,18 @@ def test_the_ceiling_is_real(tmp_path):
     script = ("from budgetwatch.ingest.isolated import _cap\n_cap(300)\nx = bytearray(600 * 1024 * 1024)\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode != 0 and "MemoryError" in done.stderr
+
+
+def test_an_upload_whose_flags_follow_starts_the_worker_from_the_server_not_the_capped_child(
+        tmp_path, data_dir, monkeypatch):
+    """Issue 19: the background flag worker must not inherit the upload child's memory ceiling."""
+    from budgetwatch.queries import flag_worker
+    monkeypatch.setenv("BUDGETWATCH_FLAGS_BACKGROUND_FROM", "0")
+    started = []
+    monkeypatch.setattr(flag_worker, "start", lambda store: started.append(store.data_dir))
+    path = write_csv(tmp_path / "p.csv", [pay_row("V1", date="2024-05-02"), pay_row("V2", date="2025-03-07")])
+    page.upload(Store(data_dir), "payments", contents(path), "p.csv", False, None, "?lang=zh")
+    page.upload(Store(data_dir), "payments", contents(write_csv(tmp_path / "q.csv", [
+        pay_row("V2", date="2025-03-07", amount="7")])), "q.csv", False, None, "?lang=zh")
+    assert started == [Store(data_dir).data_dir] * 2             # by the server, each time flags were owed
+    assert not (data_dir / "logs" / "flags.log").exists()        # the child started none itself
