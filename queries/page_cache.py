@@ -194,6 +194,14 @@ class PageCache:
                 self._flights.pop(full, None)
             flight.done.set()
 
+    def forget(self, name: str) -> int:
+        """Drop every kept answer of one question (benchmarks measure it computed)."""
+        with self._lock:
+            gone = [k for k in self._entries if k[3] == name]
+            for k in gone:
+                self._bytes -= self._entries.pop(k)[1]
+        return len(gone)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

@@ -299,3 +299,12 @@ def test_a_read_only_answer_can_be_shared_instead_of_copied(data_dir):
     first = page_cache.cached(store, "lookup", (), lambda con: {"V1": {"rule": "X"}}, copy=False)
     assert page_cache.cached(store, "lookup", (), lambda con: {}, copy=False) is first
     assert page_cache.cached(store, "lookup", (), lambda con: {}) is not first        # the default copies
+
+
+def test_forget_drops_one_question_only(data_dir):
+    store = Store(data_dir)
+    _departments(store, ["001"])
+    page_cache.cached(store, "a", (1,), lambda con: 1)
+    page_cache.cached(store, "a", (2,), lambda con: 2)
+    page_cache.cached(store, "b", (1,), lambda con: 3)
+    assert page_cache.CACHE.forget("a") == 2 and len(page_cache.CACHE) == 1
