@@ -42,6 +42,8 @@ def serve(data_dir: str | os.PathLike | None = None, host: str = DEFAULT_HOST, p
 
     store = Store(data_dir)
     app = create_app(store.data_dir)
+    from budgetwatch.queries import flag_worker
+    flag_worker.resume(store)       # flags a killed worker left owed follow again
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     print(f"预算联网监督 budgetwatch: http://{shown}:{port}/  (数据 data: {store.data_dir})", flush=True)
     print("按 Ctrl+C 停止 / press Ctrl+C to stop", file=sys.stderr, flush=True)

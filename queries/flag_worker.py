@@ -153,6 +153,19 @@ def start(store: Store) -> subprocess.Popen | None:
             return None
 
 
+def resume(store: Store) -> subprocess.Popen | None:
+    """Start a worker when the live generation owes flags and none runs (one was killed): the
+    server does this as it starts, so pages stop computing those flags live. Never raises."""
+    try:
+        _gen, owed, index_owed = _owed(store)
+    except Exception:       # no data, a damaged folder: nothing to resume here
+        return None
+    if (owed or index_owed) and not summary.worker_running(store.db_dir):
+        log.info("flags owed by the live generation and no worker runs: starting one")
+        return start(store)
+    return None
+
+
 def wait(store: Store, timeout_s: float = 600.0) -> bool:
     """Until nothing is owed and no worker runs (benchmarks and tests); False on time-out."""
     deadline = time.monotonic() + timeout_s

@@ -156,7 +156,15 @@ def test_a_worker_killed_at_any_point_leaves_the_live_data_as_it_was(city, tmp_p
     assert not summary.worker_running(city.db_dir)          # the lock died with it
     with city.reader() as con:
         assert summary.pending(con) == {2025: sorted(PAYMENT_RULES)}     # still owed, computed live meanwhile
+    started = []
+    real_start = flag_worker.start
+    try:
+        flag_worker.start = lambda store: started.append(store) or "started"
+        assert flag_worker.resume(city) == "started"            # a server starting up resumes it
+    finally:
+        flag_worker.start = real_start
     flag_worker.run(city)                                    # the next worker finishes (and cleans up)
+    assert flag_worker.resume(city) is None                  # nothing owed: nothing started
     assert_cache_is_fresh(city) and payments_sum(city) == held
     assert not list(city.db_dir.glob("*.loading"))
 
