@@ -2,7 +2,7 @@
 
 ``budgetwatch export --table vouchers|flags|departments`` writes through here, and so does the
 dashboard's download route (``dashboard/downloads.py``) for tables that can be large (the
-execution page's vouchers: ``open_execution_vouchers``). The context
+execution page's vouchers: ``pages/execution/download.py``). The context
 block is the dashboard's own (``dashboard.tables.context_rows``): title, the filters that
 produced the file, the data's as-of date, the export time and the row count — ``#`` comment
 lines above the header in CSV (UTF-8 with BOM; pandas reads it with ``comment='#'``), a header
@@ -173,58 +173,6 @@ def _flags(store: Store, query: dict, lang: str) -> Iterator[Source]:
     })
     title = f"{year}年预警清单" if zh else f"Warnings {year}"
     yield Source(title, filters, seen or as_of, len(out), _frame_batches(out))
-
-
-@contextlib.contextmanager
-def open_execution_vouchers(store: Store, query: dict, lang: str) -> Iterator[Source]:
-    """The execution page's vouchers download, streamed: every voucher of the node in the URL
-    query (``by``, ``path``, ``voucher``) matching the grid's filters (``grid``: AG Grid's
-    filterModel as JSON), in the grid's default order, with the columns and context block of
-    ``dashboard.pages.execution.fetch_vouchers``. The connection stays open while the
-    caller reads the batches."""
-    import json
-
-    from budgetwatch.dashboard.i18n import t
-    from budgetwatch.dashboard.pages import execution as page
-    from budgetwatch.queries import execution as qe
-
-    state = page.state_of(query)
-    node = page.node_of(state)
-    filter_model = None
-    raw = query.get("grid")
-    if raw and len(raw) <= 8000:
-        try:
-            filter_model = json.loads(raw)
-        except ValueError:
-            filter_model = None
-    if not isinstance(filter_model, dict) or not filter_model:
-        filter_model = None
-    cols = ["voucher_no", "pay_date", "dept_code", "unit", "func", "econ", "fund_type", "payee", "amount",
-            "purpose"]
-    labels_of = {c: t(f"exec.vcol.{c}", lang) for c in cols}
-    schema = pa.schema([(labels_of[c], pa.float64() if c == "amount" else pa.string()) for c in cols])
-    with store.reader() as con:
-        period = page._period(con, state)
-        if period is None:
-            raise ExportError("还没有预算或支付数据 / no budget or payment data loaded yet")
-        labels = page.step_labels(node, qe.node_names(con, node))
-        filters = page._filters(period, node, labels, lang)
-        if state.get("voucher"):
-            filters.append((t("exec.f.voucher", lang), state["voucher"]))
-        if filter_model:
-            filters.append((t("exec.f.grid", lang), page._describe_filters(filter_model)))
-        title = t("exec.export.vouchers", lang, year=period.year, node=page.node_label(node, labels, lang))
-        rows, reader = qx.stream_voucher_view(con, node, period.year, period.as_of, filter_model,
-                                              state.get("voucher"))
-
-        def batches():
-            for batch in reader:
-                frame = page.voucher_frame(batch.to_pandas())[cols].rename(columns=labels_of)
-                frame[labels_of["amount"]] = pd.to_numeric(frame[labels_of["amount"]]).astype("float64")
-                yield pa.RecordBatch.from_pandas(frame, schema=schema, preserve_index=False)
-
-        yield Source(title, filters, period.as_of.isoformat(), rows,
-                     pa.RecordBatchReader.from_batches(schema, batches()))
 
 
 # -- writers -------------------------------------------------------------------------------

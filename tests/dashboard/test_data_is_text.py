@@ -19,6 +19,7 @@ import pytest
 
 import budgetwatch.dashboard.figures as figures_pkg
 from budgetwatch.dashboard import ids, links
+from budgetwatch.dashboard.vouchers import flag_column
 from budgetwatch.dashboard.figures import assets as afigs
 from budgetwatch.dashboard.figures import audit as ufigs
 from budgetwatch.dashboard.figures import department as dfigs
@@ -216,7 +217,7 @@ def test_the_execution_page_draws_hostile_names_as_text(store):
 
 
 def test_the_voucher_flag_column_is_a_text_link():
-    col = execution.flag_column("zh")
+    col = flag_column("zh")
     assert col["cellRenderer"] == "BwLink" and col["cellRendererParams"] == {"hrefField": "flag_href"}
 
 

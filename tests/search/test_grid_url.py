@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import dash
+
 from budgetwatch.dashboard import ids, search_box
 from budgetwatch.dashboard.pages import execution as page
 from budgetwatch.dashboard.urls import parse_search
@@ -68,7 +70,7 @@ def test_a_filter_set_in_the_grid_goes_into_the_url_with_count_and_total(demo_st
     assert page.grid_models(page.state_of(parse_search(out["view"]))) == (FILTERS, SORT)
     assert page.grid_models(out["state"]) == (FILTERS, SORT)
     later = page.grid_block(demo_store, {**request, "startRow": 50, "endRow": 100}, grid_query, out["state"], "")
-    assert later["view"] is page.dash.no_update and later["summary"] is page.dash.no_update
+    assert later["view"] is dash.no_update and later["summary"] is dash.no_update
 
 
 def test_a_suggested_economic_class_opens_the_grid_filtered_by_it(demo_store: Store):

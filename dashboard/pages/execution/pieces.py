@@ -1,0 +1,135 @@
+"""Pieces of the view made from query results (pure): labels, crumbs, cards, rows, filters.
+"""
+from __future__ import annotations
+
+
+
+import pandas as pd
+from dash import dcc, html
+
+from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.components import card
+from budgetwatch.dashboard.figures import execution as figs
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.urls import date_param, int_param
+from budgetwatch.queries import execution as q
+from budgetwatch.queries.overview import Period, day_of_year, resolve_period
+
+from budgetwatch.dashboard.pages.execution.state import link
+
+
+# -- pieces of the view (pure) ------------------------------------------------------------------
+def step_labels(node: q.Node, names: list[str]) -> list[str]:
+    """``205 教育支出`` for classification codes, the unit's name for departments."""
+    out = []
+    for i, (code, name) in enumerate(zip(node.path, names)):
+        out.append(name if node.by == "dept" and i < 2 else f"{code} {name}")
+    return out
+
+
+def node_label(node: q.Node, labels: list[str], lang: str) -> str:
+    return labels[node.depth - 1] if node.depth else t(f"exec.root.{node.by}", lang)
+
+
+def crumbs(state: dict, node: q.Node, labels: list[str], lang: str) -> list:
+    """全部支出 › 205 教育支出 › 20502 普通教育: links up, the current step in bold."""
+    items = [t(f"exec.root.{node.by}", lang)] + labels
+    out: list = []
+    for i, label in enumerate(items):
+        if i:
+            out.append(html.Span("›", className="bw-crumb-sep"))
+        if i == len(items) - 1:
+            out.append(html.Span(label, className="bw-crumb is-current", **{"aria-current": "page"}))
+        else:
+            out.append(dcc.Link(label, className="bw-crumb",
+                                href=link(state, lang, path=".".join(node.path[:i]) or None,
+                                          vouchers=None, voucher=None)))
+    return out
+
+
+def actions(state: dict, node: q.Node, lang: str) -> list:
+    out = []
+    if node.depth:
+        out.append(dcc.Link(t("exec.up", lang), className="bw-button",
+                            href=link(state, lang, path=node.up().key or None, vouchers=None, voucher=None)))
+    if not node.is_leaf:
+        showing = bool(state.get("vouchers"))
+        out.append(dcc.Link(t("exec.hide_vouchers" if showing else "exec.show_vouchers", lang),
+                            className="bw-button" + (" is-on" if showing else ""),
+                            href=link(state, lang, vouchers=None if showing else "1", voucher=None)))
+    return out
+
+
+def headline(totals: dict, schedule: float, lang: str) -> list:
+    unit = fmt.money_unit([totals["adjusted"], totals["original"], totals["spent"]])
+    rate = totals["rate"]
+    tone = f"is-{figs.lag_band(rate, schedule)}" if rate is not None else ""
+    return [
+        card(t("exec.col.original", lang), fmt.money(totals["original"], lang, unit)),
+        card(t("exec.col.adjusted", lang), fmt.money(totals["adjusted"], lang, unit)),
+        card(t("exec.col.spent", lang), fmt.money(totals["spent"], lang, unit),
+             f"{totals['payments']:,} " + ("笔" if lang == "zh" else "payments")),
+        card(t("exec.col.rate", lang), fmt.percent(rate),
+             t("headline.rate_note", lang, diff=fmt.points(rate - schedule, lang)) if rate is not None else "",
+             tone),
+    ]
+
+
+def level_rows(frame: pd.DataFrame, schedule: float, unit: fmt.MoneyUnit) -> list[dict]:
+    rows = []
+    for r in frame.itertuples():
+        rate = None if pd.isna(r.rate) else float(r.rate)
+        rows.append({"code": r.code, "name": r.name, "original": round(r.original / unit.divisor, 2),
+                     "adjusted": round(r.adjusted / unit.divisor, 2), "spent": round(r.spent / unit.divisor, 2),
+                     "rate": rate, "gap": None if rate is None else round((rate - schedule) * 100, 1),
+                     "payments": int(r.payments), "drillable": bool(r.drillable)})
+    return rows
+
+
+def level_export_frame(frame: pd.DataFrame, schedule: float, lang: str) -> pd.DataFrame:
+    """The level as a person reads it: the unit in every money column's header."""
+    unit = fmt.money_unit(list(frame["adjusted"]) + list(frame["spent"]) + list(frame["original"]))
+    u = unit.label(lang)
+    rows = level_rows(frame, schedule, unit)
+    out = pd.DataFrame(rows, columns=["code", "name", "original", "adjusted", "spent", "rate", "gap", "payments"])
+    out["rate"] = out["rate"].map(lambda v: None if v is None or pd.isna(v) else round(v * 100, 1))
+    return out.rename(columns={
+        "code": t("exec.col.code", lang), "name": t("exec.col.name", lang),
+        "original": fmt.axis_title(t("exec.col.original", lang), u, lang),
+        "adjusted": fmt.axis_title(t("exec.col.adjusted", lang), u, lang),
+        "spent": fmt.axis_title(t("exec.col.spent", lang), u, lang),
+        "rate": fmt.axis_title(t("exec.col.rate", lang), "%", lang),
+        "gap": t("exec.col.gap", lang), "payments": t("exec.col.payments", lang)})
+
+
+def _schedule_text(period: Period, lang: str) -> str:
+    day, days = day_of_year(period.as_of)
+    return t("overview.schedule", lang, pct=fmt.percent(period.schedule), date=fmt.date(period.as_of, lang),
+             day=day, days=days)
+
+
+def _period(con, state: dict) -> Period | None:
+    return resolve_period(con, int_param(state.get("year")), date_param(state.get("as_of")))
+
+
+
+
+def _filters(period: Period, node: q.Node, labels: list[str], lang: str) -> list[tuple[str, str]]:
+    return [(t("exec.f.year", lang), str(period.year)),
+            (t("overview.as_of", lang), period.as_of.isoformat()),
+            (t("exec.by", lang), t(f"exec.by.{node.by}", lang)),
+            (t("exec.f.node", lang), " › ".join([t(f"exec.root.{node.by}", lang)] + labels))]
+
+
+def _describe_filters(model: dict) -> str:
+    parts = []
+    for col, m in model.items():
+        if col not in q.VOUCHER_COLUMNS or not isinstance(m, dict):
+            continue
+        conds = m.get("conditions") if isinstance(m.get("conditions"), list) else [m]
+        text = f" {m.get('operator', 'AND')} ".join(
+            " ".join(str(c.get(k)) for k in ("type", "filter", "filterTo", "dateFrom", "dateTo") if c.get(k) is not None)
+            for c in conds if isinstance(c, dict))
+        parts.append(f"{col}: {text}")
+    return "; ".join(parts)
+
