@@ -16,25 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
-from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.urls import date_param, int_param
+from budgetwatch.dashboard.view_base import ViewError, ViewFigure, figure_title  # noqa: F401  (re-exported)
 
 DEFAULT_KEYS = ("year", "as_of")
-
-
-class ViewError(BudgetwatchError, ValueError):
-    """Unknown view, or nothing to draw; the message is fit to show a person."""
-
-
-@dataclass
-class ViewFigure:
-    figure: go.Figure
-    title: str            # the chart's title, as on the page
-    as_of: str | None     # the data's as-of date (ISO), or None
-    unit: str | None      # e.g. "万元", "%"; None when the chart has no money/percent axis
 
 
 @dataclass(frozen=True)
@@ -69,11 +55,6 @@ def render(store, name: str, query: dict, lang: str = "zh") -> ViewFigure:
 def unused_keys(name: str, query: dict) -> list[str]:
     """Filters given that the view does not read (``lang`` is always read)."""
     return [k for k in query if k not in get(name).keys and k != "lang"]
-
-
-def figure_title(fig: go.Figure) -> str:
-    text = fig.layout.title.text if fig.layout.title else None
-    return text or ""
 
 
 # -- overview (总览) ---------------------------------------------------------------------

@@ -24,7 +24,8 @@ from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.components import card, notice
 from budgetwatch.dashboard.figures.common import image_config
 from budgetwatch.dashboard.i18n import STRINGS, t
-from budgetwatch.dashboard.pages.inquiries import figures, letter
+import budgetwatch.dashboard.pages.inquiries.figures as figures
+import budgetwatch.dashboard.pages.inquiries.letter as letter
 from budgetwatch.dashboard.pages.inquiries.page_layout import VIEW, opening
 from budgetwatch.dashboard.pages.inquiries.words import w
 from budgetwatch.dashboard.tables import Export, register_export
@@ -510,8 +511,8 @@ def register(app: dash.Dash, store: Store) -> None:
     register_export(app, store, I.LIST, fetch_list)
     register_export(app, store, I.BY_UNIT, fetch_units)
     _routes(app, store)
-    from budgetwatch.dashboard.pages.inquiries import notice
-    notice.register(app, store)          # the header's "new since your last visit"
+    from budgetwatch.dashboard.pages.inquiries.notice import register as register_notice
+    register_notice(app, store)          # the header's "new since your last visit"
 
 
 def _routes(app: dash.Dash, store: Store) -> None:

@@ -13,7 +13,7 @@ def _build(graph: str):
     def build(store, query: dict, lang: str):
         from budgetwatch.dashboard.figures import projects as figs
         import budgetwatch.dashboard.pages.projects.data as pd_
-        from budgetwatch.dashboard.views import ViewError, ViewFigure, figure_title
+        from budgetwatch.dashboard.view_base import ViewError, ViewFigure, figure_title
         from budgetwatch.queries.projects import unit_ranking
 
         project = (query.get("project") or "").strip() or None
