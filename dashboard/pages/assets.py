@@ -14,19 +14,17 @@ from dataclasses import dataclass, field
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
-from budgetwatch.dashboard.components import (card, failure, figure_card, how_to_load,
-                                 notice, section_outputs, section_unchanged, view_store, year_field)
+from budgetwatch.dashboard.components import (card, failure, figure_card, how_to_load, notice, section_unchanged, view_store, year_field)
 from budgetwatch.dashboard.figures import assets as figs
-from budgetwatch.dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.page_tables import (ADMIN_COLS, HIDDEN, admin_frame, Col, enterprise_frame, export_frame,
-                                        graph_style, grid_payload, load_rule_thresholds, page_table,
-                                        table_unit)
-from budgetwatch.dashboard.tables import Export, register_export
+from budgetwatch.dashboard.page_wiring import page_outputs, put_figures, register_page
+from budgetwatch.dashboard.page_tables import (ADMIN_COLS, HIDDEN, admin_frame, Col, enterprise_frame, export_frame, grid_payload, load_rule_thresholds, page_table, table_unit)
+from budgetwatch.dashboard.tables import Export
 from budgetwatch.dashboard.urls import int_param, lang_of, with_params
 from budgetwatch.queries import assets as qa
 from budgetwatch.queries.store import Store
@@ -221,10 +219,7 @@ def update_assets(store: Store, year, enterprise: str | None, category: str | No
         A.IDLE: figs.idle_share_figure(qa.admin_by(data.admin, "dept"), by="dept", max_idle=max_idle, lang=lang,
                                        title=t("fig.assets.idle.title", lang, year=y, category=category_text)),
     }
-    for name, fig in figures.items():
-        out[f"fig:{name}"] = fig
-        out[f"style:{name}"] = graph_style(fig)
-        out[f"config:{name}"] = image_config(image_filename("assets", _FILE_PART[name], y))
+    put_figures(out, figures, "assets", _FILE_PART, y)
     out[f"table:{A.T_ENTERPRISES}"] = grid_payload(enterprise_table(data, lang), ENTERPRISE_COLS, lang,
                                                   ("LEVERAGE", "CONSECUTIVE_LOSS", "EQUITY_DECLINE"))
     out[f"table:{A.T_ADMIN}"] = grid_payload(admin_frame(data.admin, max_idle), ADMIN_COLS, lang, ("idle_flag",))
@@ -259,24 +254,10 @@ def fetch(table: str):
 
 
 def register_callbacks(app: dash.Dash, store: Store) -> None:
-    output = {
-        "year_options": Output(A.YEAR, "options"), "year": Output(A.YEAR, "value"),
-        "enterprise_options": Output(A.ENTERPRISE, "options"), "enterprise": Output(A.ENTERPRISE, "value"),
-        "category_options": Output(A.CATEGORY, "options"), "category": Output(A.CATEGORY, "value"),
-        "thresholds": Output(A.THRESHOLDS, "children"), "message": Output(A.MESSAGE, "children"),
-        "body_style": Output(A.BODY, "style"), "headline": Output(A.HEADLINE, "children"),
-        "view": Output(ids.view(VIEW), "data"),
-    }
-    output.update(section_outputs(GRAPHS, TABLES))
-
-    @app.callback(
-        output=output,
-        inputs={"year": Input(A.YEAR, "value"), "enterprise": Input(A.ENTERPRISE, "value"),
-                "category": Input(A.CATEGORY, "value")},
-        state={"search": State(ids.Frame.URL, "search")},
-    )
-    def _update(year, enterprise, category, search):
-        return update_assets(store, year, enterprise, category, search)
-
-    for name in TABLES:
-        register_export(app, store, name, fetch(name))
+    outputs = page_outputs(A, GRAPHS, TABLES, view=VIEW, thresholds=Output(A.THRESHOLDS, "children"),
+                           enterprise_options=Output(A.ENTERPRISE, "options"), enterprise=Output(A.ENTERPRISE, "value"),
+                           category_options=Output(A.CATEGORY, "options"), category=Output(A.CATEGORY, "value"))
+    register_page(app, store, outputs=outputs, update=update_assets,
+                  inputs={"year": Input(A.YEAR, "value"), "enterprise": Input(A.ENTERPRISE, "value"),
+                          "category": Input(A.CATEGORY, "value")},
+                  exports={name: fetch(name) for name in TABLES})

@@ -14,19 +14,17 @@ from dataclasses import dataclass, field
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import Input, dcc, html
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
-from budgetwatch.dashboard.components import (as_of_field, card, failure, figure_card,
-                                 how_to_load, notice, section_outputs, section_unchanged, view_store, year_field)
+from budgetwatch.dashboard.components import (as_of_field, card, failure, figure_card, how_to_load, notice, section_unchanged, view_store, year_field)
 from budgetwatch.dashboard.figures import audit as figs
-from budgetwatch.dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import data_label, t
-from budgetwatch.dashboard.page_tables import (HIDDEN, SEVERITY_CLASSES, Col, export_frame, graph_style,
-                                        grid_payload, load_rule_thresholds, page_table, severity_text,
-                                        table_unit, unit_label)
-from budgetwatch.dashboard.tables import Export, register_export
+from budgetwatch.dashboard.page_wiring import page_outputs, put_figures, register_page
+from budgetwatch.dashboard.page_tables import (HIDDEN, SEVERITY_CLASSES, Col, export_frame, grid_payload, load_rule_thresholds, page_table, severity_text, table_unit, unit_label)
+from budgetwatch.dashboard.tables import Export
 from budgetwatch.dashboard.urls import date_param, int_param, lang_of, with_params
 from budgetwatch.queries import audit as qu
 from budgetwatch.queries.status import holds_rows, year_has_budget_or_payments
@@ -219,10 +217,7 @@ def update_audit(store: Store, year, as_of: str | None, search: str | None, *, t
         U.CATEGORY: figs.category_figure(data.by_category, year=y, lang=lang),
         U.UNITS: figs.unit_rate_figure(data.by_unit, year=y, lang=lang),
     }
-    for name, fig in figures.items():
-        out[f"fig:{name}"] = fig
-        out[f"style:{name}"] = graph_style(fig)
-        out[f"config:{name}"] = image_config(image_filename("audit", _FILE_PART[name], y))
+    put_figures(out, figures, "audit", _FILE_PART, y)
     for name, (frame, cols, extra) in parts.items():
         out[f"table:{name}"] = grid_payload(frame, cols, lang, extra)
     return out
@@ -254,22 +249,6 @@ def fetch(table: str):
 
 
 def register_callbacks(app: dash.Dash, store: Store) -> None:
-    output = {
-        "year_options": Output(U.YEAR, "options"), "year": Output(U.YEAR, "value"),
-        "as_of": Output(U.AS_OF, "date"), "as_of_min": Output(U.AS_OF, "min_date_allowed"),
-        "as_of_max": Output(U.AS_OF, "max_date_allowed"), "as_of_note": Output(U.AS_OF_NOTE, "children"),
-        "message": Output(U.MESSAGE, "children"), "body_style": Output(U.BODY, "style"),
-        "headline": Output(U.HEADLINE, "children"), "view": Output(ids.view(VIEW), "data"),
-    }
-    output.update(section_outputs(GRAPHS, TABLES))
-
-    @app.callback(
-        output=output,
-        inputs={"year": Input(U.YEAR, "value"), "as_of": Input(U.AS_OF, "date")},
-        state={"search": State(ids.Frame.URL, "search")},
-    )
-    def _update(year, as_of, search):
-        return update_audit(store, year, as_of, search)
-
-    for name in TABLES:
-        register_export(app, store, name, fetch(name))
+    register_page(app, store, outputs=page_outputs(U, GRAPHS, TABLES, view=VIEW, as_of=True, as_of_note=True),
+                  inputs={"year": Input(U.YEAR, "value"), "as_of": Input(U.AS_OF, "date")}, update=update_audit,
+                  exports={name: fetch(name) for name in TABLES})

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State
+from dash import Input, Output
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
-from budgetwatch.dashboard.components import card, failure, how_to_load, notice, section_outputs, section_unchanged
-from budgetwatch.dashboard.figures.common import image_config, image_filename
+from budgetwatch.dashboard.components import card, failure, how_to_load, notice, section_unchanged
 from budgetwatch.dashboard.i18n import t
 import budgetwatch.dashboard.pages.debt.model as model
 from budgetwatch.dashboard.pages.debt.layout import FILE_PART, VIEW
-from budgetwatch.dashboard.page_tables import HIDDEN, Col, export_frame, graph_style, grid_columns, grid_rows
-from budgetwatch.dashboard.tables import Export, register_export
+from budgetwatch.dashboard.page_wiring import page_outputs, put_figures, register_page
+from budgetwatch.dashboard.page_tables import HIDDEN, Col, export_frame, grid_columns, grid_rows
+from budgetwatch.dashboard.tables import Export
 from budgetwatch.dashboard.urls import int_param, lang_of, with_params
 from budgetwatch.queries.store import Store
 
@@ -109,10 +109,7 @@ def update_debt(store: Store, year, region: str | None, search: str | None) -> d
         region=data.region, thresholds=model.thresholds_text(data, lang), body_style={},
         headline=headline(data, lang), view=with_params(search, year=y, region=data.region, lang=lang),
     )
-    for name, fig in model.figures(data, lang).items():
-        out[f"fig:{name}"] = fig
-        out[f"style:{name}"] = graph_style(fig)
-        out[f"config:{name}"] = image_config(image_filename("debt", FILE_PART[name], y))
+    put_figures(out, model.figures(data, lang), "debt", FILE_PART, y)
     out[f"table:{D.T_REGIONS}"] = grid_payload(model.regions_table(data, lang), REGION_COLS, lang,
                                                ("DEBT_OVER_LIMIT", "DEBT_RATIO", "DEBT_ISSUE_OVER_QUOTA"))
     out[f"table:{D.T_ROWS}"] = grid_payload(model.rows_table(data, lang), ROW_COLS, lang, ("over", "quota"))
@@ -143,22 +140,8 @@ def fetch(table: str):
 
 
 def register_callbacks(app: dash.Dash, store: Store) -> None:
-    output = {
-        "year_options": Output(D.YEAR, "options"), "year": Output(D.YEAR, "value"),
-        "region_options": Output(D.REGION, "options"), "region": Output(D.REGION, "value"),
-        "thresholds": Output(D.THRESHOLDS, "children"), "message": Output(D.MESSAGE, "children"),
-        "body_style": Output(D.BODY, "style"), "headline": Output(D.HEADLINE, "children"),
-        "view": Output(ids.view(VIEW), "data"),
-    }
-    output.update(section_outputs(GRAPHS, TABLES))
-
-    @app.callback(
-        output=output,
-        inputs={"year": Input(D.YEAR, "value"), "region": Input(D.REGION, "value")},
-        state={"search": State(ids.Frame.URL, "search")},
-    )
-    def _update(year, region, search):
-        return update_debt(store, year, region, search)
-
-    for name in TABLES:
-        register_export(app, store, name, fetch(name))
+    outputs = page_outputs(D, GRAPHS, TABLES, view=VIEW, region_options=Output(D.REGION, "options"),
+                           region=Output(D.REGION, "value"), thresholds=Output(D.THRESHOLDS, "children"))
+    register_page(app, store, outputs=outputs, update=update_debt,
+                  inputs={"year": Input(D.YEAR, "value"), "region": Input(D.REGION, "value")},
+                  exports={name: fetch(name) for name in TABLES})

@@ -15,14 +15,15 @@ from dash import Input, Output, State, html
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
-from budgetwatch.dashboard.components import card, failure, how_to_load, notice, section_outputs, section_unchanged
+from budgetwatch.dashboard.components import card, failure, how_to_load, notice, section_unchanged
 from budgetwatch.dashboard.figures import suggestions as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.page_wiring import page_outputs, put_figures, register_page
 from budgetwatch.dashboard.page_tables import HIDDEN, export_frame, graph_style, grid_payload, table_unit
 import budgetwatch.dashboard.pages.suggestions.data as model
 from budgetwatch.dashboard.pages.suggestions.layout import VIEW
-from budgetwatch.dashboard.tables import Export, register_export
+from budgetwatch.dashboard.tables import Export
 from budgetwatch.dashboard.urls import date_param, int_param, lang_of, with_params
 from budgetwatch.queries import suggestions as qs
 from budgetwatch.queries.rules import RULES_BY_ID
@@ -106,10 +107,7 @@ def update_page(store: Store, year, as_of: str | None, search: str | None, *, to
         suggestion_options=_options([(no, f"{no} {title}") for no, title
                                      in data.suggestions[["suggestion_no", "title"]].itertuples(index=False)]),
     )
-    for name, fig in drawn.items():
-        out[f"fig:{name}"] = fig
-        out[f"style:{name}"] = graph_style(fig)
-        out[f"config:{name}"] = image_config(image_filename("suggestions", _FILE_PART[name], y))
+    put_figures(out, drawn, "suggestions", _FILE_PART, y)
     for name, (frame, cols) in parts.items():
         out[f"table:{name}"] = grid_payload(frame, cols, lang, model.EXTRA)
     return out
@@ -238,20 +236,12 @@ def fetch(table: str):
 
 
 def register_callbacks(app: dash.Dash, store: Store) -> None:
-    output = {
-        "year_options": Output(S.YEAR, "options"), "year": Output(S.YEAR, "value"),
-        "as_of": Output(S.AS_OF, "date"), "as_of_min": Output(S.AS_OF, "min_date_allowed"),
-        "as_of_max": Output(S.AS_OF, "max_date_allowed"), "as_of_note": Output(S.AS_OF_NOTE, "children"),
-        "message": Output(S.MESSAGE, "children"), "body_style": Output(S.BODY, "style"),
-        "more_style": Output(S.MORE, "style"), "headline": Output(S.HEADLINE, "children"),
-        "deputy_options": Output(S.DEPUTY, "options"), "suggestion_options": Output(S.SUGGESTION, "options"),
-    }
-    output.update(section_outputs(GRAPHS, TABLES))
-
-    @app.callback(output=output, inputs={"year": Input(S.YEAR, "value"), "as_of": Input(S.AS_OF, "date")},
-                  state={"search": State(ids.Frame.URL, "search")})
-    def _update(year, as_of, search):
-        return update_page(store, year, as_of, search)
+    outputs = page_outputs(S, GRAPHS, TABLES, as_of=True, as_of_note=True, more_style=Output(S.MORE, "style"),
+                           deputy_options=Output(S.DEPUTY, "options"),
+                           suggestion_options=Output(S.SUGGESTION, "options"))
+    register_page(app, store, outputs=outputs, update=update_page,
+                  inputs={"year": Input(S.YEAR, "value"), "as_of": Input(S.AS_OF, "date")},
+                  exports={name: fetch(name) for name in (*TABLES, S.T_DEPUTY, S.T_HANDLING)})
 
     @app.callback(
         output={"summary": Output(S.DEPUTY_SUMMARY, "children"),
@@ -286,5 +276,3 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
     def _view(year, as_of, deputy, suggestion, search):
         return view_query(year, as_of, deputy, suggestion, search)
 
-    for name in (*TABLES, S.T_DEPUTY, S.T_HANDLING):
-        register_export(app, store, name, fetch(name))
