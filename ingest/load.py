@@ -8,12 +8,12 @@ updates by key. Nothing is ever deleted by a load.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 
 import duckdb
 
 from budgetwatch.ingest.spec import Feed
+from budgetwatch.queries.store import generation_file, stamped
 
 
 @dataclass
@@ -92,18 +92,9 @@ _DAILY_SELECT = """SELECT pay_date, dept_code, func_code, econ_code, fund_type, 
                    FROM payments {where} GROUP BY ALL ORDER BY pay_date, dept_code"""
 
 
-def _file_name(con: duckdb.DuckDBPyConnection) -> str:
-    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return os.path.basename(path[0]) if path and path[0] else ""
-
-
 def daily_ready(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether ``payments_daily`` answers for the generation ``con`` is on (else use payments)."""
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = ?", [_DAILY_STAMP]).fetchone()
-    except duckdb.CatalogException:
-        return False
-    return row is not None and row[0] == _file_name(con)
+    return stamped(con, _DAILY_STAMP)
 
 
 _DAILY_KEYS = ("pay_date", "dept_code", "func_code", "econ_code", "fund_type")
@@ -156,7 +147,7 @@ def refresh_daily(con: duckdb.DuckDBPyConnection, source_name: str | None,
             con.execute("DELETE FROM payments_daily WHERE pay_date BETWEEN ? AND ?", list(days))
             con.execute("INSERT INTO payments_daily " + _DAILY_SELECT.format(where="WHERE pay_date BETWEEN ? AND ?"),
                         list(days))
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_DAILY_STAMP, _file_name(con)])
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_DAILY_STAMP, generation_file(con)])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

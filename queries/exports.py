@@ -14,6 +14,7 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
+from budgetwatch.queries import store as gw
 from budgetwatch.queries.units import UNITS_OF_DEPT
 
 BATCH_ROWS = 100_000
@@ -44,16 +45,13 @@ def voucher_params(year: int, as_of: dt.date, dept: str | None = None, func: str
 
 
 def count(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> int:
-    return int(con.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0])
+    return int(gw.scalar(con, f"SELECT count(*) FROM ({sql})", params, name="export_count"))
 
 
 def stream(con: duckdb.DuckDBPyConnection, sql: str, params: dict,
            batch_rows: int = BATCH_ROWS) -> pa.RecordBatchReader:
-    """The result as a reader of Arrow record batches (at most ``batch_rows`` rows each).
-
-    ``con.sql(...).to_arrow_reader`` streams; the DB-API cursor's reader would first copy
-    every row."""
-    return con.sql(sql, params=params).to_arrow_reader(batch_rows)
+    """The result as a reader of Arrow record batches (at most ``batch_rows`` rows each)."""
+    return gw.stream(con, sql, params, batch_rows=batch_rows, name="export_rows")
 
 
 CHUNK_ROWS = 50_000
@@ -63,7 +61,8 @@ def date_chunks(con: duckdb.DuckDBPyConnection, sql: str, params: dict,
                 chunk_rows: int = CHUNK_ROWS) -> list[tuple[dt.date, dt.date, int]]:
     """Consecutive date ranges of the vouchers query holding at most ``chunk_rows`` rows each
     (a single day with more stays one range): (first day, last day, rows)."""
-    days = con.execute(f'SELECT "支付日期", count(*) FROM ({sql}) GROUP BY 1 ORDER BY 1', params).fetchall()
+    days = gw.rows(con, f'SELECT "支付日期", count(*) FROM ({sql}) GROUP BY 1 ORDER BY 1', params,
+                   name="export_days", max_rows=None)
     chunks: list[tuple[dt.date, dt.date, int]] = []
     for day, n in days:
         if chunks and chunks[-1][2] + n <= chunk_rows:
@@ -82,7 +81,7 @@ def stream_vouchers(con: duckdb.DuckDBPyConnection, params: dict, batch_rows: in
     date range at a time (each at most ``chunk_rows`` rows, each sorted on its own): memory
     stays bounded by the chunk, whatever the year holds."""
     chunks = date_chunks(con, VOUCHERS_SQL, params, chunk_rows)
-    schema = con.sql(f"SELECT * FROM ({VOUCHERS_SQL}) LIMIT 0", params=params).to_arrow_table().schema
+    schema = gw.arrow_schema(con, VOUCHERS_SQL, params, name="export_vouchers")
 
     def batches():
         for first, last, _ in chunks:
@@ -100,10 +99,10 @@ def stream_voucher_view(con: duckdb.DuckDBPyConnection, node, year: int, as_of: 
     ``stream_vouchers`` so memory stays bounded by the range, not the year."""
     from budgetwatch.queries import execution as qe
 
-    con.execute("SET enable_progress_bar = false")   # a slow reader (XLSX) must not print DuckDB's bar
+    gw.rows(con, "SET enable_progress_bar = false")   # a slow reader (XLSX) must not print DuckDB's bar
     base, params = qe._voucher_from(node, year, as_of, filter_model, voucher)
-    days = con.execute(base.format(select="x.pay_date AS d, count(*) AS n") + "\n        GROUP BY 1 ORDER BY 1 DESC",
-                       params).fetchall()
+    days = gw.rows(con, base.format(select="x.pay_date AS d, count(*) AS n") + "\n        GROUP BY 1 ORDER BY 1 DESC",
+                   params, name="export_view_days", max_rows=None)
     chunks: list[list] = []          # [newest day, oldest day, rows], newest range first
     for day, n in days:
         if chunks and chunks[-1][2] + n <= chunk_rows:
@@ -114,7 +113,7 @@ def stream_voucher_view(con: duckdb.DuckDBPyConnection, node, year: int, as_of: 
     sql = (base.format(select=qe._VOUCHER_SELECT) + "\n        AND x.pay_date BETWEEN $chunk_lo AND $chunk_hi"
            + f"\n        ORDER BY {qe.grid_order(None)}")
     empty = {**params, "chunk_lo": dt.date(1900, 1, 1), "chunk_hi": dt.date(1900, 1, 1)}
-    schema = con.sql(sql + "\n        LIMIT 0", params=empty).to_arrow_table().schema
+    schema = gw.arrow_schema(con, sql, empty, name="export_voucher_view")
 
     def batches():
         for hi, lo, _ in chunks:
@@ -126,5 +125,5 @@ def stream_voucher_view(con: duckdb.DuckDBPyConnection, node, year: int, as_of: 
 def dept_name(con: duckdb.DuckDBPyConnection, code: str | None) -> str | None:
     if not code:
         return None
-    rows = con.execute("SELECT any_value(dept_name) FROM departments WHERE dept_code = ?", [code]).fetchall()
-    return rows[0][0] if rows and rows[0][0] else None
+    return gw.scalar(con, "SELECT any_value(dept_name) FROM departments WHERE dept_code = ?", [code],
+                     name="dept_name") or None

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from budgetwatch.queries import reference
-from budgetwatch.queries.store import query
+from budgetwatch.queries.store import query, rows, scalar, stamped
 
 MAX_NAME = 200
 TOP_VOUCHERS = 20
@@ -29,29 +29,17 @@ _SOURCES = ("payments", "_payee_rows")      # the only tables the questions read
 
 def prepare(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """Copy the payee's payments (all years) into ``_payee_rows`` on this connection."""
-    con.execute("""CREATE OR REPLACE TEMP TABLE _payee_rows AS
-                   SELECT voucher_no, pay_date, dept_code, func_code, econ_code, fund_type, payee, amount, purpose
-                   FROM payments WHERE payee = $name""", {"name": str(name)[:MAX_NAME]})
+    rows(con, """CREATE OR REPLACE TEMP TABLE _payee_rows AS
+                 SELECT voucher_no, pay_date, dept_code, func_code, econ_code, fund_type, payee, amount, purpose
+                 FROM payments WHERE payee = $name""", {"name": str(name)[:MAX_NAME]}, name="payee_rows")
     return "_payee_rows"
 
 
 def _src(con: duckdb.DuckDBPyConnection) -> str:
     """``_payee_rows`` once ``prepare`` made it on this connection, else payments."""
-    try:
-        con.execute("SELECT 1 FROM _payee_rows LIMIT 0")
-        return "_payee_rows"
-    except duckdb.CatalogException:
-        return "payments"
-
-
-def _daily_ready(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether payments_daily answers for this generation (its stamp, ingest/load.py)."""
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'payments_daily'").fetchone()
-        here = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    except duckdb.CatalogException:
-        return False
-    return row is not None and here is not None and here[0] is not None and row[0] == here[0].rsplit("/", 1)[-1]
+    made = scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_payee_rows' AND temporary",
+                  name="payee_rows_made")
+    return "_payee_rows" if made else "payments"
 
 
 @dataclass(frozen=True)
@@ -116,7 +104,7 @@ def by_unit(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()
         WITH {_TOPS},
         mine AS (SELECT dept_code, count(*) AS payments, sum(amount) AS amount
                  FROM {src} p WHERE payee = $name{where} GROUP BY 1),
-        spent AS (SELECT dept_code, sum(amount) AS spent FROM {"payments_daily" if _daily_ready(con) else "payments"} p
+        spent AS (SELECT dept_code, sum(amount) AS spent FROM {"payments_daily" if stamped(con, "payments_daily") else "payments"} p
                   WHERE (dept_code IN (SELECT dept_code FROM mine)
                          OR dept_code IN (SELECT t2.dept_code FROM tops t1 JOIN tops t2 USING (top_code)
                                           WHERE t1.dept_code IN (SELECT dept_code FROM mine))){where}

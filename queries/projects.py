@@ -19,7 +19,7 @@ import pandas as pd
 from budgetwatch.queries import page_cache
 from budgetwatch.queries.overview import Period, resolve_period
 from budgetwatch.queries.rules.projects import PROJECT_STATE
-from budgetwatch.queries.store import query
+from budgetwatch.queries.store import query, scalar
 
 VIEWS = ("livelihood", "investment")
 STATUSES = ("未开工", "在建", "已完工", "停工")
@@ -46,7 +46,7 @@ def _params(year: int, as_of: dt.date, sql: str) -> dict:
 
 
 def has_projects(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM projects").fetchone()[0])
+    return bool(scalar(con, "SELECT count(*) FROM projects", name="has_projects"))
 
 
 def project_list(con: duckdb.DuckDBPyConnection, year: int, as_of: dt.date, view: str) -> pd.DataFrame:

@@ -35,13 +35,12 @@ import logging
 import re
 import time
 import unicodedata
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from budgetwatch.queries import reference
-from budgetwatch.queries.store import query
+from budgetwatch.queries.store import QueryError, generation_file, query, rows, scalar, stamped
 
 log = logging.getLogger("budgetwatch.search")
 
@@ -67,14 +66,13 @@ def normalise(text) -> str:
 
 
 def _stamp(con: duckdb.DuckDBPyConnection) -> str:
-    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return Path(path[0]).name if path and path[0] else ""
+    return generation_file(con)
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     """Columns of a table or view visible to this connection (scoped temp views included)."""
-    rows = con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall()
-    return {r[0] for r in rows}
+    return {r[0] for r in rows(con, "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table],
+                               name="search_columns", max_rows=None)}
 
 
 # -- what each kind is made of: fixed SQL over the generation's tables ---------------------------
@@ -141,50 +139,53 @@ def _parts(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _fill(con: duckdb.DuckDBPyConnection, target: str, temp: bool) -> int:
     """Write the index rows into ``target`` (a fixed name) from the connection's tables."""
-    con.execute("""CREATE OR REPLACE TEMP TABLE _codes AS
+    rows(con, """CREATE OR REPLACE TEMP TABLE _codes AS
         SELECT 'func' AS tree, dept_code, func_code AS code, year(pay_date) AS year, count(*) AS n, sum(amount) AS amount
         FROM payments GROUP BY ALL
         UNION ALL SELECT 'econ', dept_code, econ_code, year(pay_date), count(*), sum(amount) FROM payments GROUP BY ALL
         UNION ALL SELECT 'func', dept_code, func_code, year, 0, 0 FROM budget GROUP BY ALL
-        UNION ALL SELECT 'econ', dept_code, econ_code, year, 0, 0 FROM budget GROUP BY ALL""")
+        UNION ALL SELECT 'econ', dept_code, econ_code, year, 0, 0 FROM budget GROUP BY ALL""", name="search_codes",
+         timeout_s=None)
     union = "\nUNION ALL\n".join(f"({p})" for p in _parts(con))
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _search_rows AS
+    rows(con, f"""CREATE OR REPLACE TEMP TABLE _search_rows AS
         WITH {_TOP}
-        SELECT {_COLS} FROM ({union}) u({_COLS})""")
+        SELECT {_COLS} FROM ({union}) u({_COLS})""", name="search_rows", timeout_s=None)
     # names of the classification codes, and every name's matching form (the same Python
     # function the query text goes through, so both sides are normalised alike)
-    codes = con.execute("SELECT DISTINCT kind, key FROM _search_rows WHERE kind IN ('func', 'econ')").fetchall()
+    codes = rows(con, "SELECT DISTINCT kind, key FROM _search_rows WHERE kind IN ('func', 'econ')",
+                 name="search_class_codes", max_rows=None)
     named = pd.DataFrame([(k, c, reference.func_name(c) if k == "func" else reference.econ_name(c)) for k, c in codes],
                          columns=["kind", "key", "name"]) if codes else pd.DataFrame(columns=["kind", "key", "name"])
     con.register("_class_names", named)
-    con.execute("""UPDATE _search_rows r SET name = n.name FROM _class_names n
-                   WHERE r.kind = n.kind AND r.key = n.key""")
+    rows(con, """UPDATE _search_rows r SET name = n.name FROM _class_names n
+                 WHERE r.kind = n.kind AND r.key = n.key""", name="search_class_names")
     con.unregister("_class_names")
-    names = [r[0] for r in con.execute("SELECT DISTINCT name FROM _search_rows WHERE name IS NOT NULL").fetchall()]
+    names = [r[0] for r in rows(con, "SELECT DISTINCT name FROM _search_rows WHERE name IS NOT NULL",
+                                name="search_names", max_rows=None)]
     con.register("_norms", pd.DataFrame({"name": names, "norm": [normalise(n) for n in names]}))
     kind = "TEMP TABLE" if temp else "TABLE"
-    con.execute(f"""CREATE OR REPLACE {kind} {target} AS
+    rows(con, f"""CREATE OR REPLACE {kind} {target} AS
         SELECT r.kind, r.key, r.name, n.norm, r.code, r.top_code, r.dept_code,
                CAST(r.year_from AS INTEGER) AS year_from, CAST(r.year_to AS INTEGER) AS year_to,
                CAST(r.payments AS BIGINT) AS payments, CAST(r.amount AS DOUBLE) AS amount
         FROM _search_rows r LEFT JOIN _norms n USING (name)
-        ORDER BY r.kind, n.norm""")
+        ORDER BY r.kind, n.norm""", name="search_index", timeout_s=None)
     con.unregister("_norms")
-    count = con.execute(f"SELECT count(*) FROM {target}").fetchone()[0]
-    con.execute("DROP TABLE IF EXISTS _search_rows")
-    con.execute("DROP TABLE IF EXISTS _codes")
+    count = scalar(con, f"SELECT count(*) FROM {target}", name="search_count")
+    rows(con, "DROP TABLE IF EXISTS _search_rows")
+    rows(con, "DROP TABLE IF EXISTS _codes")
     return count
 
 
 def build(con: duckdb.DuckDBPyConnection) -> dict:
     """Write ``search_index`` into the (writable) generation ``con`` is on, and stamp it."""
     started = time.perf_counter()
-    rows = _fill(con, "search_index", temp=False)
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, _stamp(con)])
-    con.execute("DELETE FROM meta WHERE key = ?", [OWED_KEY])
+    n = _fill(con, "search_index", temp=False)
+    rows(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_KEY, _stamp(con)], name="search_stamp")
+    rows(con, "DELETE FROM meta WHERE key = ?", [OWED_KEY], name="search_owed_paid")
     seconds = time.perf_counter() - started
-    log.info("search index: %d rows in %.2f s", rows, seconds)
-    return {"rows": rows, "seconds": seconds}
+    log.info("search index: %d rows in %.2f s", n, seconds)
+    return {"rows": n, "seconds": seconds}
 
 
 OWED_KEY = "search_owed"        # meta: the generation whose index the background worker rebuilds
@@ -203,18 +204,19 @@ def after_load(writer, carry: bool = False) -> list:
         return []
     source = getattr(writer, "source", None)
     if carry and source is not None:
-        moved = writer.con.execute("UPDATE meta SET value = ? WHERE key = ? AND value = ? RETURNING key",
-                                   [_stamp(writer.con), META_KEY, source.name]).fetchall()
+        moved = rows(writer.con, "UPDATE meta SET value = ? WHERE key = ? AND value = ? RETURNING key",
+                     [_stamp(writer.con), META_KEY, source.name], name="search_carry")
         if moved:
-            writer.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [OWED_KEY, _stamp(writer.con)])
+            rows(writer.con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [OWED_KEY, _stamp(writer.con)],
+                 name="search_owed")
             return []
     try:
         build(writer.con)
     except Exception as exc:
         log.exception("search index failed; searches will build it live")
         try:
-            writer.con.execute("DELETE FROM meta WHERE key = ?", [META_KEY])
-        except duckdb.Error:
+            rows(writer.con, "DELETE FROM meta WHERE key = ?", [META_KEY], name="search_unstamp")
+        except QueryError:
             pass
         why = " ".join(str(exc).split())[:200] or type(exc).__name__
         return [Unfinished("search", f"搜索索引未能生成（{why}）；数据已导入，搜索将现场建立索引，会较慢",
@@ -225,21 +227,13 @@ def after_load(writer, carry: bool = False) -> list:
 
 def owed(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether this generation's index was carried from the one before and is owed a rebuild."""
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = ?", [OWED_KEY]).fetchone()
-    except duckdb.CatalogException:
-        return False
-    return row is not None and row[0] == _stamp(con)
+    return stamped(con, OWED_KEY)
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> str:
     """The name of the index to read on this connection: the stamped table (through the scoped
     view, if any), else a temporary one built now from this connection's own tables."""
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = ?", [META_KEY]).fetchone()
-    except duckdb.CatalogException:
-        row = None
-    if row is not None and row[0] == _stamp(con):      # stamped: the table is there (schema.sql)
+    if stamped(con, META_KEY):      # stamped: the table is there (schema.sql)
         return "search_index"
     if not _columns(con, "_search_live"):
         _fill(con, "_search_live", temp=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import duckdb
 
-from budgetwatch.queries.store import query
+from budgetwatch.queries.store import query, rows
 
 # The date a feed's data speaks for: the newest payment, the latest budget year, ...
 _AS_OF = {
@@ -33,8 +33,7 @@ def feed_status(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     by_feed = {r.feed: r for r in loads.itertuples()}
     for feed, as_of_sql in _AS_OF.items():
         # Table names come from the fixed list above, never from input.
-        row = con.execute(
-            f"SELECT count(*), {as_of_sql or 'NULL'} FROM {feed}").fetchone()
+        row = rows(con, f"SELECT count(*), {as_of_sql or 'NULL'} FROM {feed}", name=f"status_{feed}")[0]
         last = by_feed.get(feed)
         out[feed] = {
             "rows": int(row[0]),

@@ -36,6 +36,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from budgetwatch.errors import BudgetwatchError
 from budgetwatch.queries import generations as gens
@@ -125,7 +126,13 @@ def _apply_scope(con: duckdb.DuckDBPyConnection, depts: tuple[str, ...]) -> None
 
 
 class QueryError(BudgetwatchError, RuntimeError):
-    """A query failed or ran out of time; the message is fit to show a person."""
+    """A query failed or ran out of time; the message is fit to show a person and names the
+    statement (``statement``: its name, ``params``: what it was given) for the log."""
+
+    def __init__(self, message: str = "", *, statement: str | None = None, params=None, **kw: Any):
+        super().__init__(message, **kw)
+        self.statement = statement
+        self.params = params
 
 
 class QueryTimeout(QueryError):
@@ -157,14 +164,44 @@ class Result:
     elapsed_ms: float
 
 
-def run(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None, *,
-        max_rows: int | None = DEFAULT_MAX_ROWS, timeout_s: float | None = DEFAULT_TIMEOUT_S) -> Result:
-    """Run one statement with bound parameters, a row cap and a time limit."""
+def _describe(name: str | None, sql: str, params) -> str:
+    """Which statement failed, for a person and the log: its name, else its first words, and
+    the parameters it was given (long values cut)."""
+    what = name or " ".join(sql.split())[:80]
+    if params:
+        shown = params.items() if isinstance(params, dict) else enumerate(params)
+        what += " (" + ", ".join(f"{k}={str(v)[:40]!s}" for k, v in shown) + ")"
+    return what
+
+
+@contextlib.contextmanager
+def _guarded(con: duckdb.DuckDBPyConnection, sql: str, params, name: str | None, timeout_s: float | None):
+    """Time limit and error translation around one statement: a time-out or a DuckDB error
+    becomes a QueryError that names the statement and its parameters."""
     timer = threading.Timer(timeout_s, con.interrupt) if timeout_s else None
-    started = time.perf_counter()
     try:
         if timer:
             timer.start()
+        yield
+    except duckdb.InterruptException as exc:
+        log.warning("query timed out after %.0f s: %s", timeout_s, _describe(name, sql, params))
+        raise QueryTimeout(f"查询超时（超过 {timeout_s:.0f} 秒）/ query timed out" + (f" [{name}]" if name else ""),
+                         statement=name, params=params) from exc
+    except duckdb.Error as exc:
+        log.warning("query failed: %s\n%s\n%s", exc, _describe(name, sql, params), sql)
+        raise QueryError(f"查询失败 / query failed: {exc}" + (f" [{name}]" if name else ""),
+                         statement=name, params=params) from exc
+    finally:
+        if timer:
+            timer.cancel()
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None, *,
+        max_rows: int | None = DEFAULT_MAX_ROWS, timeout_s: float | None = DEFAULT_TIMEOUT_S,
+        name: str | None = None) -> Result:
+    """Run one statement with bound parameters, a row cap and a time limit."""
+    started = time.perf_counter()
+    with _guarded(con, sql, params, name, timeout_s):
         cur = con.execute(sql, params) if params is not None else con.execute(sql)
         if max_rows is None:
             frame = cur.df()
@@ -174,16 +211,8 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict |
             cols = [d[0] for d in cur.description] if cur.description else []
             truncated = len(rows) > max_rows
             frame = pd.DataFrame.from_records(rows[:max_rows], columns=cols)
-    except duckdb.InterruptException as exc:
-        raise QueryTimeout(f"查询超时（超过 {timeout_s:.0f} 秒）/ query timed out") from exc
-    except duckdb.Error as exc:
-        log.warning("query failed: %s\n%s", exc, sql)
-        raise QueryError(f"查询失败 / query failed: {exc}") from exc
-    finally:
-        if timer:
-            timer.cancel()
     elapsed = (time.perf_counter() - started) * 1000
-    log.debug("%.1f ms, %d rows: %s", elapsed, len(frame), " ".join(sql.split())[:200])
+    log.debug("%.1f ms, %d rows: %s", elapsed, len(frame), name or " ".join(sql.split())[:200])
     return Result(frame, truncated, elapsed)
 
 
@@ -193,6 +222,75 @@ def query(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict
     res = run(con, sql, params, **kw)
     res.frame.attrs["truncated"] = res.truncated
     return res.frame
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None, *,
+         name: str | None = None, max_rows: int | None = DEFAULT_MAX_ROWS,
+         timeout_s: float | None = DEFAULT_TIMEOUT_S) -> list[tuple]:
+    """The result as tuples (at most ``max_rows``), for small answers read in Python, and for
+    statements that change things (DDL, INSERT, SET: DuckDB answers a count or nothing)."""
+    started = time.perf_counter()
+    with _guarded(con, sql, params, name, timeout_s):
+        cur = con.execute(sql, params) if params is not None else con.execute(sql)
+        out = (cur.fetchall() if max_rows is None else cur.fetchmany(max_rows)) if cur.description else []
+    log.debug("%.1f ms, %d rows: %s", (time.perf_counter() - started) * 1000, len(out),
+              name or " ".join(sql.split())[:200])
+    return out
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None = None, *,
+           name: str | None = None, timeout_s: float | None = DEFAULT_TIMEOUT_S) -> Any:
+    """The first column of the first row, or None when there is no row."""
+    got = rows(con, sql, params, name=name, max_rows=1, timeout_s=timeout_s)
+    return got[0][0] if got else None
+
+
+def stream(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None, *, batch_rows: int = 65_536,
+           name: str | None = None) -> "pa.RecordBatchReader":
+    """The result as Arrow record batches read as they come (exports of a million rows): no
+    row cap and no time limit — the reader is drained at the speed of the file being written —
+    but errors still name the statement."""
+    with _guarded(con, sql, params, name, None):
+        return con.sql(sql, params=params).to_arrow_reader(batch_rows)
+
+
+def arrow_schema(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None, *,
+                 name: str | None = None) -> "pa.Schema":
+    """The columns a statement would give, without running it for its rows."""
+    with _guarded(con, sql, params, name, DEFAULT_TIMEOUT_S):
+        return con.sql(f"SELECT * FROM ({sql}) LIMIT 0", params=params).to_arrow_table().schema
+
+
+def generation_path(con: duckdb.DuckDBPyConnection) -> str:
+    """The path of the generation file this connection reads; "" in memory."""
+    return scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()",
+                  name="generation_path") or ""
+
+
+def generation_file(con: duckdb.DuckDBPyConnection) -> str:
+    """The file name of the generation this connection reads (``gen-000042.duckdb``); "" in
+    memory. Derived tables stamp themselves with it to say which generation they were made for."""
+    path = generation_path(con)
+    return Path(path).name if path else ""
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the database holds a table of that name (derived tables of older generations may not)."""
+    return bool(scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table], name="table_exists"))
+
+
+def meta_value(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """``key``'s value in the generation's ``meta`` table; None when absent (or no such table)."""
+    if not table_exists(con, "meta"):
+        return None
+    return scalar(con, "SELECT value FROM meta WHERE key = ?", [key], name="meta_value")
+
+
+def stamped(con: duckdb.DuckDBPyConnection, key: str) -> bool:
+    """Whether the derived table stamped under ``key`` in ``meta`` was made for the generation
+    ``con`` reads (a copied generation keeps its parent's stamp until the load renews it)."""
+    stamp = meta_value(con, key)
+    return stamp is not None and stamp == generation_file(con)
 
 
 class Store:

@@ -25,7 +25,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from budgetwatch.queries.store import QueryError, current_scope
+from budgetwatch.queries.store import (QueryError, current_scope, generation_file, generation_path, query, rows, scalar,
+                                       table_exists)
 
 log = logging.getLogger("budgetwatch.summary")
 
@@ -33,8 +34,7 @@ FLAG_YEARS = 2          # the latest years with payments whose flags are compute
 
 
 def generation_stamp(con: duckdb.DuckDBPyConnection) -> str:
-    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-    return Path(path[0]).name if path and path[0] else ""
+    return generation_file(con)
 
 
 class FlagsUpdating(QueryError):
@@ -68,12 +68,11 @@ def worker_running(db_dir: Path) -> bool:
 
 def pending(con: duckdb.DuckDBPyConnection) -> dict[int, list[str]]:
     """{year: rule ids} whose flags this generation's loader left to the background worker."""
-    try:
-        rows = con.execute("SELECT year, rule FROM flag_pending ORDER BY year, rule").fetchall()
-    except duckdb.CatalogException:
+    if not table_exists(con, "flag_pending"):
         return {}
     out: dict[int, list[str]] = {}
-    for year, rule in rows:
+    for year, rule in rows(con, "SELECT year, rule FROM flag_pending ORDER BY year, rule", name="flag_pending",
+                           max_rows=None):
         out.setdefault(int(year), []).append(rule)
     return out
 
@@ -90,10 +89,11 @@ def _meta(con: duckdb.DuckDBPyConnection) -> tuple | None:
     tables were made over all departments, so a limited reader computes from its own rows."""
     if current_scope():
         return None
-    try:
-        row = con.execute("SELECT stamp, thresholds, rules, dtypes, flag_years FROM summary_stamp LIMIT 1").fetchone()
-    except duckdb.CatalogException:
+    if not table_exists(con, "summary_stamp"):
         return None
+    got = rows(con, "SELECT stamp, thresholds, rules, dtypes, flag_years FROM summary_stamp LIMIT 1",
+               name="summary_stamp")
+    row = got[0] if got else None
     if row is None or row[0] != generation_stamp(con):
         return None
     return row
@@ -103,7 +103,7 @@ def years(con: duckdb.DuckDBPyConnection) -> list[int] | None:
     """Years with budget lines or payments, newest first; None without a valid summary."""
     if _meta(con) is None:
         return None
-    return [int(r[0]) for r in con.execute("SELECT year FROM year_summary ORDER BY year DESC").fetchall()]
+    return [int(r[0]) for r in rows(con, "SELECT year FROM year_summary ORDER BY year DESC", name="summary_years")]
 
 
 MISSING = object()
@@ -113,8 +113,7 @@ def last_payment(con: duckdb.DuckDBPyConnection, year: int):
     """The year's latest payment date (None: no payments); ``MISSING`` without a valid summary."""
     if _meta(con) is None:
         return MISSING
-    row = con.execute("SELECT last_pay FROM year_summary WHERE year = ?", [int(year)]).fetchone()
-    return row[0] if row and row[0] is not None else None
+    return scalar(con, "SELECT last_pay FROM year_summary WHERE year = ?", [int(year)], name="summary_last_payment")
 
 
 def cached_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | None, thresholds_values,
@@ -129,12 +128,13 @@ def cached_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | None, t
         return None
     if meta[1] != thresholds_key(thresholds_values) or meta[2] != ",".join(rule_ids):
         return None
-    default = con.execute("SELECT last_pay FROM year_summary WHERE year = ?", [int(year)]).fetchone()
+    default = rows(con, "SELECT last_pay FROM year_summary WHERE year = ?", [int(year)], name="summary_default_as_of")
+    default = default[0] if default else None
     if as_of is not None and (default is None or str(as_of)[:10] != default[0].isoformat()):
         return None
     if int(year) in pending(con):
-        path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
-        if path and path[0] and worker_running(Path(path[0]).parent):
+        path = generation_path(con)
+        if path and worker_running(Path(path).parent):
             raise FlagsUpdating(int(year))
         log.warning("flags of %s are pending but no background worker runs: computed live "
                     "(run `budgetwatch refresh-flags`)", year)
@@ -148,11 +148,10 @@ def cache_rows(con: duckdb.DuckDBPyConnection, year: int, dtypes_json: str | Non
                except_rules: Sequence[str] = ()) -> pd.DataFrame | None:
     """The kept flags of a year as ``compute_flags`` returns them (None: no cache table);
     ``except_rules`` left out (the loader recomputes those)."""
-    try:
-        frame = con.execute("SELECT * FROM flag_cache WHERE _cache_year = ? AND NOT list_contains(?::VARCHAR[], rule) "
-                            "ORDER BY _pos", [int(year), list(except_rules)]).df()
-    except duckdb.CatalogException:
+    if not table_exists(con, "flag_cache"):
         return None
+    frame = query(con, "SELECT * FROM flag_cache WHERE _cache_year = ? AND NOT list_contains(?::VARCHAR[], rule) "
+                  "ORDER BY _pos", [int(year), list(except_rules)], name="flag_cache", max_rows=None)
     frame = frame.drop(columns=["_cache_year", "_cache_as_of", "_pos"])
     dtypes = json.loads(dtypes_json or "{}")
     if frame.empty:

@@ -36,3 +36,24 @@ def test_no_module_imports_itself_back_even_inside_a_function():
 
 def test_nothing_has_an_import_time_cycle():
     assert import_graph.cycles(import_graph.graph(top_level_only=True)) == []
+
+
+# Modules whose connection is SQLite's state.sqlite3 (queries/state.py is its door), not DuckDB.
+_SQLITE = {"accounts.py", "digest.py", "inquiries.py", "notices.py", "reviews.py", "state.py", "rules/inquiry.py"}
+# The store's own inside (opening, sealing and checking generations) and the loader's side,
+# which runs statements in its writer's transaction.
+_STORE_INSIDE = {"store.py", "generations.py", "refresh.py"}
+
+
+def test_duckdb_statements_of_queries_go_through_the_gateway():
+    """Every DuckDB statement a reader runs goes through queries/store.py (time limit, row cap,
+    errors naming the statement): no ``con.execute``/``con.sql`` elsewhere in queries/."""
+    found = []
+    for path in (ROOT / "queries").rglob("*.py"):
+        rel = path.relative_to(ROOT / "queries").as_posix()
+        if rel in _SQLITE or rel in _STORE_INSIDE:
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\.(execute|sql)\(", line):
+                found.append(f"queries/{rel}:{n}: {line.strip()[:100]}")
+    assert not found, "run it through queries.store (run/query/rows/scalar/stream):\n" + "\n".join(found)
