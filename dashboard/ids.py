@@ -227,6 +227,7 @@ class Warnings:
     EVIDENCE_GRAPH = "warnings-evidence"
     # table names
     LIST = "warnings-list"
+    SELECTION = "warnings-selection"          # "open one inquiry about the selected flags"
     THRESHOLD_TABLE = "warnings-thresholds"
     EVIDENCE_TABLE = "warnings-evidence"
     HISTORY = "warnings-history"

@@ -74,3 +74,25 @@ def test_a_red_flag_to_an_inquiry_a_letter_an_answer_and_a_follow_up(live_server
             page.locator(f"#{ids.table(I.LIST)} .ag-row").nth(1).wait_for()
             page.wait_for_load_state("networkidle")
             page.screenshot(path=str(SHOTS / f"inquiries_{lang}_{width}.png"), full_page=True)
+
+
+def test_two_flags_ticked_in_the_list_open_one_inquiry_about_both(live_server, page, data_dir):
+    base = live_server(sample.build(data_dir), role="staff")
+    page.goto(base + "/warnings?year=2025&as_of=2025-07-15&severity=high")
+    grid = page.locator(f"#{ids.table(W.LIST)}")
+    grid.locator(".ag-row .ag-selection-checkbox").first.wait_for()
+    page.locator(f"#{W.SELECTION}", has_text="勾选").wait_for()
+    boxes = grid.locator(".ag-center-cols-container .ag-row .ag-selection-checkbox, "
+                         ".ag-pinned-left-cols-container .ag-row .ag-selection-checkbox")
+    picked = []
+    for i in range(2):
+        row = grid.locator(".ag-row").nth(i)
+        picked.append(row.get_attribute("row-id"))
+        boxes.nth(i).click()
+    link = page.locator("#warnings-open-selected", has_text="2")
+    link.wait_for()
+    link.click()
+    page.wait_for_url(re.compile(r"/inquiries\?open="))
+    flags = page.locator(f"#{I.OPEN_FLAGS}")
+    for flag_id in picked:
+        flags.get_by_text(flag_id.split("|", 1)[1], exact=False).first.wait_for()

@@ -10,6 +10,8 @@ from budgetwatch.dashboard import ids
 from budgetwatch.dashboard.tables import register_export
 from budgetwatch.queries.store import Store
 
+from budgetwatch.dashboard.inquiry_links import selection_link
+from budgetwatch.dashboard.urls import lang_of
 from budgetwatch.dashboard.pages.warnings.words import VIEW, W
 from budgetwatch.dashboard.pages.warnings.listing import fetch_list, fetch_thresholds, select_flag, update_warnings
 from budgetwatch.dashboard.pages.warnings.detail import fetch_evidence, fetch_history, update_detail
@@ -98,6 +100,11 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
     )
     def _save(n, flag, year, as_of, status, note, name, saved, search):
         return save_review(store, flag, year, as_of, status, note, name, saved, search)
+
+    @app.callback(Output(W.SELECTION, "children"), Input(ids.table(W.LIST), "selectedRows"),
+                  State(W.YEAR, "value"), State(W.AS_OF, "date"), State(ids.Frame.URL, "search"))
+    def _selection(rows, year, as_of, search):
+        return selection_link(rows, year, as_of, lang_of(search))
 
     app.clientside_callback(_SCROLL_JS, Output(W.SCROLL, "modified_timestamp"), Input(W.SCROLL, "data"),
                             prevent_initial_call=True)

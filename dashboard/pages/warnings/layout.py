@@ -73,9 +73,11 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                             table_card(W.THRESHOLD_TABLE, lang, style={"height": "420px", "width": "100%"}),
                         ]),
                         html.P(id=W.LIST_NOTE, className="bw-list-note"),
+                        html.Div(id=W.SELECTION, className="bw-links bw-selection", role="status"),
                         table_card(W.LIST, lang, getRowId="params.data.flag_id", style={"width": "100%"},
                                    rowClassRules={"bw-row-selected": "params.data.selected"},
-                                   dashGridOptions={"tooltipShowDelay": 300, "domLayout": "autoHeight"}),
+                                   dashGridOptions={"tooltipShowDelay": 300, "domLayout": "autoHeight",
+                                                    "rowSelection": "multiple", "suppressRowClickSelection": True}),
                     ])),
         html.Section(id=W.DETAIL, className="bw-flag-detail", style={"display": "none"}, children=[
             html.Div(className="bw-flag-head", children=[
@@ -123,11 +125,15 @@ def rule_options(lang: str) -> list[dict]:
              "value": r.id} for r in RULES]
 
 
-def list_columns(lang: str) -> list[dict]:
+def list_columns(lang: str, selectable: bool = False) -> list[dict]:
+    """The list's columns; ``selectable`` (staff) puts a tick box before each flag, to open one
+    inquiry about several."""
     money = {"function": "params.value == null ? '—' : d3.format(',.2f')(params.value)"}
+    tick = {"checkboxSelection": True, "headerCheckboxSelection": True, "headerCheckboxSelectionFilteredOnly": True,
+            "width": 140, "maxWidth": 160} if selectable else {}
     return [
         {"field": "severity_label", "headerName": t("warn.col.severity", lang), "width": 110, "maxWidth": 130,
-         "cellClassRules": {f"bw-sev bw-sev-{s}": f"params.data.severity == '{s}'" for s in SEVERITIES}},
+         "cellClassRules": {f"bw-sev bw-sev-{s}": f"params.data.severity == '{s}'" for s in SEVERITIES}, **tick},
         {"field": "title", "headerName": t("warn.col.rule", lang), "width": 150},
         {"field": "unit", "headerName": t("warn.col.unit", lang), "width": 180},
         {"field": "entity", "headerName": t("warn.col.entity", lang), "width": 200},

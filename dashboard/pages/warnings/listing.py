@@ -9,6 +9,7 @@ import dash
 import pandas as pd
 from dash import html
 
+from budgetwatch.dashboard import auth
 from budgetwatch.dashboard import ids
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.components import card, how_to_load, notice
@@ -131,6 +132,12 @@ def _show(v: Any) -> str:
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
+def _staff() -> bool:
+    """Whether the reader may open inquiries (the list then offers tick boxes)."""
+    user = auth.user()
+    return user is not None and user.can("staff")
+
+
 def _load(store: Store, year, as_of, *, rule_ids=None) -> tuple[dict | None, qf.FlagSet | None]:
     view = resolve(store, int_param(str(year)) if year is not None else None, as_of)
     if view is None:
@@ -146,7 +153,7 @@ def update_warnings(store: Store, year, as_of, rule, severity, dept, status, fla
            "dept_options": dash.no_update, "message": None, "body_style": {"display": "none"},
            "counts": [], "by_rule": [], "threshold_summary": t("warn.thresholds", lang),
            "thresholds": [], "threshold_columns": threshold_columns(lang), "list_note": "",
-           "rows": [], "columns": list_columns(lang), "view": dash.no_update}
+           "rows": [], "columns": list_columns(lang, selectable=_staff()), "view": dash.no_update}
     try:
         view, fs = _load(store, year, as_of)
         if view is None:
