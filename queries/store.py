@@ -51,6 +51,7 @@ DEFAULT_TIMEOUT_S = 60.0
 # DuckDB's own default is 80% of the machine for every connection; a server opens one per
 # request. Overridden by BUDGETWATCH_READER_MEMORY / BUDGETWATCH_LOADER_MEMORY (e.g. "2GB").
 READER_MEMORY = "1GB"
+
 LOADER_MEMORY = "4GB"
 
 
@@ -334,11 +335,11 @@ class Store:
                 "temp_directory": str(self.tmp_dir)}
 
     def _connect_ro(self, path: Path) -> duckdb.DuckDBPyConnection:
-        return duckdb.connect(str(path), read_only=True, config=self.reader_config())
+        return _quiet(duckdb.connect(str(path), read_only=True, config=self.reader_config()))
 
     def _empty(self) -> duckdb.DuckDBPyConnection:
         """No data was ever loaded: an empty in-memory database with the schema (nothing written)."""
-        con = duckdb.connect(":memory:", config={"memory_limit": self.reader_config()["memory_limit"]})
+        con = _quiet(duckdb.connect(":memory:", config={"memory_limit": self.reader_config()["memory_limit"]}))
         con.execute(SCHEMA_SQL)
         return con
 
@@ -433,7 +434,7 @@ class Store:
                 if source is not None:
                     shutil.copyfile(source, path)
                 self.tmp_dir.mkdir(parents=True, exist_ok=True)
-                con = duckdb.connect(str(path), config=self.loader_config())
+                con = _quiet(duckdb.connect(str(path), config=self.loader_config()))
             except BaseException:
                 _remove_unfinished(path)
                 raise
@@ -489,6 +490,13 @@ class Store:
                 p.unlink(missing_ok=True)
             elif gens.read_seal(self.db_dir / (p.stem + ".duckdb")) is not None:
                 p.unlink(missing_ok=True)       # sealed, killed before the marker went
+
+
+def _quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No progress bar: DuckDB draws one on stdout for any statement over two seconds — into a
+    CLI's output (``export`` to stdout) or a server's log. (Not settable in ``config``.)"""
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _remove_unfinished(path: Path) -> None:

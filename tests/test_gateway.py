@@ -64,3 +64,12 @@ def test_derived_tables_know_which_generation_they_were_made_for(tmp_path):
     c.execute("UPDATE meta SET value = 'gen-000007.duckdb'")
     assert gw.stamped(c, "k")
     c.close()
+
+
+def test_no_connection_of_the_store_draws_a_progress_bar(tmp_path):
+    """DuckDB prints a bar on stdout past two seconds: into an export written to stdout."""
+    store = gw.Store(tmp_path)
+    with store.reader() as con:
+        assert gw.scalar(con, "SELECT current_setting('enable_progress_bar')") is False
+    with store.writer("test") as w:
+        assert gw.scalar(w.con, "SELECT current_setting('enable_progress_bar')") is False
