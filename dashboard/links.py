@@ -13,6 +13,7 @@ from budgetwatch.queries.store import Store
 
 EXECUTION_PATH = "/execution"
 COMPARE_PATH = "/compare"
+PROJECTS_PATH = "/projects"
 
 
 def execution_href(lang: str, **params: object) -> str:

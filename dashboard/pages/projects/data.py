@@ -135,7 +135,7 @@ def with_flags(projects: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
 
 
 def href(data: ProjectsData, lang: str, **changes) -> str:
-    from budgetwatch.dashboard.pages.projects.layout import PATH
+    from budgetwatch.dashboard.links import PROJECTS_PATH as PATH
     from budgetwatch.dashboard.urls import build_search
     params = {"view": data.view, "year": data.year, "as_of": data.as_of.isoformat(), "project": None,
               "lang": lang if lang != "zh" else None}

@@ -8,12 +8,13 @@ from budgetwatch.dashboard.components import as_of_field, figure_card, view_stor
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.page_tables import page_table
+from budgetwatch.dashboard.links import PROJECTS_PATH
 from budgetwatch.dashboard.pages.projects.list_grid import list_grid, token
 from budgetwatch.dashboard.urls import date_param, int_param
 from budgetwatch.dashboard.vouchers import voucher_grid
 from budgetwatch.queries.projects import VIEWS
 
-PATH = "/projects"
+PATH = PROJECTS_PATH
 NAV_KEY = "nav.projects"
 VIEW = "projects"
 P = ids.Projects
