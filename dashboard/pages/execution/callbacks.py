@@ -24,6 +24,7 @@ from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang
 from budgetwatch.queries import execution as q
 from budgetwatch.queries import flags as qf
 from budgetwatch.queries import page_cache
+from budgetwatch.queries.store import QueryTimeout, Store
 
 from budgetwatch.dashboard.pages.execution.state import (E, GRAPHS, GRID_SUMMARY, STATE_KEYS, VIEW, _FILE_PART,
                                                       grid_models, navigate, node_of, state_of, with_grid_models)
