@@ -276,9 +276,9 @@ def test_payments_csv_shapes(demo):
 
 
 def test_payments_plain_above_scale_5(tmp_path, monkeypatch):
-    import budgetwatch.demo_data as dd
+    import budgetwatch.demo.files as writing
 
-    monkeypatch.setattr(dd, "PLAIN_CSV_ABOVE_SCALE", 0.1)
+    monkeypatch.setattr(writing, "PLAIN_CSV_ABOVE_SCALE", 0.1)
     files = write_demo_feeds(tmp_path, scale=0.2)
     for path in files["payments"]:
         raw = path.read_bytes()[:4096]
