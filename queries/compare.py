@@ -30,15 +30,7 @@ import pandas as pd
 
 from budgetwatch.queries import execution as qe
 from budgetwatch.queries import page_cache, reference
-from budgetwatch.queries.store import Store, query
-
-try:    # TEMP until the gateway's stamped() lands on main
-    from budgetwatch.queries.store import stamped
-except ImportError:  # pragma: no cover
-    def stamped(con, key):
-        got = query(con, "SELECT (SELECT value FROM meta WHERE key = $k) AS v, (SELECT path FROM duckdb_databases() "
-                         "WHERE database_name = current_database()) AS p", {"k": key}).iloc[0]
-        return got["v"] is not None and got["p"] is not None and got["p"].rsplit("/", 1)[-1] == got["v"]
+from budgetwatch.queries.store import Store, query, stamped
 from budgetwatch.queries.units import TOPS
 
 BYS = ("dept", "func", "econ")
@@ -182,11 +174,11 @@ def prior_level(con: duckdb.DuckDBPyConnection, node: qe.Node | Node, year: int,
         LEFT JOIN departments d ON d.dept_code = {_CHILD_KEY[(node.by, parent.depth)]}
         WHERE true{where}
         GROUP BY 1
-        ORDER BY prior DESC, code""", {"year": int(year), "day": day, **params})
+        ORDER BY prior DESC, code""", {"year": int(year), "day": day, **params}, name="compare.prior_level")
     held = bool(query(con, f"""
         SELECT EXISTS (SELECT 1 FROM {src} WHERE pay_date BETWEEN make_date($year - 1, 1, 1)
                                                    AND make_date($year - 1, 12, 31)) AS held""",
-                      {"year": int(year)})["held"].iloc[0])
+                      {"year": int(year)}, name="compare.prior_held")["held"].iloc[0])
     codes = frame["code"].astype(str)
     out = pd.DataFrame({"code": codes, "name": _names(list(codes), list(frame["dept_name"]), node.by, parent.depth),
                         "prior": frame["prior"].astype(float),
@@ -246,7 +238,7 @@ def months_by_year(con: duckdb.DuckDBPyConnection, node: Node) -> pd.DataFrame:
         FROM x {join}
         WHERE true{where}
         GROUP BY 1, 2
-        ORDER BY 1, 2""", params)
+        ORDER BY 1, 2""", params, name="compare.months_by_year")
     return frame
 
 
@@ -262,7 +254,7 @@ def budget_by_year(con: duckdb.DuckDBPyConnection, node: Node) -> pd.DataFrame:
         FROM x {join}
         WHERE true{where}
         GROUP BY 1
-        ORDER BY 1""", params)
+        ORDER BY 1""", params, name="compare.budget_by_year")
 
 
 def items_by_year(con: duckdb.DuckDBPyConnection, node: Node, month: int, day: int) -> pd.DataFrame:
@@ -299,7 +291,8 @@ def items_by_year(con: duckdb.DuckDBPyConnection, node: Node, month: int, day: i
                CAST(coalesce(s.spent, 0) AS DOUBLE) AS spent
         FROM b FULL JOIN s USING (code, year)
         LEFT JOIN departments d ON d.dept_code = code
-        ORDER BY code, year""", {**params, "month": int(month), "day": int(day)})
+        ORDER BY code, year""", {**params, "month": int(month), "day": int(day)},
+                  name="compare.items_by_year")
     codes = frame["code"].astype(str)
     frame = frame.assign(code=codes, name=_names(list(codes), list(frame["dept_name"]), node.by, parent.depth),
                          drillable=_drillable(codes, node.by, parent.depth).astype(bool))

@@ -17,9 +17,8 @@ from budgetwatch.dashboard.components import card, failure, how_to_load, notice,
 from budgetwatch.dashboard.figures import compare as figs
 from budgetwatch.dashboard.i18n import months, t
 from budgetwatch.dashboard.links import execution_href
-from budgetwatch.dashboard.components import section_outputs
-from budgetwatch.dashboard.figures.common import image_config, image_filename
-from budgetwatch.dashboard.page_tables import HIDDEN, Col, graph_style, grid_columns
+from budgetwatch.dashboard.page_tables import HIDDEN, Col, grid_columns
+from budgetwatch.dashboard.page_wiring import page_outputs, put_figures
 from budgetwatch.dashboard.tables import Export, register_export
 from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of
 from budgetwatch.queries import compare as qc
@@ -213,10 +212,7 @@ def update_compare(store: Store, state: dict, search: str | None) -> dict:
         C.HEAT: figs.heat_figure(model.heat(data), measure=measure, node=here, lang=lang),
         C.YEARS: figs.years_figure(series, node=here, period=md, lang=lang),
     }
-    for name, fig in figures.items():
-        out[f"fig:{name}"] = fig
-        out[f"style:{name}"] = graph_style(fig)
-        out[f"config:{name}"] = image_config(image_filename("compare", FILE_PART[name], y))
+    put_figures(out, figures, "compare", FILE_PART, y)
     out[f"table:{C.T_ITEMS}"] = {"columnDefs": item_columns(years, y, lang), "rowData": item_rows(wide, years)}
     return out
 
@@ -255,18 +251,12 @@ def fetch_items(store: Store, query: dict, lang: str) -> Export:
 
 
 def register_callbacks(app: dash.Dash, store: Store) -> None:
-    outputs = {
-        "year_options": Output(C.YEAR, "options"), "year": Output(C.YEAR, "value"),
-        "message": Output(C.MESSAGE, "children"), "body_style": Output(C.BODY, "style"),
-        "headline": Output(C.HEADLINE, "children"), "view": Output(ids.view(VIEW), "data"),
-        "as_of": Output(C.AS_OF, "date"), "as_of_min": Output(C.AS_OF, "min_date_allowed"),
-        "as_of_max": Output(C.AS_OF, "max_date_allowed"),
-        "state": Output(C.STATE, "data"), "by": Output(C.BY, "value"), "measure": Output(C.MEASURE, "value"),
-        "schedule": Output(C.SCHEDULE, "children"), "crumbs": Output(C.CRUMBS, "children"),
-        "actions": Output(C.ACTIONS, "children"), "items_title": Output(C.ITEMS_TITLE, "children"),
-        "click": Output(ids.table(C.T_ITEMS), "cellClicked"),
-        **section_outputs(GRAPHS, TABLES),
-    }
+    outputs = page_outputs(
+        C, GRAPHS, TABLES, view=VIEW, as_of=True,
+        state=Output(C.STATE, "data"), by=Output(C.BY, "value"), measure=Output(C.MEASURE, "value"),
+        schedule=Output(C.SCHEDULE, "children"), crumbs=Output(C.CRUMBS, "children"),
+        actions=Output(C.ACTIONS, "children"), items_title=Output(C.ITEMS_TITLE, "children"),
+        click=Output(ids.table(C.T_ITEMS), "cellClicked"))
 
     @app.callback(
         output=outputs,

@@ -10,7 +10,7 @@ import logging
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc
+from dash import Input, Output, State, ctx, dcc, html
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
@@ -33,6 +33,7 @@ from budgetwatch.dashboard.pages.execution.pieces import (_describe_filters, _fi
                                                        actions, crumbs, headline, level_export_frame,
                                                        level_rows, link, node_label, step_labels)
 from budgetwatch.dashboard.pages.execution.download import open_execution_vouchers
+import budgetwatch.dashboard.pages.execution.yoy as yoy
 
 log = logging.getLogger("budgetwatch.dashboard")
 
@@ -77,6 +78,12 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
     level_label = node_label(level_node, labels, lang)
     totals = q.node_totals(frame, node)
     unit = fmt.money_unit(list(frame["adjusted"]) + list(frame["spent"]) + list(frame["original"]))
+    table, prior = frame, None
+    if yoy.wanted(state):
+        try:
+            table, prior = yoy.with_prior(store, node, y, day, frame)
+        except Exception as exc:  # the year before failed: the level still shows, with a sentence
+            out["message"] = failure(exc, lang, "execution")
 
     out.update(
         state=state,
@@ -88,13 +95,16 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
         crumbs=crumbs(state, node, labels, lang),
         actions=actions(state, node, lang),
         level_title=t("exec.level.title", lang, node=level_label, level=level_word),
-        level_columns=level_columns(lang, unit),
-        level_rows=level_rows(frame, schedule, unit),
+        level_columns=level_columns(lang, unit) + (yoy.columns(lang, unit, prior.held) if prior else []),
+        level_rows=level_rows(table, schedule, unit),
     )
+    if prior is not None:
+        out["level_title"] = [out["level_title"], html.Span(yoy.note(prior, y, lang), className="bw-subject-note")]
     if frame.empty or (totals["adjusted"] == 0 and totals["spent"] == 0 and totals["original"] == 0):
         out["message"] = notice(t("exec.empty", lang, year=y, node=here, date=fmt.date(day, lang)))
     out["body_style"] = {}
-    out["headline"] = headline(totals, schedule, lang)
+    out["headline"] = headline(totals, schedule, lang,
+                               yoy.card_note(prior, node, totals["spent"], lang) if prior else None)
     title = t("exec.treemap.title", lang, year=y, node=level_label, level=level_word, date=fmt.date(day, lang))
     figures = page_cache.memo(store, "execution.figures", (node.by, node.key, y, day, lang), lambda: {
         E.TREEMAP: figs.level_treemap(frame, schedule, title=title, lang=lang,
@@ -216,11 +226,15 @@ def fetch_level(store: Store, query: dict, lang: str) -> Export:
             return Export(pd.DataFrame(), t("exec.title", lang))
         frame = q.level(con, node, period.year, period.as_of)
         labels = step_labels(node, q.node_names(con, node))
+    held = None
+    if yoy.wanted(state):
+        frame, prior = yoy.with_prior(store, node, period.year, period.as_of, frame)
+        held = prior.held
     level_node = node.level_parent
     level_word = t(f"exec.level.{node.by}.{level_node.depth}", lang)
     title = t("exec.export.level", lang, year=period.year, node=node_label(level_node, labels, lang),
               level=level_word)
-    return Export(level_export_frame(frame, period.schedule, lang), title,
+    return Export(level_export_frame(frame, period.schedule, lang, held), title,
                   filters=_filters(period, node, labels, lang), as_of=period.as_of.isoformat())
 
 

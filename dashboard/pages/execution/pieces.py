@@ -15,6 +15,8 @@ from budgetwatch.dashboard.urls import date_param, int_param
 from budgetwatch.queries import execution as q
 from budgetwatch.queries.overview import Period, day_of_year, resolve_period
 
+from budgetwatch.dashboard.links import compare_href
+import budgetwatch.dashboard.pages.execution.yoy as yoy
 from budgetwatch.dashboard.pages.execution.state import link
 
 
@@ -57,10 +59,16 @@ def actions(state: dict, node: q.Node, lang: str) -> list:
         out.append(dcc.Link(t("exec.hide_vouchers" if showing else "exec.show_vouchers", lang),
                             className="bw-button" + (" is-on" if showing else ""),
                             href=link(state, lang, vouchers=None if showing else "1", voucher=None)))
+    on = yoy.wanted(state)
+    out.append(dcc.Link(t("yoy.toggle_off" if on else "yoy.toggle", lang), className="bw-button" + (" is-on" if on else ""),
+                        href=link(state, lang, yoy=None if on else "1")))
+    out.append(dcc.Link(t("yoy.compare", lang), className="bw-button", id="exec-compare-years",
+                        href=compare_href(lang, by=node.by, path=node.key or None, year=state.get("year"),
+                                          as_of=state.get("as_of"))))
     return out
 
 
-def headline(totals: dict, schedule: float, lang: str) -> list:
+def headline(totals: dict, schedule: float, lang: str, yoy_note: str | None = None) -> list:
     unit = fmt.money_unit([totals["adjusted"], totals["original"], totals["spent"]])
     rate = totals["rate"]
     tone = f"is-{figs.lag_band(rate, schedule)}" if rate is not None else ""
@@ -68,7 +76,8 @@ def headline(totals: dict, schedule: float, lang: str) -> list:
         card(t("exec.col.original", lang), fmt.money(totals["original"], lang, unit)),
         card(t("exec.col.adjusted", lang), fmt.money(totals["adjusted"], lang, unit)),
         card(t("exec.col.spent", lang), fmt.money(totals["spent"], lang, unit),
-             f"{totals['payments']:,} " + ("笔" if lang == "zh" else "payments")),
+             f"{totals['payments']:,} " + ("笔" if lang == "zh" else "payments")
+             + (f" · {yoy_note}" if yoy_note else "")),
         card(t("exec.col.rate", lang), fmt.percent(rate),
              t("headline.rate_note", lang, diff=fmt.points(rate - schedule, lang)) if rate is not None else "",
              tone),
@@ -76,6 +85,8 @@ def headline(totals: dict, schedule: float, lang: str) -> list:
 
 
 def level_rows(frame: pd.DataFrame, schedule: float, unit: fmt.MoneyUnit) -> list[dict]:
+    """The grid's rows; with 上年同期 too when the frame carries it (``yoy.with_prior``)."""
+    with_prior = "prior" in frame.columns
     rows = []
     for r in frame.itertuples():
         rate = None if pd.isna(r.rate) else float(r.rate)
@@ -83,23 +94,26 @@ def level_rows(frame: pd.DataFrame, schedule: float, unit: fmt.MoneyUnit) -> lis
                      "adjusted": round(r.adjusted / unit.divisor, 2), "spent": round(r.spent / unit.divisor, 2),
                      "rate": rate, "gap": None if rate is None else round((rate - schedule) * 100, 1),
                      "payments": int(r.payments), "drillable": bool(r.drillable)})
+        if with_prior:
+            rows[-1].update(yoy.row_values(r, unit))
     return rows
 
 
-def level_export_frame(frame: pd.DataFrame, schedule: float, lang: str) -> pd.DataFrame:
+def level_export_frame(frame: pd.DataFrame, schedule: float, lang: str, held: bool | None = None) -> pd.DataFrame:
     """The level as a person reads it: the unit in every money column's header."""
     unit = fmt.money_unit(list(frame["adjusted"]) + list(frame["spent"]) + list(frame["original"]))
     u = unit.label(lang)
     rows = level_rows(frame, schedule, unit)
     out = pd.DataFrame(rows, columns=["code", "name", "original", "adjusted", "spent", "rate", "gap", "payments"])
     out["rate"] = out["rate"].map(lambda v: None if v is None or pd.isna(v) else round(v * 100, 1))
+    extra = yoy.export_columns(frame, rows, unit, bool(held), lang) if "prior" in frame.columns else {}
     return out.rename(columns={
         "code": t("exec.col.code", lang), "name": t("exec.col.name", lang),
         "original": fmt.axis_title(t("exec.col.original", lang), u, lang),
         "adjusted": fmt.axis_title(t("exec.col.adjusted", lang), u, lang),
         "spent": fmt.axis_title(t("exec.col.spent", lang), u, lang),
         "rate": fmt.axis_title(t("exec.col.rate", lang), "%", lang),
-        "gap": t("exec.col.gap", lang), "payments": t("exec.col.payments", lang)})
+        "gap": t("exec.col.gap", lang), "payments": t("exec.col.payments", lang)}).assign(**extra)
 
 
 def _schedule_text(period: Period, lang: str) -> str:
