@@ -22,6 +22,7 @@ from budgetwatch.dashboard.page_wiring import page_outputs, put_figures
 from budgetwatch.dashboard.tables import Export, register_export
 from budgetwatch.dashboard.urls import build_search, date_param, int_param, lang_of
 from budgetwatch.queries import compare as qc
+from budgetwatch.queries import page_cache
 from budgetwatch.queries.store import Store
 
 import budgetwatch.dashboard.pages.compare.model as model
@@ -208,10 +209,10 @@ def update_compare(store: Store, state: dict, search: str | None) -> dict:
     )
     if series["adjusted"].fillna(0).eq(0).all() and series["spent"].fillna(0).eq(0).all():
         out["message"] = notice(t("cmp.empty", lang, node=here))
-    figures = {
+    figures = page_cache.memo(store, "compare.figures", (node.by, node.key, y, day, measure, lang), lambda: {
         C.HEAT: figs.heat_figure(model.heat(data), measure=measure, node=here, lang=lang),
         C.YEARS: figs.years_figure(series, node=here, period=md, lang=lang),
-    }
+    })
     put_figures(out, figures, "compare", FILE_PART, y)
     out[f"table:{C.T_ITEMS}"] = {"columnDefs": item_columns(years, y, lang), "rowData": item_rows(wide, years)}
     return out
