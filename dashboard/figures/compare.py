@@ -27,7 +27,7 @@ def _heat_text(value: float | None, measure: str, unit: fmt.MoneyUnit) -> str:
 
 @text_only
 def heat_figure(heat: pd.DataFrame, *, measure: str, node: str, lang: str = "zh") -> go.Figure:
-    """Rows: years (newest on top); columns: months; colour and number: the cumulative
+    """Rows: years (oldest on top, as a table reads); columns: months; colour and number: the cumulative
     execution rate (``measure="rate"``) or cumulative spending at each month's end.
 
     ``heat``: year, month, cumulative (yuan), adjusted (yuan), rate; months not reached are NaN.

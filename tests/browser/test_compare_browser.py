@@ -22,7 +22,8 @@ def wait_for_crumb(page, text: str) -> None:
 def heat_rows(page) -> list[str]:
     """The heat table's year labels, once it is drawn."""
     page.wait_for_selector(f"#{C.BODY} .heatmaplayer")
-    return page.locator(f"#{C.BODY} .js-plotly-plot .yaxislayer-above .ytick text").all_inner_texts()
+    texts = page.locator(f"#{C.BODY} .js-plotly-plot .ytick text").evaluate_all("els => els.map(e => e.textContent)")
+    return sorted(x for x in texts if re.fullmatch(r"\d{4}", x or ""))
 
 
 def test_execution_to_compare_years_shows_the_heat_table(live_server, page, data_dir, screenshot_path):
@@ -39,7 +40,7 @@ def test_execution_to_compare_years_shows_the_heat_table(live_server, page, data
     prior = page.locator(grid + " .ag-row[row-id='001'] .ag-cell[col-id=prior]")
     prior.wait_for()
     assert prior.inner_text() == "100.00"
-    assert page.locator(grid + " .ag-row[row-id='001'] .ag-cell[col-id=growth]").inner_text() == "-90.0%"
+    assert page.locator(grid + " .ag-row[row-id='001'] .ag-cell[col-id=growth]").inner_text() == "−90.0%"    # d3's minus sign
     page.screenshot(path=str(screenshot_path("execution_yoy.png")), full_page=True)
 
     # 历年对比 for the node the member stands on
@@ -55,7 +56,7 @@ def test_execution_to_compare_years_shows_the_heat_table(live_server, page, data
     items = f"#{ids.table(C.T_ITEMS)}"
     page.locator(items + " .ag-row[row-id='001001001'] .ag-cell[col-id=name]").click()
     wait_for_crumb(page, "市第一中学附属小学")
-    assert re.search(r"path=001\.001001001(&|$)", page.url)
+    page.wait_for_url(re.compile(r"path=001\.001001001(&|$)"))
     page.go_back()
     wait_for_crumb(page, "市教育局")
 

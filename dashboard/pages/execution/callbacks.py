@@ -95,11 +95,12 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
         crumbs=crumbs(state, node, labels, lang),
         actions=actions(state, node, lang),
         level_title=t("exec.level.title", lang, node=level_label, level=level_word),
-        level_columns=level_columns(lang, unit) + (yoy.columns(lang, unit, prior.held) if prior else []),
+        level_columns=yoy.compact(level_columns(lang, unit), lang, unit, prior.held) if prior else level_columns(lang, unit),
         level_rows=level_rows(table, schedule, unit),
     )
     if prior is not None:
-        out["level_title"] = [out["level_title"], html.Span(yoy.note(prior, y, lang), className="bw-subject-note")]
+        out["level_title"] = [out["level_title"], html.Span(yoy.note(prior, y, lang), className="bw-subject-note",
+                                                            style={"display": "block", "marginTop": "4px"})]
     if frame.empty or (totals["adjusted"] == 0 and totals["spent"] == 0 and totals["original"] == 0):
         out["message"] = notice(t("exec.empty", lang, year=y, node=here, date=fmt.date(day, lang)))
     out["body_style"] = {}

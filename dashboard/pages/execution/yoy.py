@@ -51,6 +51,17 @@ def columns(lang: str, unit: fmt.MoneyUnit, held: bool) -> list[dict]:
     ]
 
 
+def compact(level_columns: list[dict], lang: str, unit: fmt.MoneyUnit, held: bool) -> list[dict]:
+    """The level's columns and the three more, narrowed so that eleven fit a wide screen
+    without scrolling (headers wrap; a phone scrolls sideways as before)."""
+    out = []
+    for col in level_columns + columns(lang, unit, held):
+        col = {**col, "minWidth": {"code": 90, "name": 150}.get(col["field"], 96), "flex": 2 if col["field"] == "name" else 1}
+        col.pop("maxWidth", None)
+        out.append(col)
+    return out
+
+
 def row_values(r, unit: fmt.MoneyUnit) -> dict:
     """A level row's three values (None where there is nothing to show)."""
     def money(v):
