@@ -22,7 +22,9 @@ def two_lines(node: str, what: str) -> str:
 def _heat_text(value: float | None, measure: str, unit: fmt.MoneyUnit) -> str:
     if fmt.missing(value):
         return ""
-    return fmt.percent(value, 0) if measure == "rate" else f"{value / unit.divisor:,.0f}"
+    if measure == "rate":
+        return fmt.percent(value, 0)
+    return f"{value / unit.divisor:,.{1 if unit is fmt.YI else 0}f}"     # 1.2 亿元, 3,456 万元
 
 
 @text_only
