@@ -109,3 +109,15 @@ def test_parse_node_of_the_economic_tree_cuts_what_does_not_fit():
     assert qc.parse_node("econ", "30x").path == ()
     assert qc.parse_node("nonsense", "001").by == "dept"
     assert qc.parse_node("econ", "302.30201").is_leaf
+
+
+def test_a_department_limited_reader_sees_only_its_own_departments(store):
+    from budgetwatch.queries.store import scoped
+
+    with scoped(("001",)):
+        with store.reader() as con:
+            items = qc.items_by_year(con, qc.parse_node("dept", ""), 6, 30)
+            prior = qc.prior_level(con, q.Node("dept"), 2025, JUNE30)
+            months = qc.months_by_year(con, qc.parse_node("econ", ""))
+    assert set(items["code"]) == {"001"} and set(prior.frame["code"]) == {"001"}
+    assert months["spent"].sum() == 2_500_000 + 2_500_000      # 001's own payments, both years, every day
