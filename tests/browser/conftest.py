@@ -133,3 +133,13 @@ def screenshot_path():
         SCREENSHOTS.mkdir(exist_ok=True)
         return SCREENSHOTS / name
     return path
+
+
+def header_link(page, name: str):
+    """A link of the header, opening the 菜单 first where the screen is narrow enough to fold
+    the header into it (dashboard/frame.py)."""
+    button = page.locator("#frame-menu-button")
+    if button.is_visible():
+        button.click()
+        page.locator("#frame-menu").get_by_role("link", name=name).wait_for()
+    return page.get_by_role("link", name=name)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import header_link
+
 from budgetwatch.dashboard import ids
 from budgetwatch.demo_data import write_demo_feeds
 from budgetwatch.ingest.pipeline import ingest_files
@@ -59,7 +61,7 @@ def test_debt_page_both_languages(live_server, page, data_dir, tmp_path, screens
     path = screenshot_path(f"debt_zh_{width}.png")
     shoot(page, path)
     keep(path)
-    page.get_by_role("link", name="English").click()
+    header_link(page, "English").click()
     page.wait_for_function("() => document.querySelector('h1') && document.querySelector('h1').innerText"
                            " === 'Government debt'")
     wait_drawn(page)

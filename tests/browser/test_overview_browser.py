@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import header_link
+
 from budgetwatch.dashboard import ids
 from tests.dashboard import sample
 
@@ -43,7 +45,7 @@ def test_overview_renders_in_chinese_then_english(live_server, page, data_dir, s
     wait_for_title(page, "2025年各部门预算执行进度（截至 2025年6月30日）")
     assert "year=2025&as_of=2025-06-30" in page.url
 
-    page.get_by_role("link", name="English").click()
+    header_link(page, "English").click()
     wait_for_title(page, "Budget execution by department, 2025")
     page.wait_for_load_state("networkidle")
     assert "lang=en" in page.url and "as_of=2025-06-30" in page.url      # the view is kept

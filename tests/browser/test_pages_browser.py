@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import header_link
+
 from budgetwatch.dashboard import ids
 from tests.dashboard import sample_pages
 
@@ -64,7 +66,7 @@ def test_department_page(live_server, page, data_dir, screenshot_path):
     assert any(t.startswith("市教育局三公经费") for t in titles)
     shoot(page, screenshot_path("department.png"))
 
-    page.get_by_role("link", name="English").click()
+    header_link(page, "English").click()
     wait_for_title(page, "市教育局 and its units")
     wait_drawn(page, 4, ids.Department.T_FLAGS)
     assert "lang=en" in page.url and "dept=001" in page.url
@@ -86,7 +88,7 @@ def test_assets_page(live_server, page, data_dir, screenshot_path):
     assert "2025年各国有企业资产负债率" in titles
     shoot(page, screenshot_path("assets.png"))
 
-    page.get_by_role("link", name="English").click()
+    header_link(page, "English").click()
     wait_for_title(page, "Debt ratio by state enterprise, 2025")
     wait_drawn(page, 3, ids.Assets.T_ENTERPRISES)
     assert page.locator("h1").inner_text() == "State assets" and "lang=en" in page.url
@@ -103,7 +105,7 @@ def test_audit_page(live_server, page, data_dir, screenshot_path):
     assert "2023、2025" in page.locator(f"#{ids.table(ids.Audit.T_REPEAT)}").inner_text()
     shoot(page, screenshot_path("audit.png"))
 
-    page.get_by_role("link", name="English").click()
+    header_link(page, "English").click()
     wait_for_title(page, "Audit findings by status")
     wait_drawn(page, 3, ids.Audit.T_OVERDUE)
     assert page.locator("h1").inner_text() == "Audit rectification"
