@@ -149,7 +149,9 @@ def file_name(name: str, export: Export, ext: str) -> str:
 def grid(name: str, lang: str, **kw) -> dag.AgGrid:
     """An AG Grid with the house defaults: sortable, filterable, resizable, paged, localised."""
     options = {"pagination": True, "paginationPageSize": 20, "animateRows": False,
-               "enableCellTextSelection": True, "ensureDomOrder": True, **kw.pop("dashGridOptions", {})}
+               "enableCellTextSelection": True, "ensureDomOrder": True,
+               # a text cell cut short shows its whole value on hover (the browser's own tooltip)
+               "enableBrowserTooltips": True, **kw.pop("dashGridOptions", {})}
     if lang == "zh":
         options["localeText"] = LOCALE_ZH
     return dag.AgGrid(
@@ -157,15 +159,20 @@ def grid(name: str, lang: str, **kw) -> dag.AgGrid:
         columnDefs=kw.pop("columnDefs", []),
         rowData=kw.pop("rowData", []),
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90,
+                       "wrapHeaderText": True, "autoHeaderHeight": True,
+                       "tooltipValueGetter": {"function": "params.valueFormatted != null ? String(params.valueFormatted) : (params.value == null ? '' : String(params.value))"},
                        **kw.pop("defaultColDef", {})},
         dashGridOptions=options,
         columnSize=kw.pop("columnSize", "responsiveSizeToFit"),
         className=kw.pop("className", "ag-theme-alpine bw-grid"),
         style=kw.pop("style", {"height": "480px", "width": "100%"}),
         # on a phone, the name and the key figure stay side by side (assets/phone_grids.js)
+        # and no number, date or code is cut, at any width (same file)
         eventListeners={"gridSizeChanged": ["bwPhoneColumns(params)"],
                         "newColumnsLoaded": ["bwPhoneColumns(params)"],
-                        "firstDataRendered": ["bwPhoneColumns(params)"], **kw.pop("eventListeners", {})},
+                        "firstDataRendered": ["bwPhoneColumns(params)"],
+                        "rowDataUpdated": ["bwPhoneColumns(params)"],
+                        "modelUpdated": ["bwPhoneColumns(params)"], **kw.pop("eventListeners", {})},
         **kw,
     )
 

@@ -150,6 +150,45 @@ HEADER_PROBLEMS_JS = """() => {
 }"""
 
 
+# Cells of numbers, dates and codes cut short (scrollWidth > clientWidth), and English header
+# words wider than their header (which would break mid-word).
+CUT_JS = r"""() => {
+    const out = [];
+    const whole = /^(?:[-+]?[\d,]+(?:\.\d+)?%?|\d{4}-\d\d-\d\d(?:[ T]\d\d:\d\d(?::\d\d)?)?|[0-9A-Z][0-9A-Z.\-]{4,})$/;
+    const measure = document.createElement('canvas').getContext('2d');
+    for (const grid of document.querySelectorAll('.ag-root-wrapper')) {
+        if (!grid.getBoundingClientRect().width) { continue; }
+        const id = (grid.closest('[id]') || {}).id;
+        for (const cell of grid.querySelectorAll('.ag-cell')) {
+            const text = cell.textContent.trim();
+            const value = cell.querySelector('.ag-cell-value') || cell;
+            if (whole.test(text) && (cell.scrollWidth > cell.clientWidth + 1 || value.scrollWidth > value.clientWidth + 1)) {
+                out.push('cut ' + id + ' ' + cell.getAttribute('col-id') + '=' + text);
+            }
+        }
+        for (const head of grid.querySelectorAll('.ag-header-cell-text')) {
+            const st = getComputedStyle(head);
+            measure.font = st.fontWeight + ' ' + st.fontSize + ' ' + st.fontFamily;
+            for (const word of head.textContent.split(/\s+/)) {
+                if (/^[A-Za-z]{4,}$/.test(word) && measure.measureText(word).width > head.clientWidth + 1) {
+                    out.push('header ' + id + ' ' + word);
+                }
+            }
+        }
+    }
+    return out;
+}"""
+
+
+def cut_cells(page) -> list[str]:
+    """What is still cut once the grids have sized their columns (they do so after drawing)."""
+    try:
+        page.wait_for_function(f"() => ({CUT_JS})().length === 0", timeout=6_000)
+        return []
+    except Exception:
+        return page.evaluate(CUT_JS)
+
+
 def nav_links(page) -> list[tuple[str, str]]:
     return page.eval_on_selector_all(".bw-nav a.bw-nav-link", "els => els.map(e => [e.textContent, e.getAttribute('href')])")
 
@@ -199,7 +238,7 @@ def test_every_page_fits_the_screen_and_its_header(browser, demo_server, shots_d
         page.mouse.move(1, 1)
         slug = href.split("?")[0].strip("/") or "overview"
         page.screenshot(path=str(shots_dir / f"{slug}_{width}_{lang}.png"), full_page=True)
-    assert problems == []
+    assert not problems, "\n".join(problems)
     page.context.close()
 
 
@@ -226,4 +265,22 @@ def test_on_a_phone_a_grid_keeps_the_key_figure_next_to_the_name(browser, demo_s
         assert cell.locator("[col-id='rate']").bounding_box()["x"] + 50 < width
     else:
         assert page.evaluate(PINNED_JS, level) == []                        # the grid as declared
+    page.context.close()
+
+
+@pytest.mark.xfail(reason="issue 16 item 5 not finished: some grids (the department picker, the admin log, "
+                          "the thresholds) still cut numbers or English header words at 390 px on some runs", strict=False)
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_number_date_or_code_is_cut_in_any_grid(browser, demo_server, width, lang):
+    page = open_page(browser, width, demo_server)
+    page.goto(demo_server + "/" + ("?lang=en" if lang == "en" else ""))
+    page.locator(".bw-nav-link").first.wait_for(state="attached")
+    problems = []
+    for _name, href in nav_links(page):
+        page.goto(demo_server + href)
+        page.locator(".bw-page, .bw-notice").first.wait_for()
+        settle(page)
+        problems += [f"{href}: {p}" for p in cut_cells(page)]
+    assert not problems, "\n".join(problems)
     page.context.close()
