@@ -151,7 +151,10 @@ def grid(name: str, lang: str, **kw) -> dag.AgGrid:
     options = {"pagination": True, "paginationPageSize": 20, "animateRows": False,
                "enableCellTextSelection": True, "ensureDomOrder": True,
                # a text cell cut short shows its whole value on hover (the browser's own tooltip)
-               "enableBrowserTooltips": True, **kw.pop("dashGridOptions", {})}
+               "enableBrowserTooltips": True,
+               # every column in the page, also those scrolled out of view: a grid has a few dozen
+               # columns at most, and find-in-page, screen readers and printing see them all
+               "suppressColumnVirtualisation": True, **kw.pop("dashGridOptions", {})}
     if lang == "zh":
         options["localeText"] = LOCALE_ZH
     return dag.AgGrid(
