@@ -189,6 +189,21 @@ def cut_cells(page) -> list[str]:
         return page.evaluate(CUT_JS)
 
 
+def open_menu(page) -> None:
+    """The 菜单 opened: once the page's requests are done (the header is drawn again when a page
+    settles, closing a menu opened before), and again if a redraw closed it anyway."""
+    page.wait_for_load_state("networkidle")
+    nav = page.locator(".bw-nav")
+    for _ in range(3):
+        page.locator(f"#{ids.Frame.MENU_BUTTON}").click()
+        try:
+            nav.wait_for(state="visible", timeout=5000)
+            return
+        except Exception:           # closed by a redraw: open it again
+            page.wait_for_load_state("networkidle")
+    nav.wait_for(state="visible")
+
+
 def nav_links(page) -> list[tuple[str, str]]:
     return page.eval_on_selector_all(".bw-nav a.bw-nav-link", "els => els.map(e => [e.textContent, e.getAttribute('href')])")
 
@@ -227,11 +242,11 @@ def test_every_page_fits_the_screen_and_its_header(browser, demo_server, shots_d
         page.locator(".bw-page, .bw-notice").first.wait_for()
         settle(page)
         if width < 600:
-            page.locator(f"#{ids.Frame.MENU_BUTTON}").click()
-            page.locator(".bw-nav").wait_for(state="visible")
+            open_menu(page)
         problems += [f"{href}: {p}" for p in page.evaluate(HEADER_PROBLEMS_JS)]
         if width < 600:
             page.locator(f"#{ids.Frame.MENU_BUTTON}").click()
+            page.locator(".bw-nav").wait_for(state="hidden")
         wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if wide > 0:
             problems.append(f"{href}: the page is {wide}px wider than the screen")

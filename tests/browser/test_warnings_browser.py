@@ -30,6 +30,7 @@ def test_review_a_duplicate_payment_then_upload_a_file(live_server, page, data_d
 
     evidence = page.locator(f"#{ids.table(W.EVIDENCE_TABLE)}")
     evidence.locator(".ag-row", has_text="D0001").wait_for()
+    evidence.locator(".ag-row", has_text="D0002").wait_for()      # AG Grid draws rows over a few frames
     assert evidence.locator(".ag-row", has_text="D0002").count() == 1
     assert "疑似重复支付" in page.locator(f"#{W.DETAIL_TITLE}").inner_text()
     assert page.locator(f"#{W.EVIDENCE_LINKS} a", has_text="D0001").get_attribute("href") == \
