@@ -214,10 +214,9 @@ def test_on_a_phone_the_menu_opens_the_pages_and_closes_behind_the_reader(browse
     page.locator(".bw-card").first.wait_for()
     menu = page.locator(f"#{ids.Frame.MENU_BUTTON}")
     assert menu.is_visible() and not page.locator(".bw-nav").is_visible()
-    menu.click()
-    assert menu.get_attribute("aria-expanded") == "true"
+    open_menu(page)
     nav = page.locator(".bw-nav")
-    nav.wait_for(state="visible")
+    assert menu.get_attribute("aria-expanded") == "true"
     assert page.evaluate(HEADER_PROBLEMS_JS) == []            # every link, English, 退出 inside 390 px
     for name in ("English", "退出"):
         assert page.get_by_text(name, exact=True).is_visible()
