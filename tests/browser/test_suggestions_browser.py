@@ -46,4 +46,6 @@ def test_from_a_deputys_view_to_a_suggestions_timeline(live_server, page, data_d
     page.goto(url)
     page.wait_for_function(
         "() => [...document.querySelectorAll('.gtitle')].some(t => t.textContent.includes('2025-0001'))")
-    assert page.locator(f"#{ids.table(S.T_DEPUTY)} .ag-center-cols-container .ag-row[row-id='2025-0005']").count() == 1
+    seconded = page.locator(f"#{ids.table(S.T_DEPUTY)} .ag-center-cols-container .ag-row[row-id='2025-0005']")
+    seconded.wait_for()                                  # AG Grid draws rows over a few frames
+    assert seconded.count() == 1
