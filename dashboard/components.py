@@ -81,11 +81,15 @@ def year_field(id_: str, year, lang: str) -> html.Label:
 
 
 def as_of_field(id_: str, as_of, lang: str) -> html.Label:
-    """The toolbar's 截至日期 picker every dated page has (the value lives in the URL)."""
+    """The toolbar's 截至日期 picker every dated page has (the value lives in the URL).
+
+    Without a date in the URL the picker gets no ``date`` at all, not ``None``: given null, it
+    answers its first render with ``date: undefined``, which Dash counts as a change and the
+    page's main callback runs a second time for the same bare URL."""
+    date = {"date": as_of.isoformat()} if as_of else {}
     return html.Label(className="bw-field", children=[
         html.Span(t("overview.as_of", lang)),
-        dcc.DatePickerSingle(id=id_, date=as_of.isoformat() if as_of else None,
-                             display_format="YYYY-MM-DD", first_day_of_week=1,
+        dcc.DatePickerSingle(id=id_, **date, display_format="YYYY-MM-DD", first_day_of_week=1,
                              placeholder=t("overview.as_of", lang)),
     ])
 
