@@ -19,7 +19,7 @@ import pytest
 
 from budgetwatch.dashboard import ids
 from budgetwatch.queries.store import Store
-from tests.browser.conftest import _wait_until_up, ensure_account, free_port, sign_in
+from tests.browser.conftest import BROWSER_PASSWORD, _wait_until_up, ensure_account, free_port, sign_in
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -180,6 +180,27 @@ CUT_JS = r"""() => {
 }"""
 
 
+# Chart titles drawn past their chart's right edge (the SVG clips them): fit_titles.js breaks them.
+CUT_TITLES_JS = """() => {
+    const out = [];
+    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+        const title = gd.querySelector('.g-gtitle .gtitle');
+        const box = gd.getBoundingClientRect();
+        if (!title || !box.width) { continue; }
+        if (title.getBoundingClientRect().right > box.right + 1) { out.push('title cut: ' + title.textContent); }
+    }
+    return out;
+}"""
+
+
+def cut_titles(page) -> list[str]:
+    try:
+        page.wait_for_function(f"() => ({CUT_TITLES_JS})().length === 0", timeout=6_000)
+        return []
+    except Exception:
+        return page.evaluate(CUT_TITLES_JS)
+
+
 def cut_cells(page) -> list[str]:
     """What is still cut once the grids have sized their columns (they do so after drawing)."""
     try:
@@ -240,6 +261,7 @@ def test_every_page_fits_the_screen_and_its_header(browser, demo_server, shots_d
         page.goto(demo_server + href)
         page.locator(".bw-page, .bw-notice").first.wait_for()
         settle(page)
+        problems += [f"{href}: {p}" for p in cut_titles(page)]
         if width < 600:
             open_menu(page)
         problems += [f"{href}: {p}" for p in page.evaluate(HEADER_PROBLEMS_JS)]
@@ -297,4 +319,54 @@ def test_no_number_date_or_code_is_cut_in_any_grid(browser, demo_server, width, 
         settle(page)
         problems += [f"{href}: {p}" for p in cut_cells(page)]
     assert not problems, "\n".join(problems)
+    page.context.close()
+
+
+# -- the flows the issue names: a permalink through the login, a phone down to a voucher ------------
+def test_a_permalink_survives_the_login_whole(browser, demo_server):
+    """A colleague not yet signed in opens a drilled view: the login keeps the whole path and
+    query (every ``&``) and lands on that view, not on the default one."""
+    view = "/execution?year=2025&as_of=2025-06-30&by=func&path=213"
+    page = open_page(browser, 390, demo_server, role=None)
+    page.goto(demo_server + view)
+    page.wait_for_url(re.compile(r"/login\?next="))
+    assert page.locator("input[name=next]").input_value() == view
+    page.locator("#username").fill("browser-member")
+    page.locator("#password").fill(BROWSER_PASSWORD)
+    page.locator("#login-submit").click()
+    page.wait_for_url(demo_server + view)
+    wait_for_crumb(page, "213 农林水支出")
+    page.context.close()
+
+
+def test_on_a_phone_from_the_menu_down_to_one_voucher(browser, demo_server, shots_dir):
+    """menu → 预算执行 → 类 → 款 → 项 → the voucher grid → one voucher's detail, at 390 px."""
+    page = open_page(browser, 390, demo_server, role="member")
+    page.goto(demo_server + "/")
+    page.locator(".bw-card").first.wait_for()
+    open_menu(page)
+    page.locator(".bw-nav-link", has_text="预算执行").click()
+    wait_for_crumb(page, "全部支出")
+    page.locator(f"#{E.BODY} g.slice").first.wait_for()
+    settle(page)
+    click_tile(page, "农林水支出")
+    wait_for_crumb(page, "213 农林水支出")
+    settle(page)
+    click_tile(page, "农业农村")
+    wait_for_crumb(page, "21301 农业农村")
+    settle(page)
+    level = ids.table(E.T_LEVEL)
+    page.locator(f"#{level} .ag-row[row-id='2130199'] .ag-cell[col-id='name']").click()
+    wait_for_crumb(page, "2130199 其他农业农村支出")
+    link = page.locator(f"#{ids.table(E.T_VOUCHERS)} .ag-cell[col-id='voucher_no'] a").first
+    link.wait_for()
+    number = link.inner_text().strip()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=str(shots_dir / "phone_flow_vouchers_390_zh.png"), full_page=True)
+    link.click()
+    page.wait_for_url(re.compile(r"/voucher\?no="))
+    page.locator(f"#{ids.Voucher.HEADING}", has_text=number).wait_for()
+    page.locator(f"#{ids.Voucher.FIELDS}").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=str(shots_dir / "phone_flow_voucher_390_zh.png"), full_page=True)
     page.context.close()
