@@ -85,7 +85,11 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "No payment has voucher number “{no}” (or none in the departments you may see)."},
     "voucher.more_rows": {"zh": "该凭证号下共有 {n} 条支付记录：", "en": "{n} payments carry this voucher number:"},
     # filters that stay (pages/execution.py) and the copy-link button (copy_link.py)
-    "exec.vouchers.summary": {"zh": "当前筛选：{n} 笔，合计 {amount}", "en": "Shown by the filters: {n} payments, {amount} in all"},
+    "exec.vouchers.title_sum": {"zh": "{node}：支付凭证（{year}年1月1日至 {date}，共 {n} 笔，合计 {amount}）",
+                                "en": "{node}: payment vouchers (1 Jan {year} to {date}, {n} in all, {amount})"},
+    "exec.vouchers.title_filtered": {"zh": "{node}：支付凭证（{year}年1月1日至 {date}，筛选后 {n} 笔，合计 {amount}；全部 {all} 笔）",
+                                     "en": "{node}: payment vouchers (1 Jan {year} to {date}, {n} matching the filters, "
+                                           "{amount}; {all} in all)"},
     "copy.button": {"zh": "复制链接", "en": "Copy link"},
     "copy.title": {"zh": "复制当前视图的链接（含筛选条件）", "en": "Copy the link to this view, filters included"},
     "copy.done": {"zh": "已复制", "en": "Copied"},

@@ -96,6 +96,17 @@ def test_department_path_in_english_and_a_single_voucher(live_server, page, data
     assert "只显示凭证 V2503" in page.locator(f"#{E.VOUCHERS_NOTE}").inner_text()
 
 
+def test_a_filtered_grid_counts_what_its_filter_leaves_in_its_title(live_server, page, data_dir):
+    build(data_dir)
+    base = live_server(data_dir)
+    big = '{"amount":{"filterType":"number","type":"greaterThan","filter":600000}}'
+    page.goto(base + "/execution?year=2025&by=func&path=205.20502.2050202&grid=" + big)
+    title = page.locator(f"#{E.VOUCHERS_TITLE}")
+    title.filter(has_text="筛选后").wait_for()
+    assert voucher_numbers(page) == ["V2503", "V2505", "V2506", "V2507"]
+    assert "筛选后 4 笔，合计 520.00 万元；全部 8 笔）" in title.inner_text()
+
+
 def test_a_department_bar_on_the_overview_opens_its_drill_down(live_server, page, data_dir):
     build(data_dir)
     base = live_server(data_dir)

@@ -64,7 +64,7 @@ def test_three_clicks_from_total_to_vouchers(store):
         state = out["state"]
         assert state["path"].endswith(code) and out["level_title"] == level_title
     assert out["view"] == "?year=2025&as_of=2025-06-30&by=func&path=205.20502.2050202&lang=zh"
-    assert out["vouchers_style"] == {} and out["grid_query"] == GRIDQ
+    assert out["vouchers_style"] == {} and out["grid_query"] == {**GRIDQ, "node": "2050202 小学教育", "n": 7}
     assert "2050202 小学教育：支付凭证（2025年1月1日至 2025年6月30日，共 7 笔）" == out["vouchers_title"]
     crumbs = text(out["crumbs"])
     assert "/execution?year=2025&as_of=2025-06-30&by=func&path=205.20502" in crumbs and "全部支出" in crumbs

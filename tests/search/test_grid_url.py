@@ -7,6 +7,7 @@ import json
 
 import dash
 
+from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids, search_box
 from budgetwatch.dashboard.pages import execution as page
 from budgetwatch.dashboard.urls import parse_search
@@ -58,19 +59,30 @@ def test_a_permalink_opens_the_grid_with_its_filters_and_sort(demo_store: Store)
 
 def test_a_filter_set_in_the_grid_goes_into_the_url_with_count_and_total(demo_store: Store):
     state = {"year": "2025", "as_of": "2025-06-30", "vouchers": "1", "by": "func"}
-    grid_query = {"by": "func", "path": "", "year": 2025, "as_of": "2025-06-30", "voucher": None}
+    drawn = page.update_execution(demo_store, state, "")
+    grid_query = drawn["grid_query"]
+    every = drawn["vouchers_title"]
     request = {"startRow": 0, "endRow": 50, "filterModel": FILTERS, "sortModel": SORT}
     out = page.grid_block(demo_store, request, grid_query, state, "")
     with demo_store.reader() as con:
         n, amount = qe.vouchers_total(con, qe.Node("func"), 2025, dt.date(2025, 6, 30), filter_model=FILTERS)
         _, count = qe.vouchers_page(con, qe.Node("func"), 2025, dt.date(2025, 6, 30), start=0, end=1,
                                     filter_model=FILTERS)
-    assert n == count == out["rows"]["rowCount"] > 0
-    assert out["summary"] == page.grid_summary(n, amount, "zh") and f"{n:,}" in out["summary"]
+        total, _ = qe.vouchers_total(con, qe.Node("func"), 2025, dt.date(2025, 6, 30))
+    assert n == count == out["rows"]["rowCount"] > 0 and total > n
+    # the title counts what the filters leave, with its total, and says of how many
+    assert f"共 {total:,} 笔）" in every
+    assert out["title"] == (
+        f"全部支出：支付凭证（2025年1月1日至 2025年6月30日，筛选后 {n:,} 笔，合计 {fmt.money(amount, 'zh')}；"
+        f"全部 {total:,} 笔）")
+    assert out["summary"] == ""
     assert page.grid_models(page.state_of(parse_search(out["view"]))) == (FILTERS, SORT)
     assert page.grid_models(out["state"]) == (FILTERS, SORT)
     later = page.grid_block(demo_store, {**request, "startRow": 50, "endRow": 100}, grid_query, out["state"], "")
-    assert later["view"] is dash.no_update and later["summary"] is dash.no_update
+    assert later["view"] is dash.no_update and later["title"] is dash.no_update
+    # the filters reset: the count of every voucher again, and their total
+    reset = page.grid_block(demo_store, {**request, "filterModel": {}}, grid_query, out["state"], "")
+    assert f"，共 {total:,} 笔，合计 " in reset["title"] and "筛选后" not in reset["title"]
 
 
 def test_a_suggested_economic_class_opens_the_grid_filtered_by_it(demo_store: Store):

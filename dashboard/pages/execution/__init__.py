@@ -26,19 +26,18 @@ registration), ``download`` (the streamed vouchers download).
 from __future__ import annotations
 
 from budgetwatch.dashboard.pages.execution.callbacks import (fetch_level, fetch_vouchers, grid_block, grid_rows,
-                                                          grid_summary, on_change, register_callbacks,
-                                                          update_execution)
+                                                          on_change, register_callbacks, update_execution)
 from budgetwatch.dashboard.pages.execution.download import open_execution_vouchers
 from budgetwatch.dashboard.pages.execution.layout import layout, level_columns
 from budgetwatch.dashboard.pages.execution.pieces import (actions, crumbs, headline, level_export_frame, level_rows,
-                                                       node_label, step_labels)
+                                                       node_label, step_labels, vouchers_title)
 from budgetwatch.dashboard.pages.execution.state import (E, GRID_SUMMARY, NAV_KEY, PATH, STATE_KEYS, VIEW,
                                                       grid_models, link, navigate, node_of, state_of,
                                                       with_grid_models)
 from budgetwatch.queries import execution as q
 
 __all__ = ["E", "GRID_SUMMARY", "NAV_KEY", "PATH", "STATE_KEYS", "VIEW", "actions", "crumbs", "fetch_level",
-           "fetch_vouchers", "grid_block", "grid_models", "grid_rows", "grid_summary", "headline", "layout",
+           "fetch_vouchers", "grid_block", "grid_models", "grid_rows", "headline", "layout",
            "level_columns", "level_export_frame", "level_rows", "link", "navigate", "node_label", "node_of",
            "on_change", "open_execution_vouchers", "q", "register_callbacks", "state_of", "step_labels",
-           "update_execution", "with_grid_models"]
+           "update_execution", "vouchers_title", "with_grid_models"]

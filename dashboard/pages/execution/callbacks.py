@@ -31,7 +31,7 @@ from budgetwatch.dashboard.pages.execution.state import (E, GRAPHS, GRID_SUMMARY
 from budgetwatch.dashboard.pages.execution.layout import level_columns
 from budgetwatch.dashboard.pages.execution.pieces import (_describe_filters, _filters, _period, _schedule_text,
                                                        actions, crumbs, headline, level_export_frame,
-                                                       level_rows, link, node_label, step_labels)
+                                                       level_rows, link, node_label, step_labels, vouchers_title)
 from budgetwatch.dashboard.pages.execution.download import open_execution_vouchers
 import budgetwatch.dashboard.pages.execution.yoy as yoy
 
@@ -119,15 +119,14 @@ def update_execution(store: Store, state: dict, search: str | None) -> dict:
     if show_vouchers:
         n = n_vouchers if n_vouchers is not None else totals["payments"]
         out["vouchers_style"] = {}
-        out["vouchers_title"] = t("exec.vouchers.title", lang, node=here, year=y, date=fmt.date(day, lang),
-                                  n=f"{n:,}")
         if voucher:
             out["vouchers_note"] = notice([t("exec.vouchers.only", lang, no=voucher), " ",
                                            dcc.Link(t("exec.vouchers.all", lang),
                                                     href=link(state, lang, voucher=None, vouchers="1"))])
-        out["grid_query"] = {"by": node.by, "path": node.key, "year": y, "as_of": day.isoformat(),
-                             "voucher": voucher}
-        out["grid"] = voucher_grid(lang, grid_token(out["grid_query"]), *grid_models(state))
+        grid_query = {"by": node.by, "path": node.key, "year": y, "as_of": day.isoformat(), "voucher": voucher}
+        out["grid"] = voucher_grid(lang, grid_token(grid_query), *grid_models(state))
+        out["grid_query"] = {**grid_query, "node": here, "n": int(n)}      # the title's words, for grid_block
+        out["vouchers_title"] = vouchers_title(out["grid_query"], lang)
     return out
 
 
@@ -152,17 +151,15 @@ def on_change(store: Store, trigger, state: dict | None, search: str | None, **i
     return update_execution(store, navigate(state or {}, trigger, **inputs), search)
 
 
-def grid_summary(n: int, amount: float, lang: str) -> str:
-    return t("exec.vouchers.summary", lang, n=f"{n:,}", amount=fmt.money(amount, lang))
-
-
 def grid_block(store: Store, request: dict | None, grid_query: dict | None, state: dict | None,
                search: str | None = None) -> dict:
     """One block for the grid, and — when the grid asks for its first block (a new filter or
-    sort) — the count and total of what it holds, and the view with the grid's models in the URL."""
+    sort) — the title with the count and total of what it holds, and the view with the grid's
+    models in the URL. ``summary`` says why the grid is empty when it could not be read."""
     lang = lang_of(search)
     rows, problem = _grid_rows(store, request, grid_query, search)
-    out = {"rows": rows, "summary": dash.no_update, "view": dash.no_update, "state": dash.no_update}
+    out = {"rows": rows, "summary": dash.no_update, "title": dash.no_update, "view": dash.no_update,
+           "state": dash.no_update}
     if problem:                 # an empty grid must not pass for "no vouchers": say why
         out["summary"] = problem
         return out
@@ -174,10 +171,10 @@ def grid_block(store: Store, request: dict | None, grid_query: dict | None, stat
         try:
             n, amount = q.vouchers_summary(store, node, year, as_of, filter_model=request.get("filterModel"),
                                            voucher=grid_query.get("voucher"))
-            out["summary"] = grid_summary(n, amount, lang)
+            out["title"] = vouchers_title(grid_query, lang, (n, amount), filtered=bool(request.get("filterModel")))
         except Exception:
             log.exception("vouchers total failed")
-            out["summary"] = ""
+        out["summary"] = ""
     if state is not None:
         new = with_grid_models(state_of(state), request.get("filterModel"), request.get("sortModel"))
         if new != state_of(state):
@@ -307,6 +304,7 @@ def register_callbacks(app: dash.Dash, store: Store) -> None:
     @app.callback(
         output={"rows": Output(ids.table(E.T_VOUCHERS), "getRowsResponse"),
                 "summary": Output(GRID_SUMMARY, "children"),
+                "title": Output(E.VOUCHERS_TITLE, "children", allow_duplicate=True),
                 "view": Output(ids.view(VIEW), "data", allow_duplicate=True),
                 "state": Output(E.STATE, "data", allow_duplicate=True)},
         inputs={"request": Input(ids.table(E.T_VOUCHERS), "getRowsRequest")},

@@ -68,6 +68,22 @@ def actions(state: dict, node: q.Node, lang: str) -> list:
     return out
 
 
+def vouchers_title(grid_query: dict, lang: str, shown: tuple[int, float] | None = None,
+                   filtered: bool = False) -> str:
+    """The vouchers grid's title: node, period and count (``grid_query`` carries ``node`` and
+    ``n``, as the page drew it); once the grid has answered (``shown``: the count and total of
+    what it holds), the total too, and under the grid's filters, how many they leave of how many."""
+    words = {"node": grid_query.get("node", ""), "year": grid_query.get("year"),
+             "date": fmt.date(date_param(grid_query.get("as_of")), lang)}
+    every = f"{int(grid_query.get('n') or 0):,}"
+    if shown is None:
+        return t("exec.vouchers.title", lang, n=every, **words)
+    n, amount = shown
+    if filtered:
+        return t("exec.vouchers.title_filtered", lang, n=f"{n:,}", amount=fmt.money(amount, lang), all=every, **words)
+    return t("exec.vouchers.title_sum", lang, n=f"{n:,}", amount=fmt.money(amount, lang), **words)
+
+
 def headline(totals: dict, schedule: float, lang: str, yoy_note: str | None = None) -> list:
     unit = fmt.money_unit([totals["adjusted"], totals["original"], totals["spent"]])
     rate = totals["rate"]

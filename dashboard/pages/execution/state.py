@@ -21,7 +21,7 @@ E = ids.Execution
 GRAPHS = (E.TREEMAP, E.MONTHLY)
 _FILE_PART = {E.TREEMAP: "level", E.MONTHLY: "monthly"}
 STATE_KEYS = ("year", "as_of", "by", "path", "vouchers", "voucher", "grid", "sort", "yoy")
-GRID_SUMMARY = "exec-vouchers-summary"      # count and total of what the filtered grid holds
+GRID_SUMMARY = "exec-vouchers-summary"      # why the vouchers grid is empty when it could not be read
 MAX_MODEL_TEXT = 8000
 
 
