@@ -440,7 +440,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "data.col.value": {"zh": "值", "en": "Value"},
     "data.col.reason_zh": {"zh": "原因", "en": "Reason (Chinese)"},
     "data.col.reason_en": {"zh": "原因（英文）", "en": "Reason"},
-    # -- department, assets, audit pages (dashboard/pages/department.py, assets.py, audit.py) --
+    # -- department, assets, audit pages (dashboard/pages/department/, assets.py, audit.py) --
     "severity.high": {"zh": "红色预警", "en": "High (red)"},
     "severity.medium": {"zh": "橙色预警", "en": "Medium (orange)"},
     "severity.low": {"zh": "黄色预警", "en": "Low (yellow)"},
