@@ -252,6 +252,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "warn.sev_note.high": {"zh": "高风险，需优先关注", "en": "high risk: look first"},
     "warn.sev_note.medium": {"zh": "中风险", "en": "medium risk"},
     "warn.sev_note.low": {"zh": "低风险，供参考", "en": "low risk: for reference"},
+    "warn.dismissed_note": {"zh": "；另有 {n} 条经复核排除，未计入", "en": "; {n} more dismissed on review, not counted"},
     "warn.status.open": {"zh": "未复核", "en": "Not reviewed"},
     "warn.status.confirmed": {"zh": "属实", "en": "Confirmed"},
     "warn.status.dismissed": {"zh": "排除", "en": "Dismissed"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import re
 
 import dash
 import duckdb
@@ -271,3 +272,18 @@ def test_the_review_form_is_read_only_for_members(data_dir, role, readonly):
     assert ("sentence" in state) == readonly
     if readonly:
         assert "工作人员" in state["sentence"]
+
+
+def test_a_dismissed_flag_leaves_its_severity_card_as_the_briefing_leaves_it_out(store):
+    before = page.update_warnings(store, 2025, "2025-07-15", None, None, None, None, None, "")
+    red = sum(1 for r in before["rows"] if r["severity"] == "high" and r["state"] == "active")
+    assert f"{red} 条" in text(before["counts"][0]) and "排除" not in text(before["counts"][0])
+    page.save_review(store, DUP, 2025, "2025-07-15", "dismissed", "同一笔分两次录入，非重复", "王敏", 0, "")
+    out = page.update_warnings(store, 2025, "2025-07-15", None, None, None, None, None, "")
+    card = text(out["counts"][0])
+    assert f'"{red - 1} 条"' in card and "另有 1 条经复核排除，未计入" in card
+    assert "疑似重复支付" not in text(out["by_rule"])          # the chip of a rule whose one flag was dismissed
+    from budgetwatch.dashboard import briefing
+    brief = briefing.collect(store, 2025, dt.date(2025, 7, 15), charts=False)
+    red_and_orange = [int(re.search(r'"(\d+) 条"', text(c)).group(1)) for c in out["counts"][:2]]
+    assert brief.dismissed == 1 and sum(red_and_orange) == brief.warnings_total

@@ -88,18 +88,24 @@ def list_rows(frame: pd.DataFrame, names: dict[str, str], lang: str, selected: s
 
 
 def counts(frame: pd.DataFrame, lang: str) -> tuple[list, list]:
-    """Cards by severity (active flags) and chips by rule × severity."""
+    """Cards by severity and chips by rule × severity: the active flags less those a reviewer
+    dismissed (排除), as the briefing counts them; a card says how many it leaves out."""
     active = frame[frame["state"] == "active"]
-    by_sev = active["severity"].value_counts()
+    dismissed = active["review_status"].eq("dismissed")
+    counted = active[~dismissed]
+    by_sev = counted["severity"].value_counts()
+    left_out = active.loc[dismissed, "severity"].value_counts()
     reviewed = int(active["review_status"].notna().sum())
     resolved = int((frame["state"] == "resolved").sum())
     cards = [card(severity_label(s, lang), t("warn.count", lang, n=int(by_sev.get(s, 0))),
-                  t(f"warn.sev_note.{s}", lang), f"is-sev-{s}") for s in SEVERITIES]
+                  t(f"warn.sev_note.{s}", lang) + (t("warn.dismissed_note", lang, n=int(left_out[s]))
+                                                   if left_out.get(s, 0) else ""),
+                  f"is-sev-{s}") for s in SEVERITIES]
     cards.append(card(t("warn.reviewed", lang), t("warn.count", lang, n=reviewed),
                       t("warn.reviewed_note", lang, total=len(active), resolved=resolved)))
     chips = []
     for rule in RULES:
-        sub = active[active["rule"] == rule.id]
+        sub = counted[counted["rule"] == rule.id]
         if sub.empty:
             continue
         n = sub["severity"].value_counts()
