@@ -1,4 +1,9 @@
-"""How numbers and dates read on screen: money in 万元/亿元 with the unit shown, %, dates."""
+"""How numbers and dates read on screen: money in 万元/亿元 with the unit shown, %, dates.
+
+One form per language: money ``12.64 万元`` / ``12.64 CNY 10k`` (``亿元`` / ``CNY 100m``),
+rounded half up exactly as the flags' messages round (budgetwatch/numbers.py); dates
+``2025年6月30日`` in Chinese and ISO ``2025-06-30`` in English (as grids and downloads write them).
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,16 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from budgetwatch.dashboard.i18n import t
-
-
-def missing(value: object) -> bool:
-    """None, NaN, NaT or pd.NA: nothing to show."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value)
-    except TypeError:       # pd.NA refuses to be a bool
-        return True
+from budgetwatch.numbers import grid_value, grouped, missing, scaled
 
 
 @dataclass(frozen=True)
@@ -40,15 +36,21 @@ def money_unit(values: float | Iterable[float]) -> MoneyUnit:
 
 
 def money(yuan: float | None, lang: str = "zh", unit: MoneyUnit | None = None, digits: int = 2) -> str:
-    """``123456789`` → ``1.23 亿元``; the unit by magnitude unless given. ``—`` for nothing."""
+    """``123456789`` → ``1.23 亿元`` / ``1.23 CNY 100m``; the unit by magnitude unless given. ``—`` for nothing."""
     if missing(yuan):
         return "—"
     unit = unit or money_unit(yuan)
-    return f"{yuan / unit.divisor:,.{digits}f} {unit.label(lang)}"
+    return f"{grouped(scaled(yuan, unit.divisor, digits), digits)} {unit.label(lang)}"
+
+
+def cell(yuan: float | None, unit: MoneyUnit | None = None, digits: int = 2) -> float | None:
+    """The number a grid cell or chart point holds in ``unit`` (万元 by default), rounded as
+    ``money`` and the messages round it; None for nothing."""
+    return grid_value(yuan, (unit or WAN).divisor, digits)
 
 
 def axis_title(label: str, unit_label: str, lang: str = "zh") -> str:
-    """``累计支出（亿元）`` in full-width brackets, as Chinese reports write it; ``Spending (10k yuan)``."""
+    """``累计支出（亿元）`` in full-width brackets, as Chinese reports write it; ``Spending (CNY 10k)``."""
     return f"{label}（{unit_label}）" if lang == "zh" else f"{label} ({unit_label})"
 
 

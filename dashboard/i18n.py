@@ -75,8 +75,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.exported_at": {"zh": "导出时间", "en": "Exported at"},
     "export.rows": {"zh": "行数", "en": "Rows"},
     # units
-    "unit.wan": {"zh": "万元", "en": "10k yuan"},
-    "unit.yi": {"zh": "亿元", "en": "100M yuan"},
+    "unit.wan": {"zh": "万元", "en": "CNY 10k"},
+    "unit.yi": {"zh": "亿元", "en": "CNY 100m"},
     "unit.points": {"zh": "个百分点", "en": "points"},
     # fund types (四本预算)
     "fund.一般公共预算": {"zh": "一般公共预算", "en": "General public budget"},
@@ -195,7 +195,7 @@ STRINGS: dict[str, dict[str, str]] = {
                   "en": "Click a tile or a name in the table to drill down; the last level shows the payment "
                         "vouchers. The browser's Back button goes back one step."},
     "exec.vouchers.title": {"zh": "{node}：支付凭证（{year}年1月1日至 {date}，共 {n} 笔）",
-                            "en": "{node}: payment vouchers (1 Jan {year} to {date}, {n} in all)"},
+                            "en": "{node}: payment vouchers ({year}-01-01 to {date}, {n} in all)"},
     "exec.vouchers.only": {"zh": "只显示凭证 {no}。", "en": "Showing voucher {no} only."},
     "exec.vouchers.all": {"zh": "显示全部凭证", "en": "Show all vouchers"},
     "exec.vouchers.hint": {"zh": "表头可排序、筛选（金额、日期可按范围）；下载的文件包含全部符合条件的凭证（最多 100 万笔）。",
@@ -219,7 +219,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "exec.vcol.econ": {"zh": "经济分类", "en": "Economic class"},
     "exec.vcol.fund_type": {"zh": "资金性质", "en": "Budget"},
     "exec.vcol.payee": {"zh": "收款人", "en": "Payee"},
-    "exec.vcol.amount": {"zh": "金额（元）", "en": "Amount (yuan)"},
+    "exec.vcol.amount": {"zh": "金额（元）", "en": "Amount (CNY)"},
     "exec.vcol.purpose": {"zh": "用途", "en": "Purpose"},
     "exec.vcol.flag": {"zh": "预警", "en": "Warning"},
     "exec.vflag": {"zh": "⚑ 预警", "en": "⚑ Flag"},

@@ -12,7 +12,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "yoy.col.growth": {"zh": "增幅", "en": "Growth"},
     "yoy.none": {"zh": "无上年数据", "en": "no data for the year before"},
     "yoy.note": {"zh": "上年同期：{year}年1月1日至{date}的支出。",
-                 "en": "Same period last year: spending from 1 January to {date}, {year}."},
+                 "en": "Same period last year: spending from {year}-01-01 to {date}."},
     "yoy.note_none": {"zh": "{year}年没有支付数据，无法同比。", "en": "No payments are held for {year}: no data for the year before."},
     "yoy.card": {"zh": "上年同期 {prior}，增幅 {growth}", "en": "Same period last year {prior}, growth {growth}"},
     "yoy.card_none": {"zh": "无上年数据", "en": "No data for the year before"},

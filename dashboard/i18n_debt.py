@@ -5,7 +5,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.debt": {"zh": "政府债务", "en": "Government debt"},
     "debt.title": {"zh": "政府债务", "en": "Government debt"},
     "debt.empty": {"zh": "还没有导入政府债务数据（debt）。", "en": "No government debt data (debt) has been loaded yet."},
-    "debt.unit": {"zh": "单位：亿元", "en": "Unit: 100M yuan (亿元)"},
+    "debt.unit": {"zh": "单位：亿元", "en": "Unit: CNY 100m"},
     "debt.region": {"zh": "地区", "en": "Region"},
     "debt.all_regions": {"zh": "全部地区合计", "en": "All regions"},
     "debt.thresholds": {

@@ -23,7 +23,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # payee profile (pages/payees)
     "payee.title": {"zh": "收款人", "en": "Payee"},
     "payee.all_years": {"zh": "全部年度", "en": "All years"},
-    "payee.period": {"zh": "{year}年1月1日至{date}", "en": "1 January {year} to {date}"},
+    "payee.period": {"zh": "{year}年1月1日至{date}", "en": "{year}-01-01 to {date}"},
     "payee.total": {"zh": "收款总额", "en": "Received"},
     "payee.payments": {"zh": "支付笔数", "en": "Payments"},
     "payee.payments_word": {"zh": "笔", "en": "payments"},

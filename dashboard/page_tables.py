@@ -94,7 +94,7 @@ def _cell(value, kind: str, unit: fmt.MoneyUnit):
     if fmt.missing(value):
         return None
     if kind == "money":
-        return round(float(value) / unit.divisor, 2)
+        return fmt.cell(value, unit)
     if kind == "pct":
         return round(float(value), 4)
     if kind in ("int", "year"):

@@ -120,9 +120,9 @@ def _departments(store: Store, query: dict, lang: str) -> Iterator[Source]:
     out = pd.DataFrame({
         "部门编码" if zh else "Code": frame["dept_code"].astype(str),
         "部门名称" if zh else "Department": frame["dept_name"].astype(str),
-        "年初预算（元）" if zh else "Original budget (yuan)": frame["original"].round(2),
-        "调整预算（元）" if zh else "Adjusted budget (yuan)": frame["adjusted"].round(2),
-        "已支出（元）" if zh else "Spent (yuan)": frame["spent"].round(2),
+        "年初预算（元）" if zh else "Original budget (CNY)": frame["original"].round(2),
+        "调整预算（元）" if zh else "Adjusted budget (CNY)": frame["adjusted"].round(2),
+        "已支出（元）" if zh else "Spent (CNY)": frame["spent"].round(2),
         "执行进度" if zh else "Execution rate": frame["rate"].round(4),
         "序时进度" if zh else "Time schedule": round(period.schedule, 4),
     })
@@ -164,7 +164,7 @@ def _flags(store: Store, query: dict, lang: str) -> Iterator[Source]:
         "名称" if zh else "Title": frame["title"].astype(str),
         "对象编码" if zh else "Entity": frame["entity_key"].astype(str),
         "单位编码" if zh else "Unit": frame["dept_code"].astype("string"),
-        "金额（元）" if zh else "Amount (yuan)": pd.to_numeric(frame["amount"]).round(2),
+        "金额（元）" if zh else "Amount (CNY)": pd.to_numeric(frame["amount"]).round(2),
         "说明" if zh else "Message": frame["message"].astype(str),
         "状态" if zh else "State": frame["state"].astype("string"),
         "复核结论" if zh else "Review": frame["review_status"].astype("string"),

@@ -47,13 +47,14 @@ import string
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import duckdb
 import pandas as pd
 
 from budgetwatch.errors import BudgetwatchError
+from budgetwatch.numbers import WAN, scaled
 from budgetwatch.queries.store import query
 
 log = logging.getLogger("budgetwatch.rules")
@@ -84,13 +85,8 @@ class RuleError(BudgetwatchError, ValueError):
 # -- money and numbers in messages ------------------------------------------------------
 def fmt_wan(yuan: Any) -> str:
     """Yuan as 万元 with two decimals, rounded half up: 1325000 -> '132.50万元'."""
-    if yuan is None or (isinstance(yuan, float) and yuan != yuan):
-        return "—"
-    value = yuan if isinstance(yuan, Decimal) else Decimal(repr(float(yuan)))
-    wan = (value / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if wan == 0:
-        wan = abs(wan)  # no "-0.00"
-    return f"{wan}万元"
+    wan = scaled(yuan, WAN)      # the one rounding rule (budgetwatch/numbers.py): grids show the same
+    return "—" if wan is None else f"{wan}万元"
 
 
 class _MessageFormatter(string.Formatter):
@@ -112,6 +108,12 @@ class _MessageFormatter(string.Formatter):
 
 
 _FMT = _MessageFormatter()
+
+
+def cents(values: Iterable[Any]) -> list[float | None]:
+    """Flag amounts in yuan, rounded half up to the fen: the amount column and the amount a
+    message quotes are this one number, so a list and its message never differ."""
+    return [None if (v := scaled(a, 1, 2)) is None else float(v) for a in values]
 
 
 def render(template: str | Callable[[Mapping[str, Any]], str], row: Mapping[str, Any]) -> str:

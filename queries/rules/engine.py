@@ -17,7 +17,7 @@ import pandas as pd
 
 from budgetwatch.queries import summary   # the year's last payment date, kept at load
 from budgetwatch.queries.rules.base import (FLAG_COLUMNS, SEVERITIES, Context, Rule, RuleError, _null,
-                                            bind_params, empty_flags, parse_date, render)
+                                            bind_params, cents, empty_flags, parse_date, render)
 from budgetwatch.queries.rules.registry import RULES
 from budgetwatch.queries.store import query
 
@@ -77,16 +77,17 @@ def run_rule(con: duckdb.DuckDBPyConnection | None, rule: Rule, ctx: Context,
     if raw.empty:
         return empty_flags()
     base = {**ctx.values(), **params}
+    amounts = cents(raw["amount"])
     messages = []
-    for row in raw.to_dict("records"):
-        messages.append(render(rule.message, {**base, **row}))
+    for row, amount in zip(raw.to_dict("records"), amounts):
+        messages.append(render(rule.message, {**base, **row, "amount": amount}))
     out = pd.DataFrame({
         "rule": rule.id,
         "severity": raw["severity"] if "severity" in raw else rule.severity,
         "entity_type": rule.entity_type,
         "entity_key": raw["entity_key"],
         "year": ctx.year,
-        "amount": pd.to_numeric(raw["amount"], errors="coerce").astype("float64").round(2),
+        "amount": pd.Series(amounts, index=raw.index, dtype="float64"),
         "message": messages,
         "dept_code": raw["dept_code"] if "dept_code" in raw else None,
         "title": rule.title_cn,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from budgetwatch.queries.rules.base import FLAG_COLUMNS, SEVERITIES, Rule, empty_flags, render
+from budgetwatch.queries.rules.base import FLAG_COLUMNS, SEVERITIES, Rule, cents, empty_flags, render
 from budgetwatch.queries.rules.engine import params_in_force, select_rules
 from budgetwatch.queries.store import Store, current_scope, query
 
@@ -41,8 +41,9 @@ def state_flags(store: Store, year: int, thresholds, rules: Sequence[Rule | str]
             "entity_type": rule.entity_type,
             "entity_key": raw["entity_key"].astype(str),
             "year": int(year),
-            "amount": pd.to_numeric(raw["amount"], errors="coerce").astype("float64").round(2),
-            "message": [render(rule.message, {**values, **r}) for r in raw.to_dict("records")],
+            "amount": pd.Series(amounts := cents(raw["amount"]), index=raw.index, dtype="float64"),
+            "message": [render(rule.message, {**values, **r, "amount": a})
+                        for r, a in zip(raw.to_dict("records"), amounts)],
             "dept_code": raw["dept_code"].astype(object),
             "title": rule.title_cn,
             "evidence": raw["evidence"].astype(object),

@@ -42,7 +42,7 @@ def test_equity_and_idle_figures_name_their_units():
     hist = pd.DataFrame({"year": [2024, 2025], "equity": [12e6, 10e6],
                          "profit": [2e6, 1e6], "keep_ratio": [float("nan"), 10 / 12]})
     fig = figs.equity_figure(hist, name="市城投集团", min_keep=0.9, lang="en")
-    assert fig.layout.yaxis.title.text == "Amount (10k yuan)"
+    assert fig.layout.yaxis.title.text == "Amount (CNY 10k)"
     assert list(fig.data[0].marker.color) == [BLUE, ORANGE]
     by = pd.DataFrame({"asset_category": ["房屋", "车辆"], "book": [5e6, 1e6], "idle": [1.5e6, 1e5],
                        "idle_share": [0.3, 0.1]})

@@ -66,7 +66,7 @@ def test_the_heat_table_stops_at_the_as_of_month_and_reads_the_rate(store):
     spent = compare.update_compare(store, {"year": "2025", "as_of": "2025-06-30", "path": "001",
                                            "measure": "spent"}, "?lang=en")
     assert spent[f"fig:{C.HEAT}"].data[0].text[1][5] == "200"      # 万元, as the colour bar says
-    assert spent[f"fig:{C.HEAT}"].data[0].colorbar.title.text == "10k yuan"
+    assert spent[f"fig:{C.HEAT}"].data[0].colorbar.title.text == "CNY 10k"
 
 
 def test_the_years_chart_and_cards_for_one_department(store):
@@ -87,7 +87,7 @@ def test_a_year_without_a_year_before_says_so_instead_of_zero(store):
     assert "无上年数据" in change["valueFormatter"]["function"]
     assert "无上年数据" in str(out["headline"])
     export = compare.fetch_items(store, {"year": "2024", "as_of": "2024-06-30"}, "en")
-    assert set(export.frame["Change 2024 on 2023 (10k yuan)"]) == {"no data for the year before"}
+    assert set(export.frame["Change 2024 on 2023 (CNY 10k)"]) == {"no data for the year before"}
     assert "Growth 2024 (%)" in export.frame.columns
 
 

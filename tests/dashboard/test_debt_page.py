@@ -82,7 +82,7 @@ def test_limit_figure_in_yi_with_headroom_and_names_as_text(store):
     with store.reader() as con:
         rows = qd.debt_rows(con, 2025)
     fig = figs.limit_balance_figure(rows, year=2025, lang="en")
-    assert fig.layout.xaxis.title.text == "Amount (100M yuan)"
+    assert fig.layout.xaxis.title.text == "Amount (CNY 100m)"
     balance = [tr for tr in fig.data if tr.name == "Balance"][0]       # general debt panel
     labels = list(balance.y)
     assert "&lt;b&gt;天心区&lt;/b&gt;" in labels and "<b>天心区</b>" not in labels
@@ -147,7 +147,7 @@ def test_layout_carries_the_url_and_registers_its_page():
     from budgetwatch.dashboard.pages import PAGES
     assert page in PAGES and page.PATH == "/debt"
     text = dump(page.layout({"year": "2024", "region": "430102"}, "en"))
-    assert "Government debt" in text and "Unit: 100M yuan" in text and '"value": "430102"' in text
+    assert "Government debt" in text and "Unit: CNY 100m" in text and '"value": "430102"' in text
 
 
 # -- downloads and chart export -----------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_table_downloads_in_yi_with_context(store):
     row = frame[frame["区划代码"] == 430103].iloc[0]
     assert row["债务余额（亿元）"] == 140.0 and row["债务率（%）"] == 200.0
     rows = callbacks.fetch(D.T_ROWS)(store, {"year": "2024"}, "en").frame
-    assert len(rows) == 2 and "Debt balance (100M yuan)" in rows.columns
+    assert len(rows) == 2 and "Debt balance (CNY 100m)" in rows.columns
 
 
 @pytest.mark.parametrize("name", ["debt.limits", "debt.ratio", "debt.issuance", "debt.trend", "debt.repayments"])

@@ -138,7 +138,7 @@ def test_downloads_hold_the_whole_level_and_every_voucher(store):
     export = page.fetch_vouchers(store, page.state_of({"year": "2025", "as_of": "2025-06-30", "by": "dept",
                                                        "path": "002"}), "en",
                                  filter_model={"amount": {"filterType": "number", "type": "lessThan", "filter": 0}})
-    assert list(export.frame["Voucher"]) == ["V9002"] and export.frame["Amount (yuan)"].iloc[0] == -1000
+    assert list(export.frame["Voucher"]) == ["V9002"] and export.frame["Amount (CNY)"].iloc[0] == -1000
     got = export_download(store, E.T_VOUCHERS, page.fetch_vouchers, ids.table_xlsx(E.T_VOUCHERS), search)
     ws = openpyxl.load_workbook(io.BytesIO(base64.b64decode(got["content"]))).active
     cells = [r for r in ws.iter_rows(values_only=True)]

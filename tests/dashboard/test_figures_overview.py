@@ -118,7 +118,7 @@ def test_fund_totals_show_four_gauges_with_the_schedule_mark_and_unit():
 def test_fund_totals_in_english_and_in_wan_for_small_sums():
     small = funds([("一般公共预算", 5e6, 5e6, 1e6)])
     fig = figs.fund_totals_figure(small, SCHEDULE, year=2025, as_of=AS_OF, lang="en")
-    assert "General public budget" in fig.data[0].title.text and "10k yuan" in fig.data[0].title.text
+    assert "General public budget" in fig.data[0].title.text and "CNY 10k" in fig.data[0].title.text
     assert "万元" in figs.fund_totals_figure(small, SCHEDULE, year=2025, as_of=AS_OF).data[0].title.text
 
 

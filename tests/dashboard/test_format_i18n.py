@@ -27,8 +27,19 @@ def test_money_unit_for_a_series_follows_its_largest_value_and_is_shown():
     unit = fmt.money_unit([5e6, 2.5e8])
     assert unit is fmt.YI
     assert fmt.money(5e6, unit=unit) == "0.05 亿元"
-    assert fmt.money(5e6, "en") == "500.00 10k yuan"
+    assert fmt.money(5e6, "en") == "500.00 CNY 10k"
+    assert fmt.money(3_498_000_000, "en") == "34.98 CNY 100m"
     assert fmt.axis_title("累计支出", unit.label("zh")) == "累计支出（亿元）"
+
+
+def test_money_rounds_half_up_as_the_flags_messages_do():
+    """126,350 yuan is 12.635 万元: a binary float holds 12.63499…, which Python's round and
+    '%.2f' make 12.63; the flag's message says 12.64. Every place rounds the one way now."""
+    from budgetwatch.queries.rules.base import fmt_wan
+    assert fmt.money(126_350) == "12.64 万元" == fmt_wan(126_350).replace("万元", " 万元")
+    assert fmt.cell(126_350) == 12.64 and fmt.cell(-126_350) == -12.64
+    assert fmt.cell(99_995, fmt.WAN) == 10.0 and fmt.cell(None) is None
+    assert fmt.money(1_234_567_890_123.45, "en") == "12,345.68 CNY 100m"
 
 
 def test_percent_points_and_dates():

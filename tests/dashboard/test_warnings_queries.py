@@ -76,4 +76,4 @@ def test_figures():
     empty = figs.monthly_figure(months.assign(spent=0.0), name="x", year=2025)
     assert empty.layout.annotations[0].text == "暂无数据"
     line = figs.budget_line_figure(1_000_000, 1_900_000, lang="en")
-    assert list(line.data[0].x) == [100.0, 190.0] and "10k yuan" in line.layout.xaxis.title.text
+    assert list(line.data[0].x) == [100.0, 190.0] and "CNY 10k" in line.layout.xaxis.title.text

@@ -92,7 +92,7 @@ def test_vouchers_xlsx_opens_and_holds_the_grid_filters(member):
     assert head["Filter: Node"] == "All departments › 湘江市卫生健康委员会"
     assert head["Filter: Grid filter"] == "amount: lessThan 0" and head["Data as of"] == "2025-06-30"
     header_at = cells.index(("Voucher", "Date", "Unit code", "Budget unit", "Function", "Economic class",
-                             "Budget", "Payee", "Amount (yuan)", "Purpose"))
+                             "Budget", "Payee", "Amount (CNY)", "Purpose"))
     rows = cells[header_at + 1:]
     assert rows and len(rows) == int(head["Rows"].replace(",", ""))
     assert all(r[8] < 0 and r[2].startswith("002") for r in rows)

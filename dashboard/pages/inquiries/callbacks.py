@@ -266,7 +266,7 @@ def _plain(column: str, value) -> str:
     if fmt.missing(value):
         return "—"
     if column in letter._MONEY:
-        return f"{float(value) / 1e4:,.2f}"
+        return f"{fmt.cell(value):,.2f}"
     if column in letter._SHARE:
         return f"{float(value) * 100:.1f}%"
     return str(value)[:10] if column.endswith("date") or column == "deadline" else str(value)

@@ -98,7 +98,7 @@ def _cell(column: str, value: Any) -> tuple[str, str]:
     if fmt.missing(value):
         return "—", ""
     if column in _MONEY:
-        return f"{float(value) / 1e4:,.2f}", "num"
+        return f"{fmt.cell(value):,.2f}", "num"
     if column in _SHARE:
         return f"{float(value) * 100:.1f}%", "num"
     if isinstance(value, float):

@@ -63,7 +63,7 @@ def fields(row, lang: str) -> html.Dl:
     items += _field(t("exec.vcol.pay_date", lang), pd.Timestamp(row["pay_date"]).date().isoformat())
     items += _field(t("exec.vcol.payee", lang), dcc.Link(row["payee"], href=payee_href(row["payee"], lang)))
     items += _field(t("voucher.account", lang), row["payee_account"])
-    items += _field(t("exec.vcol.amount", lang), f"{row['amount']:,.2f} " + ("元" if lang == "zh" else "yuan"))
+    items += _field(t("exec.vcol.amount", lang), (f"{row['amount']:,.2f} 元" if lang == "zh" else f"CNY {row['amount']:,.2f}"))
     items += _field(t("exec.vcol.purpose", lang), row["purpose"])
     items += _field(t("voucher.dept", lang), dcc.Link(f"{row['top_name']}（{row['top_code']}）", href="/execution" + build_search(
         {"by": "dept", "path": row["top_code"], **keep})))

@@ -58,7 +58,7 @@ def evidence_frame(ev: qf.Evidence, lang: str) -> pd.DataFrame:
     for c in cols:
         s = ev.frame[c]
         if c in _MONEY:
-            out[fmt.axis_title(t(f"ev.{c}", lang), t("unit.wan", lang), lang)] = (pd.to_numeric(s) / 1e4).round(2)
+            out[fmt.axis_title(t(f"ev.{c}", lang), t("unit.wan", lang), lang)] = [fmt.cell(v) for v in s]
         elif c in _SHARE:
             out[fmt.axis_title(t(f"ev.{c}", lang), "%", lang)] = (pd.to_numeric(s) * 100).round(1)
         else:

@@ -79,7 +79,7 @@ def list_rows(frame: pd.DataFrame, names: dict[str, str], lang: str, selected: s
             "rule": r["rule"], "title": rule_title(r["rule"], lang),
             "entity": f"{entity_label(r.get('entity_type'), lang)} {r['entity_key']}",
             "unit": unit_name(r.get("dept_code"), names),
-            "amount": None if fmt.missing(r.get("amount")) else round(float(r["amount"]) / 1e4, 2),
+            "amount": fmt.cell(r.get("amount")),
             "message": _text(r.get("message")),
             "status": status_label(r, lang), "state": r.get("state"),
             "reviewer": r.get("reviewer") if isinstance(r.get("reviewer"), str) else "",
