@@ -115,10 +115,11 @@ def fund_totals_figure(frame: pd.DataFrame, schedule: float, *, year: int, as_of
         return empty_figure(title, lang, height=300)
     n = len(frame)
     fig = make_subplots(rows=1, cols=n, specs=[[{"type": "indicator"}] * n], horizontal_spacing=0.06)
+    # one unit for the row, by its largest sum: gauges side by side are read against each other
+    unit = fmt.money_unit(list(frame["adjusted"]) + list(frame["spent"]))
     for i, row in enumerate(frame.itertuples(), 1):
         name = data_label("fund", row.fund_type, lang)
         has_budget = row.adjusted > 0
-        unit = fmt.money_unit([row.adjusted, row.spent])   # each gauge names its own unit
         sub = (t("fig.funds.sub", lang, spent=f"{row.spent / unit.divisor:,.2f}",
                  adjusted=f"{row.adjusted / unit.divisor:,.2f}", unit=unit.label(lang))
                if has_budget else t("fig.funds.none", lang))

@@ -159,8 +159,11 @@ def test_download_config_names_the_file_by_page_chart_and_year():
     assert config["displaylogo"] is False
 
 
-def test_each_budget_gauge_reads_in_its_own_unit():
-    mixed = funds([("一般公共预算", 1.5e9, 1.5e9, 1.3e9), ("政府性基金预算", 4e6, 4e6, 3.8e6)])
+def test_the_gauges_side_by_side_read_in_one_unit_chosen_by_the_largest_sum():
+    mixed = funds([("一般公共预算", 1.5e9, 1.5e9, 1.3e9), ("政府性基金预算", 4e7, 4e7, 3.8e7),
+                   ("国有资本经营预算", 6e6, 6e6, 5e6), ("社会保险基金预算", 3e8, 3e8, 2e8)])
     fig = figs.fund_totals_figure(mixed, SCHEDULE, year=2025, as_of=AS_OF)
-    assert "13.00 / 调整预算 15.00（亿元）" in fig.data[0].title.text
-    assert "380.00 / 调整预算 400.00（万元）" in fig.data[1].title.text
+    subs = [tr.title.text for tr in fig.data]
+    assert "13.00 / 调整预算 15.00（亿元）" in subs[0]
+    assert "0.38 / 调整预算 0.40（亿元）" in subs[1] and "0.05 / 调整预算 0.06（亿元）" in subs[2]
+    assert all("亿元" in s and "万元" not in s for s in subs)
