@@ -43,6 +43,20 @@ def card(label: str, value: str, note: str = "", tone: str = "") -> html.Div:
     ])
 
 
+def breadcrumbs(labels: list[str], hrefs: list[str]) -> list:
+    """``全部支出 › 205 教育支出 › 20502 普通教育``: every step but the last a link up (``hrefs``,
+    one per such step), the last the current page. Labels are shown as text."""
+    out: list = []
+    for i, label in enumerate(labels):
+        if i:
+            out.append(html.Span("›", className="bw-crumb-sep"))
+        if i == len(labels) - 1:
+            out.append(html.Span(label, className="bw-crumb is-current", **{"aria-current": "page"}))
+        else:
+            out.append(dcc.Link(label, className="bw-crumb", href=hrefs[i]))
+    return out
+
+
 def with_code(key: str, lang: str, **codes: str) -> list:
     """The string ``key`` with each ``{placeholder}`` shown as code (commands to type)."""
     parts: list = []

@@ -9,11 +9,11 @@ import json
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc, html
+from dash import Input, Output, State, ctx, dcc
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
-from budgetwatch.dashboard.components import card, failure, how_to_load, notice, section_unchanged
+from budgetwatch.dashboard.components import breadcrumbs, card, failure, how_to_load, notice, section_unchanged
 from budgetwatch.dashboard.figures import compare as figs
 from budgetwatch.dashboard.i18n import months, t
 from budgetwatch.dashboard.links import execution_href
@@ -58,16 +58,8 @@ def month_day(day: dt.date, lang: str) -> str:
 
 
 def crumbs(state: dict, node: qc.Node, labels: list[str], lang: str) -> list:
-    items = [t(f"cmp.root.{node.by}", lang)] + labels
-    out: list = []
-    for i, label in enumerate(items):
-        if i:
-            out.append(html.Span("›", className="bw-crumb-sep"))
-        if i == len(items) - 1:
-            out.append(html.Span(label, className="bw-crumb is-current", **{"aria-current": "page"}))
-        else:
-            out.append(dcc.Link(label, className="bw-crumb", href=link(state, lang, path=".".join(node.path[:i]) or None)))
-    return out
+    return breadcrumbs([t(f"cmp.root.{node.by}", lang)] + labels,
+                       [link(state, lang, path=".".join(node.path[:i]) or None) for i in range(len(labels))])
 
 
 def actions(state: dict, node: qc.Node, lang: str) -> list:

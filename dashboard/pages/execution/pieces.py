@@ -5,10 +5,10 @@ from __future__ import annotations
 
 
 import pandas as pd
-from dash import dcc, html
+from dash import dcc
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard.components import card
+from budgetwatch.dashboard.components import breadcrumbs, card
 from budgetwatch.dashboard.figures import execution as figs
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.urls import date_param, int_param
@@ -35,18 +35,9 @@ def node_label(node: q.Node, labels: list[str], lang: str) -> str:
 
 def crumbs(state: dict, node: q.Node, labels: list[str], lang: str) -> list:
     """全部支出 › 205 教育支出 › 20502 普通教育: links up, the current step in bold."""
-    items = [t(f"exec.root.{node.by}", lang)] + labels
-    out: list = []
-    for i, label in enumerate(items):
-        if i:
-            out.append(html.Span("›", className="bw-crumb-sep"))
-        if i == len(items) - 1:
-            out.append(html.Span(label, className="bw-crumb is-current", **{"aria-current": "page"}))
-        else:
-            out.append(dcc.Link(label, className="bw-crumb",
-                                href=link(state, lang, path=".".join(node.path[:i]) or None,
-                                          vouchers=None, voucher=None)))
-    return out
+    return breadcrumbs([t(f"exec.root.{node.by}", lang)] + labels,
+                       [link(state, lang, path=".".join(node.path[:i]) or None, vouchers=None, voucher=None)
+                        for i in range(len(labels))])
 
 
 def actions(state: dict, node: q.Node, lang: str) -> list:

@@ -12,11 +12,11 @@ import logging
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc, html
+from dash import Input, Output, State, ctx
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
-from budgetwatch.dashboard.components import (card, failure, how_to_load, notice, section_outputs,
+from budgetwatch.dashboard.components import (breadcrumbs, card, failure, how_to_load, notice, section_outputs,
                                               section_unchanged)
 from budgetwatch.dashboard.figures import projects as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
@@ -98,10 +98,8 @@ def info_cards(data: pd_.ProjectsData, lang: str) -> list:
 
 
 def crumbs(data: pd_.ProjectsData, lang: str) -> list:
-    return [dcc.Link(t(f"proj.view.{data.view}", lang), className="bw-crumb", href=pd_.href(data, lang)),
-            html.Span("›", className="bw-crumb-sep"),
-            html.Span(fmt.text(data.project["project_name"]), className="bw-crumb is-current",
-                      **{"aria-current": "page"})]
+    return breadcrumbs([t(f"proj.view.{data.view}", lang), fmt.text(data.project["project_name"])],
+                       [pd_.href(data, lang)])
 
 
 def update_projects(store: Store, state: dict | None, search: str | None) -> dict:
