@@ -138,13 +138,15 @@ def section_unchanged(graphs, tables) -> dict:
 
 def failure(exc: BaseException, lang: str, where: str) -> html.Div:
     """What a page shows when drawing failed: one sentence, never a traceback (call it in the
-    ``except`` block: an unexpected error's traceback goes to the log)."""
+    ``except`` block: an unexpected error's traceback goes to the log). A query that failed or
+    a rule that could not run (thresholds it cannot use) says why, in the words it was raised with."""
+    from budgetwatch.queries.rules.base import RuleError
     from budgetwatch.queries.store import QueryError
     from budgetwatch.queries.summary import FlagsUpdating
 
     if isinstance(exc, FlagsUpdating):    # not a failure: the flags follow a load in the background
         return notice(t("flags.updating", lang))
-    if isinstance(exc, QueryError):
+    if isinstance(exc, (QueryError, RuleError)):
         _log.warning("%s query failed: %s", where, exc)
         return notice(t("error.query", lang), detail=str(exc), tone="is-error")
     _log.exception("%s page failed", where)

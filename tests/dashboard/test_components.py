@@ -21,3 +21,28 @@ def test_breadcrumbs_link_every_step_but_the_last():
 def test_one_step_is_only_the_current_page():
     out = breadcrumbs(["全部部门"], [])
     assert len(out) == 1 and out[0].className == "bw-crumb is-current"
+
+
+def _said(component) -> str:
+    return str(component.to_plotly_json())
+
+
+def test_failure_says_why_a_rule_could_not_run():
+    from budgetwatch.dashboard.components import failure
+    from budgetwatch.queries.rules.base import RuleError
+
+    shown = failure(RuleError("阈值 max_idle_pct 须为数字 / max_idle_pct must be a number"), "zh", "test")
+    assert "数据查询未能完成" in _said(shown) and "max_idle_pct 须为数字" in _said(shown)
+    assert "is-error" in shown.className and "Traceback" not in _said(shown)
+
+
+def test_failure_keeps_its_other_answers():
+    from budgetwatch.dashboard.components import failure
+    from budgetwatch.queries.store import QueryError
+    from budgetwatch.queries.summary import FlagsUpdating
+
+    query = failure(QueryError("查询超时（超过 60 秒）/ query timed out"), "en", "test")
+    assert "query timed out" in _said(query) and "is-error" in query.className
+    assert "is-error" not in failure(FlagsUpdating(2025), "zh", "test").className
+    odd = failure(KeyError("secret internals"), "zh", "test")
+    assert "页面出错了" in _said(odd) and "secret internals" not in _said(odd)
