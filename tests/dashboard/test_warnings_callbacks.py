@@ -221,6 +221,20 @@ def test_a_failing_query_is_a_sentence(broken):
     assert "请稍后再试" in message and "Traceback" not in message
 
 
+def test_a_rule_that_cannot_run_says_why_in_the_list_and_the_detail(store, monkeypatch):
+    """Both of the page's guards are ``components.failure``: a RuleError's own words reach the reader."""
+    from budgetwatch.queries.rules.base import RuleError
+
+    def refuse(*_a, **_k):
+        raise RuleError("阈值 min_amount 须为数字 / min_amount must be a number")
+
+    monkeypatch.setattr(qf, "flag_set", refuse)
+    listed = text(page.update_warnings(store, 2025, None, None, None, None, None, None, "")["message"])
+    shown = text(page.update_detail(store, "DUPLICATE_PAYMENT|x", 2025, None, "")["body"])
+    for said in (listed, shown):
+        assert "数据查询未能完成" in said and "min_amount 须为数字" in said and "Traceback" not in said
+
+
 def test_the_page_is_wired_into_the_app(store):
     app = create_app(store.data_dir)
     assert any("warnings-list" in k for k in app.callback_map)

@@ -2,14 +2,13 @@
 """
 from __future__ import annotations
 
-import logging
 
 import dash
 import pandas as pd
 from dash import dcc, html
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard.components import notice
+from budgetwatch.dashboard.components import failure, notice
 from budgetwatch.dashboard.figures import warnings as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
@@ -18,13 +17,10 @@ from budgetwatch.dashboard.links import link_voucher_cells
 from budgetwatch.dashboard.tables import Export
 from budgetwatch.dashboard.urls import date_param, int_param, lang_of
 from budgetwatch.queries import flags as qf
-from budgetwatch.queries.rules.base import RuleError
-from budgetwatch.queries.store import QueryError, Store
+from budgetwatch.queries.store import Store
 
 from budgetwatch.dashboard.pages.warnings.words import MAX_LINKS, _text, entity_label, parse_flag, rule_title, severity_label, status_label, unit_name
 from budgetwatch.dashboard.pages.warnings.layout import history_columns
-
-log = logging.getLogger("budgetwatch.dashboard")
 
 
 def find_flag(fs: qf.FlagSet, rule: str, key: str) -> dict | None:
@@ -106,13 +102,8 @@ def update_detail(store: Store, flag: str | None, year, as_of, search) -> dict:
             return out
         with store.reader() as con:
             ev = qf.evidence(con, row)
-    except (QueryError, RuleError) as exc:
-        log.warning("flag detail failed: %s", exc)
-        out["body"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
-        return out
-    except Exception:
-        log.exception("flag detail failed")
-        out["body"] = notice(t("error.unexpected", lang), tone="is-error")
+    except Exception as exc:    # a failed query or rule, anything else: a sentence, never a traceback
+        out["body"] = failure(exc, lang, "flag detail")
         return out
 
     names = {}

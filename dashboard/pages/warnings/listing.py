@@ -2,7 +2,6 @@
 """
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import dash
@@ -12,23 +11,20 @@ from dash import html
 from budgetwatch.dashboard import auth
 from budgetwatch.dashboard import ids
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard.components import card, how_to_load, notice
+from budgetwatch.dashboard.components import card, failure, how_to_load, notice
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.tables import Export
 from budgetwatch.dashboard.urls import date_param, int_param, lang_of, with_params
 from budgetwatch.queries import flags as qf
 from budgetwatch.queries.overview import available_years
 from budgetwatch.queries.rules import RULES, RULES_BY_ID
-from budgetwatch.queries.rules.base import RuleError, SEVERITIES
+from budgetwatch.queries.rules.base import SEVERITIES
 from budgetwatch.queries.rules.engine import resolve_context
-from budgetwatch.queries.store import QueryError, Store
-from budgetwatch.queries.summary import FlagsUpdating
+from budgetwatch.queries.store import Store
 
 from budgetwatch.dashboard.pages.warnings.words import (STATUS_FILTERS, W, _text, entity_label, parse_flag, rule_title, severity_label,
                      status_label, unit_name)
 from budgetwatch.dashboard.pages.warnings.layout import list_columns, threshold_columns
-
-log = logging.getLogger("budgetwatch.dashboard")
 
 
 def resolve(store: Store, year: int | None, as_of: str | None) -> dict | None:
@@ -165,16 +161,8 @@ def update_warnings(store: Store, year, as_of, rule, severity, dept, status, fla
         if view is None:
             out["message"] = notice(t("warn.empty.none", lang), more=how_to_load(lang))
             return out
-    except FlagsUpdating:       # recomputed after a load: said, not the previous load's flags
-        out["message"] = notice(t("flags.updating", lang))
-        return out
-    except (QueryError, RuleError) as exc:
-        log.warning("warnings query failed: %s", exc)
-        out["message"] = notice(t("error.query", lang), detail=str(exc), tone="is-error")
-        return out
-    except Exception:
-        log.exception("warnings failed")
-        out["message"] = notice(t("error.unexpected", lang), tone="is-error")
+    except Exception as exc:    # flags recomputed after a load, a failed query or rule: a sentence
+        out["message"] = failure(exc, lang, "warnings")
         return out
 
     frame, names, anc = fs.frame, view["names"], view["ancestors"]
