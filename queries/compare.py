@@ -11,7 +11,7 @@ Two uses:
   children side by side (``items_by_year``, each year counted from 1 January to the as-of
   day's month and day, so every year covers the same part of its calendar).
 
-Three trees: ``func`` and ``dept`` are the execution page's (``queries.execution.Node``);
+Three trees (``queries.nodes.Node``): ``func`` and ``dept`` are the execution page's;
 ``econ`` is the economic classification, 类 (3 digits) → 款 (5 digits).
 
 Payments are read from ``payments_daily`` (payments summed per day and codes, made at load)
@@ -22,7 +22,6 @@ codes, dates and years are bound parameters.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import duckdb
@@ -30,17 +29,15 @@ import pandas as pd
 
 from budgetwatch.queries import execution as qe
 from budgetwatch.queries import page_cache, reference
+from budgetwatch.queries.nodes import ECON_LENGTH, ECON_LENGTHS, FUNC_LENGTHS, Node, tree_node
 from budgetwatch.queries.store import Store, query, stamped
 from budgetwatch.queries.units import TOPS
 
 BYS = ("dept", "func", "econ")
-ECON_LENGTHS = (3, 5)            # 类, 款
-_MAX_DEPTH = {"func": qe.MAX_DEPTH, "dept": qe.MAX_DEPTH, "econ": len(ECON_LENGTHS)}
 
 _CHILD_KEY = {**qe._CHILD_KEY, ("econ", 0): "left(x.econ_code, 3)", ("econ", 1): "left(x.econ_code, 5)"}
 _STEP_FILTER = {**qe._STEP_FILTER, ("econ", 0): ("starts_with(x.econ_code, $c0)", "c0"),
                 ("econ", 1): ("starts_with(x.econ_code, $c1)", "c1")}
-_ECON = re.compile(r"^\d+$")
 
 
 def same_day_before(as_of: dt.date) -> dt.date:
@@ -56,49 +53,10 @@ def payments_source(con: duckdb.DuckDBPyConnection) -> str:
     return "payments_daily" if stamped(con, "payments_daily") else "payments"
 
 
-# -- the comparison page's node: three trees ---------------------------------------------------
-@dataclass(frozen=True)
-class Node:
-    """A place in one of the three trees: ``func`` and ``dept`` as on the execution page,
-    ``econ`` (经济分类 类 → 款)."""
-    by: str = "dept"
-    path: tuple[str, ...] = ()
-
-    @property
-    def depth(self) -> int:
-        return len(self.path)
-
-    @property
-    def is_leaf(self) -> bool:
-        return self.depth >= _MAX_DEPTH[self.by]
-
-    @property
-    def key(self) -> str:
-        return ".".join(self.path)
-
-    @property
-    def level_parent(self) -> "Node":
-        """The node whose children the items table shows: itself, or its parent for a leaf."""
-        return Node(self.by, self.path[:-1]) if self.is_leaf else self
-
-    def child(self, code: str) -> "Node":
-        base = self.path[:-1] if self.is_leaf else self.path
-        return parse_node(self.by, ".".join(base + (str(code),)))
-
-
 def parse_node(by: str | None, path: str | None) -> Node:
-    """A node from URL text; what does not fit the tree is cut off (never an error)."""
-    by = by if by in BYS else "dept"
-    if by != "econ":
-        node = qe.parse_node(by, path)
-        return Node(node.by, node.path)
-    kept: list[str] = []
-    for i, code in enumerate([p.strip() for p in (path or "").split(".")][:len(ECON_LENGTHS)]):
-        if not (_ECON.match(code) and code.isascii() and len(code) == ECON_LENGTHS[i]
-                and (not kept or code.startswith(kept[-1]))):
-            break
-        kept.append(code)
-    return Node("econ", tuple(kept))
+    """A node of one of the three trees from URL text (another ``by``: dept); what does not
+    fit the tree is cut off (never an error). See ``queries.nodes.tree_node``."""
+    return tree_node(by if by in BYS else "dept", path)
 
 
 def _where(node: Node) -> tuple[str, dict]:
@@ -132,11 +90,11 @@ def _names(codes: list[str], dept_names: list, by: str, depth: int) -> list[str]
 
 def _drillable(codes: pd.Series, by: str, depth: int) -> pd.Series:
     if by == "func":
-        return codes.str.len() == qe.FUNC_LENGTHS[depth]
+        return codes.str.len() == FUNC_LENGTHS[depth]
     if by == "econ":
         return codes.str.len() == ECON_LENGTHS[depth]
     if depth == 2:
-        return codes.str.len() == qe.ECON_LENGTH
+        return codes.str.len() == ECON_LENGTH
     return pd.Series(True, index=codes.index)
 
 
@@ -150,10 +108,9 @@ class Prior:
     frame: pd.DataFrame        # code, name, prior (yuan), drillable
 
 
-def prior_level(con: duckdb.DuckDBPyConnection, node: qe.Node | Node, year: int, as_of: dt.date) -> Prior:
+def prior_level(con: duckdb.DuckDBPyConnection, node: Node, year: int, as_of: dt.date) -> Prior:
     """The children of the level ``node`` shows, with what each spent in the same period of
     the year before (from 1 January to ``same_day_before(as_of)``)."""
-    node = Node(node.by, tuple(node.path))
     parent = node.level_parent
     day = same_day_before(as_of)
     src = payments_source(con)
@@ -186,7 +143,7 @@ def prior_level(con: duckdb.DuckDBPyConnection, node: qe.Node | Node, year: int,
     return Prior(held, day, out)
 
 
-def prior_cached(store: Store, node: qe.Node | Node, year: int, as_of: dt.date) -> Prior:
+def prior_cached(store: Store, node: Node, year: int, as_of: dt.date) -> Prior:
     """``prior_level`` once per generation, scope and view (``page_cache``)."""
     return page_cache.cached(store, "compare.prior_level", (node.by, ".".join(node.path), int(year), as_of),
                              lambda con: prior_level(con, node, year, as_of))
@@ -219,7 +176,7 @@ def prior_total(prior: Prior, node: qe.Node | Node) -> float | None:
     if not prior.held:
         return None
     frame = prior.frame
-    part = frame[frame["code"] == node.path[-1]] if Node(node.by, tuple(node.path)).is_leaf else frame
+    part = frame[frame["code"] == node.path[-1]] if node.is_leaf else frame
     return float(part["prior"].sum())
 
 
@@ -302,7 +259,7 @@ def items_by_year(con: duckdb.DuckDBPyConnection, node: Node, month: int, day: i
 def node_names(con: duckdb.DuckDBPyConnection, node: Node) -> list[str]:
     """The name of each step of the path (the page's breadcrumb)."""
     if node.by != "econ":
-        return qe.node_names(con, qe.Node(node.by, node.path))
+        return qe.node_names(con, node)
     return [reference.econ_name(c) for c in node.path]
 
 

@@ -9,7 +9,8 @@ A *node* is where the reader stands in one of two trees:
 * ``by="dept"`` — top-level department → budget unit (any unit under it through the parent
   chain, the department itself included) → economic 款 (first 5 digits of ``econ_code``).
 
-A node's path is its codes from the top (``("205", "20502", "2050202")``); depth 3 is a leaf.
+A node (``queries.nodes.Node``, shared with the comparison page) has as its path its codes from
+the top (``("205", "20502", "2050202")``); depth 3 is a leaf.
 Its *children* are what the level under it is made of; a leaf shows its siblings. Every
 number is for one year: the year's budget lines, and payments from 1 January up to and
 including the as-of date (see queries/overview.py for the period and time schedule).
@@ -31,73 +32,18 @@ from budgetwatch.queries import page_cache, reference
 from budgetwatch.queries.overview import Period, resolve_period
 from budgetwatch.queries.units import TOPS
 from budgetwatch.queries.monthly import monthly_cumulative as cumulative
+from budgetwatch.queries.nodes import DEPT_CODE, ECON_LENGTH, FUNC_LENGTHS, MAX_DEPTH, Node, tree_node  # noqa: F401
 from budgetwatch.queries.store import query
 
 BYS = ("func", "dept")
-MAX_DEPTH = 3
-FUNC_LENGTHS = (3, 5, 7)          # 类, 款, 项
-ECON_LENGTH = 5                   # 款
 EXPORT_MAX_ROWS = 1_000_000
 PAGE_MAX_ROWS = 1_000             # the most rows one grid request may ask for
 
-_DEPT_CODE = re.compile(r"^[0-9A-Za-z_\-]{1,40}$")
-_ECON_CODE = re.compile(r"^\d{5}$")
-
-
-@dataclass(frozen=True)
-class Node:
-    """A place in the drill-down: which tree and the codes from its top."""
-    by: str = "func"
-    path: tuple[str, ...] = ()
-
-    @property
-    def depth(self) -> int:
-        return len(self.path)
-
-    @property
-    def is_leaf(self) -> bool:
-        return self.depth >= MAX_DEPTH
-
-    @property
-    def key(self) -> str:
-        """The URL form: ``205.20502.2050202``."""
-        return ".".join(self.path)
-
-    def up(self) -> "Node":
-        return Node(self.by, self.path[:-1])
-
-    def child(self, code: str) -> "Node":
-        """The node one step down; from a leaf, the sibling ``code``."""
-        base = self.path[:-1] if self.is_leaf else self.path
-        return parse_node(self.by, ".".join(base + (str(code),)))
-
-    @property
-    def level_parent(self) -> "Node":
-        """The node whose children the level shows: itself, or its parent for a leaf."""
-        return self.up() if self.is_leaf else self
-
 
 def parse_node(by: str | None, path: str | None) -> Node:
-    """A node from URL text; whatever does not fit the tree is cut off (never an error).
-
-    func: 3, 5 and 7 digits, each the prefix of the next. dept: a department code, a unit
-    code, then an economic 款 (5 digits).
-    """
-    by = by if by in BYS else "func"
-    parts = [p.strip() for p in (path or "").split(".")][:MAX_DEPTH]
-    kept: list[str] = []
-    for i, code in enumerate(parts):
-        if by == "func":
-            ok = code.isdigit() and code.isascii() and len(code) == FUNC_LENGTHS[i] and (
-                not kept or code.startswith(kept[-1]))
-        elif i < 2:
-            ok = bool(_DEPT_CODE.match(code))
-        else:
-            ok = bool(_ECON_CODE.match(code))
-        if not ok:
-            break
-        kept.append(code)
-    return Node(by, tuple(kept))
+    """A node of the func or dept tree from URL text (another ``by``: func); whatever does
+    not fit the tree is cut off (never an error). See ``queries.nodes.tree_node``."""
+    return tree_node(by if by in BYS else "func", path)
 
 
 # -- SQL fragments: chosen by (by, depth), never built from input ------------------------------
@@ -231,7 +177,7 @@ def department_code(con: duckdb.DuckDBPyConnection, label: str) -> str | None:
         LIMIT 1""", {"codes": candidates or [label], "label": label})
     if len(frame):
         return frame["dept_code"].iloc[0]
-    return label if _DEPT_CODE.match(label) else None
+    return label if DEPT_CODE.match(label) else None
 
 
 def node_names(con: duckdb.DuckDBPyConnection, node: Node) -> list[str]:
