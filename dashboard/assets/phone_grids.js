@@ -58,7 +58,12 @@
     function headerWordWidth(api, col) {
         var el = document.querySelector(".ag-header-cell[col-id='" + col.getColId() + "'] .ag-header-cell-text");
         var name = col.getColDef().headerName || "";
-        if (el) { var st = getComputedStyle(el); measure.font = st.fontWeight + " " + st.fontSize + " " + st.fontFamily; }
+        // every grid shares the theme's header font: measure with it even before this header is
+        // drawn (a grid below the fold), never with the canvas's 10px default
+        el = el || document.querySelector(".ag-header-cell-text");
+        if (!el) { return 0; }
+        var st = getComputedStyle(el);
+        measure.font = st.fontWeight + " " + st.fontSize + " " + st.fontFamily;
         var widest = 0;
         name.split(/\s+/).forEach(function (w) {
             if (/^[\x00-\x7f]+$/.test(w)) { widest = Math.max(widest, measure.measureText(w).width); }
@@ -111,7 +116,8 @@
         api.__bwPinned = narrow;
         // The pinned pair leaves a strip for the other columns to scroll in: AG Grid unpins
         // columns that leave less than that (its viewport check), losing the pair.
-        var keyWidth = key ? 100 : 0;
+        // The key column is at least as wide as its header's longest word ("Execution").
+        var keyWidth = key ? Math.max(100, headerWordWidth(api, key)) : 0;
         var nameWidth = Math.max(100, width - keyWidth - 80);
         var state = [];
         if (name) { state.push({colId: name.getColId(), pinned: narrow ? "left" : null, flex: null,
