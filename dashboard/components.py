@@ -108,6 +108,16 @@ def as_of_field(id_: str, as_of, lang: str) -> html.Label:
     ])
 
 
+def choice_field(id_: str, key: str, value, choices, lang: str, *, titled: bool = True) -> html.Div:
+    """A toolbar's one-of-a-few choice (which tree, which measure, which view): radio buttons
+    ``t(f"{key}.{choice}")`` after the title ``t(key)`` (none with ``titled=False``)."""
+    return html.Div(className="bw-field", children=[
+        *([html.Span(t(key, lang))] if titled else []),
+        dcc.RadioItems(id=id_, value=value, className="bw-exec-by", inline=True,
+                       options=[{"label": t(f"{key}.{c}", lang), "value": c} for c in choices]),
+    ])
+
+
 def section_outputs(graphs, tables) -> dict:
     """Callback outputs for a page's charts (figure, config, style) and grids (columns, rows),
     keyed ``fig:NAME``/``config:NAME``/``style:NAME``/``table:NAME`` as the page's body fills them."""

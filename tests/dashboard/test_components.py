@@ -46,3 +46,17 @@ def test_failure_keeps_its_other_answers():
     assert "is-error" not in failure(FlagsUpdating(2025), "zh", "test").className
     odd = failure(KeyError("secret internals"), "zh", "test")
     assert "页面出错了" in _said(odd) and "secret internals" not in _said(odd)
+
+
+def test_choice_field_titles_and_labels_its_choices_from_one_key():
+    from budgetwatch.dashboard.components import choice_field
+
+    field = choice_field("x-by", "cmp.by", "econ", ("dept", "func", "econ"), "en")
+    title, radios = field.children
+    assert isinstance(title, html.Span)
+    assert radios.id == "x-by" and radios.value == "econ" and radios.className == "bw-exec-by"
+    assert [o["value"] for o in radios.options] == ["dept", "func", "econ"]
+    from budgetwatch.dashboard.i18n import t
+    assert title.children == t("cmp.by", "en") and radios.options[2]["label"] == t("cmp.by.econ", "en")
+    bare = choice_field("x-view", "proj.view", "investment", ("investment",), "zh", titled=False)
+    assert len(bare.children) == 1 and bare.children[0].options[0]["label"] == t("proj.view.investment", "zh")

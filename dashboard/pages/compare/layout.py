@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from budgetwatch.dashboard.components import as_of_field, figure_card, view_store, year_field
+from budgetwatch.dashboard.components import as_of_field, choice_field, figure_card, view_store, year_field
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.page_tables import HIDDEN, page_table
@@ -27,16 +27,8 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
             html.H1(t("cmp.title", lang), className="bw-page-title"),
             year_field(C.YEAR, year, lang),
             as_of_field(C.AS_OF, as_of, lang),
-            html.Div(className="bw-field", children=[
-                html.Span(t("cmp.by", lang)),
-                dcc.RadioItems(id=C.BY, value=node.by, className="bw-exec-by", inline=True,
-                               options=[{"label": t(f"cmp.by.{b}", lang), "value": b} for b in qc.BYS]),
-            ]),
-            html.Div(className="bw-field", children=[
-                html.Span(t("cmp.measure", lang)),
-                dcc.RadioItems(id=C.MEASURE, value=measure_of(state), className="bw-exec-by", inline=True,
-                               options=[{"label": t(f"cmp.measure.{m}", lang), "value": m} for m in MEASURES]),
-            ]),
+            choice_field(C.BY, "cmp.by", node.by, qc.BYS, lang),
+            choice_field(C.MEASURE, "cmp.measure", measure_of(state), MEASURES, lang),
             html.Div(id=C.SCHEDULE, className="bw-schedule"),
         ]),
         html.Div(id=C.MESSAGE),

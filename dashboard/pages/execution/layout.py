@@ -7,7 +7,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.dashboard.components import as_of_field, figure_card, view_store, year_field
+from budgetwatch.dashboard.components import as_of_field, choice_field, figure_card, view_store, year_field
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.tables import table_card
@@ -37,11 +37,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
             html.H1(t("exec.title", lang), className="bw-page-title"),
             year_field(E.YEAR, year, lang),
             as_of_field(E.AS_OF, as_of, lang),
-            html.Div(className="bw-field", children=[
-                html.Span(t("exec.by", lang)),
-                dcc.RadioItems(id=E.BY, value=node.by, className="bw-exec-by", inline=True,
-                               options=[{"label": t(f"exec.by.{b}", lang), "value": b} for b in q.BYS]),
-            ]),
+            choice_field(E.BY, "exec.by", node.by, q.BYS, lang),
             html.Div(id=E.SCHEDULE, className="bw-schedule"),
         ]),
         html.Div(id=E.MESSAGE),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from budgetwatch.dashboard import ids
-from budgetwatch.dashboard.components import as_of_field, figure_card, view_store, year_field
+from budgetwatch.dashboard.components import as_of_field, choice_field, figure_card, view_store, year_field
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.page_tables import page_table
@@ -51,10 +51,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
         dcc.Location(id=P.LIST_GO, refresh="callback-nav"),     # a project clicked in the list → the project
         html.Div(className="bw-toolbar", children=[
             html.H1(t("proj.title", lang), className="bw-page-title"),
-            html.Div(className="bw-field", children=[
-                dcc.RadioItems(id=P.VIEW, value=state["view"], inline=True, className="bw-exec-by",
-                               options=[{"label": t(f"proj.view.{v}", lang), "value": v} for v in VIEWS]),
-            ]),
+            choice_field(P.VIEW, "proj.view", state["view"], VIEWS, lang, titled=False),
             year_field(P.YEAR, year, lang),
             as_of_field(P.AS_OF, as_of, lang),
             html.Div(id=P.SCHEDULE, className="bw-schedule"),
