@@ -186,3 +186,17 @@ def test_a_voucher_grid_whose_query_times_out_says_so_instead_of_showing_nothing
     assert "Query timed out" in out["summary"] and "does not mean there are none" in out["summary"]
     page_cache.clear()
     assert "查询超时" in page.grid_block(store, req, GRIDQ, None, "?lang=zh")["summary"]
+
+
+def test_both_vouchers_downloads_say_the_same_title_filters_and_columns(store):
+    """The in-memory export and the streamed one share their heading (pieces.vouchers_heading)."""
+    grid = {"payee": {"filterType": "text", "type": "contains", "filter": "公司"}}
+    query = {"year": "2025", "as_of": "2025-06-30", "by": "func", "path": "205", "voucher": "V1",
+             "grid": json.dumps(grid)}
+    export = page.fetch_vouchers(store, query, "en", filter_model=grid)
+    with page.open_execution_vouchers(store, query, "en") as source:
+        streamed = list(source.batches.schema.names)
+    assert (source.title, source.filters) == (export.title, export.filters)
+    assert any(v == "V1" for _k, v in export.filters)
+    assert any("公司" in v for _k, v in export.filters)                     # the grid's filter, described
+    assert streamed == list(export.frame.columns)

@@ -29,9 +29,10 @@ from budgetwatch.queries.store import QueryTimeout, Store
 from budgetwatch.dashboard.pages.execution.state import (E, GRAPHS, GRID_SUMMARY, STATE_KEYS, VIEW, _FILE_PART,
                                                       grid_models, navigate, node_of, state_of, with_grid_models)
 from budgetwatch.dashboard.pages.execution.layout import level_columns
-from budgetwatch.dashboard.pages.execution.pieces import (_describe_filters, _filters, _period, _schedule_text,
+from budgetwatch.dashboard.pages.execution.pieces import (VOUCHER_EXPORT_COLUMNS, _filters, _period, _schedule_text,
                                                        actions, crumbs, headline, level_export_frame,
-                                                       level_rows, link, node_label, step_labels, vouchers_title)
+                                                       level_rows, link, node_label, step_labels, vouchers_heading,
+                                                       vouchers_title)
 from budgetwatch.dashboard.pages.execution.download import open_execution_vouchers
 import budgetwatch.dashboard.pages.execution.yoy as yoy
 
@@ -248,14 +249,9 @@ def fetch_vouchers(store: Store, query: dict, lang: str, *, filter_model: dict |
         frame = q.vouchers_all(con, node, period.year, period.as_of, filter_model=filter_model,
                                sort_model=sort_model, voucher=state.get("voucher"))
         labels = step_labels(node, q.node_names(con, node))
-    cols = ["voucher_no", "pay_date", "dept_code", "unit", "func", "econ", "fund_type", "payee", "amount", "purpose"]
+    cols = list(VOUCHER_EXPORT_COLUMNS)
     rows = voucher_frame(frame)[cols].rename(columns={c: t(f"exec.vcol.{c}", lang) for c in cols})
-    filters = _filters(period, node, labels, lang)
-    if state.get("voucher"):
-        filters.append((t("exec.f.voucher", lang), state["voucher"]))
-    if filter_model:
-        filters.append((t("exec.f.grid", lang), _describe_filters(filter_model)))
-    title = t("exec.export.vouchers", lang, year=period.year, node=node_label(node, labels, lang))
+    title, filters = vouchers_heading(period, node, labels, state, filter_model, lang)
     return Export(rows, title, filters=filters, as_of=period.as_of.isoformat())
 
 

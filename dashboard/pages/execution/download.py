@@ -13,8 +13,8 @@ import pandas as pd
 import pyarrow as pa
 
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.pages.execution.pieces import (_describe_filters, _filters, _period, node_label,
-                                                       step_labels)
+from budgetwatch.dashboard.pages.execution.pieces import (VOUCHER_EXPORT_COLUMNS, _period, step_labels,
+                                                       vouchers_heading)
 from budgetwatch.dashboard.pages.execution.state import node_of, state_of
 from budgetwatch.dashboard.table_export import ExportError, Source
 from budgetwatch.dashboard.vouchers import voucher_frame
@@ -41,8 +41,7 @@ def open_execution_vouchers(store: Store, query: dict, lang: str) -> Iterator[So
             filter_model = None
     if not isinstance(filter_model, dict) or not filter_model:
         filter_model = None
-    cols = ["voucher_no", "pay_date", "dept_code", "unit", "func", "econ", "fund_type", "payee", "amount",
-            "purpose"]
+    cols = list(VOUCHER_EXPORT_COLUMNS)
     labels_of = {c: t(f"exec.vcol.{c}", lang) for c in cols}
     schema = pa.schema([(labels_of[c], pa.float64() if c == "amount" else pa.string()) for c in cols])
     with store.reader() as con:
@@ -50,12 +49,7 @@ def open_execution_vouchers(store: Store, query: dict, lang: str) -> Iterator[So
         if period is None:
             raise ExportError("还没有预算或支付数据 / no budget or payment data loaded yet")
         labels = step_labels(node, q.node_names(con, node))
-        filters = _filters(period, node, labels, lang)
-        if state.get("voucher"):
-            filters.append((t("exec.f.voucher", lang), state["voucher"]))
-        if filter_model:
-            filters.append((t("exec.f.grid", lang), _describe_filters(filter_model)))
-        title = t("exec.export.vouchers", lang, year=period.year, node=node_label(node, labels, lang))
+        title, filters = vouchers_heading(period, node, labels, state, filter_model, lang)
         rows, reader = qx.stream_voucher_view(con, node, period.year, period.as_of, filter_model,
                                               state.get("voucher"))
 

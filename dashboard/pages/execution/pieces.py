@@ -142,6 +142,22 @@ def _filters(period: Period, node: q.Node, labels: list[str], lang: str) -> list
             (t("exec.f.node", lang), " › ".join([t(f"exec.root.{node.by}", lang)] + labels))]
 
 
+VOUCHER_EXPORT_COLUMNS = ("voucher_no", "pay_date", "dept_code", "unit", "func", "econ", "fund_type", "payee",
+                          "amount", "purpose")
+
+
+def vouchers_heading(period: Period, node: q.Node, labels: list[str], state: dict, filter_model: dict | None,
+                     lang: str) -> tuple[str, list[tuple[str, str]]]:
+    """The vouchers download's title and context block (year, node, the one voucher, the grid's
+    filters): the same for the in-memory and the streamed download."""
+    filters = _filters(period, node, labels, lang)
+    if state.get("voucher"):
+        filters.append((t("exec.f.voucher", lang), state["voucher"]))
+    if filter_model:
+        filters.append((t("exec.f.grid", lang), _describe_filters(filter_model)))
+    return t("exec.export.vouchers", lang, year=period.year, node=node_label(node, labels, lang)), filters
+
+
 def _describe_filters(model: dict) -> str:
     parts = []
     for col, m in model.items():
