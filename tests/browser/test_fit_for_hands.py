@@ -286,19 +286,23 @@ PINNED_JS = """async id => {
 }"""
 
 
+@pytest.mark.parametrize("where", [("/execution", E.T_LEVEL, ["name", "rate"], "%"),        # 名称 | 执行进度
+                                   ("/warnings", ids.Warnings.LIST, ["title", "amount"], ".")])  # 预警 | 金额
 @pytest.mark.parametrize("width", WIDTHS)
-def test_on_a_phone_a_grid_keeps_the_key_figure_next_to_the_name(browser, demo_server, width):
+def test_on_a_phone_a_grid_keeps_the_key_figure_next_to_the_name(browser, demo_server, width, where):
+    path, grid, pinned, mark = where
     page = open_page(browser, width, demo_server)
-    page.goto(demo_server + "/execution")
-    level = ids.table(E.T_LEVEL)
+    page.goto(demo_server + path)
+    level = ids.table(grid)
     page.locator(f"#{level} .ag-row").first.wait_for()
     settle(page)
     if width < 600:
         page.wait_for_function(f"() => dash_ag_grid.getApi('{level}').getDisplayedLeftColumns().length === 2")
-        assert page.evaluate(PINNED_JS, level) == ["name", "rate"]       # 名称 | 执行进度, the rest scrolls
+        assert page.evaluate(PINNED_JS, level) == pinned                   # the rest scrolls
         cell = page.locator(f"#{level} .ag-pinned-left-cols-container .ag-row").first
-        assert "%" in cell.locator("[col-id='rate']").inner_text()
-        assert cell.locator("[col-id='rate']").bounding_box()["x"] + 50 < width
+        key = cell.locator(f"[col-id='{pinned[1]}']")
+        assert mark in key.inner_text()
+        assert key.bounding_box()["x"] + 50 < width
     else:
         assert page.evaluate(PINNED_JS, level) == []                        # the grid as declared
     page.context.close()

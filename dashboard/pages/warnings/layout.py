@@ -134,12 +134,13 @@ def list_columns(lang: str, selectable: bool = False) -> list[dict]:
     return [
         {"field": "severity_label", "headerName": t("warn.col.severity", lang), "width": 110, "maxWidth": 130,
          "cellClassRules": {f"bw-sev bw-sev-{s}": f"params.data.severity == '{s}'" for s in SEVERITIES}, **tick},
-        {"field": "title", "headerName": t("warn.col.rule", lang), "width": 150},
+        # on a phone the rule and its amount stay side by side (assets/phone_grids.js)
+        {"field": "title", "headerName": t("warn.col.rule", lang), "width": 150, "context": {"phone": "name"}},
         {"field": "unit", "headerName": t("warn.col.unit", lang), "width": 180},
         {"field": "entity", "headerName": t("warn.col.entity", lang), "width": 200},
         {"field": "amount", "headerName": fmt.axis_title(t("warn.col.amount", lang), t("unit.wan", lang), lang),
          "type": "rightAligned", "valueFormatter": money, "width": 150, "minWidth": 140,
-         "filter": "agNumberColumnFilter"},
+         "filter": "agNumberColumnFilter", "context": {"phone": "key"}},
         {"field": "message", "headerName": t("warn.col.message", lang), "flex": 3, "minWidth": 320,
          "tooltipField": "message"},
         {"field": "status", "headerName": t("warn.col.status", lang), "width": 120,
