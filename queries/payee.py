@@ -139,14 +139,20 @@ def by_econ(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period()
     return frame
 
 
+def _voucher_rows(src: str) -> str:
+    """A payment as the payee page lists it (its largest, and the download), its unit named;
+    ``src`` is one of ``_SOURCES`` (``_src``)."""
+    return f"""SELECT p.voucher_no, p.pay_date, p.dept_code, coalesce(n.dept_name, p.dept_code) AS unit, p.func_code,
+               p.econ_code, p.fund_type, CAST(p.amount AS DOUBLE) AS amount, p.purpose
+        FROM {src} p {_NAMES} ON n.dept_code = p.dept_code"""
+
+
 def largest(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period(), limit: int = TOP_VOUCHERS) -> pd.DataFrame:
     """The period's largest payments to the payee."""
     where, params = _p(name, period)
     src = _src(con)
     return query(con, f"""
-        SELECT p.voucher_no, p.pay_date, p.dept_code, coalesce(n.dept_name, p.dept_code) AS unit, p.func_code,
-               p.econ_code, p.fund_type, CAST(p.amount AS DOUBLE) AS amount, p.purpose
-        FROM {src} p {_NAMES} ON n.dept_code = p.dept_code
+        {_voucher_rows(src)}
         WHERE p.payee = $name{where}
         ORDER BY p.amount DESC, p.pay_date DESC, p.voucher_no LIMIT $limit""", {**params, "limit": int(limit)})
 
@@ -156,9 +162,7 @@ def vouchers(con: duckdb.DuckDBPyConnection, name: str, period: Period = Period(
     where, params = _p(name, period)
     src = _src(con)
     return query(con, f"""
-        SELECT p.voucher_no, p.pay_date, p.dept_code, coalesce(n.dept_name, p.dept_code) AS unit, p.func_code,
-               p.econ_code, p.fund_type, CAST(p.amount AS DOUBLE) AS amount, p.purpose
-        FROM {src} p {_NAMES} ON n.dept_code = p.dept_code
+        {_voucher_rows(src)}
         WHERE p.payee = $name{where} ORDER BY p.pay_date DESC, p.voucher_no""", params, max_rows=max_rows)
 
 
