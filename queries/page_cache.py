@@ -138,6 +138,14 @@ class PageCache:
         if stale:
             log.info("page cache: %d answers of %s dropped (generation %s is live)", len(stale), folder, gen[0])
 
+    def _hit(self, full: tuple) -> tuple[Any, int] | None:
+        """The kept entry for ``full``, counted as a hit and made the most recent; None if absent."""
+        hit = self._entries.get(full)
+        if hit is not None:
+            self._entries.move_to_end(full)
+            self.stats.hits += 1
+        return hit
+
     def _keep(self, key: tuple, value: Any, limit: int) -> None:
         if self._live.get(key[0]) != key[1]:        # computed on a generation no longer live
             return
@@ -161,10 +169,8 @@ class PageCache:
         full = (folder, gen, *key)
         with self._lock:
             self._note_generation(folder, gen)
-            hit = self._entries.get(full)
+            hit = self._hit(full)
             if hit is not None:
-                self._entries.move_to_end(full)
-                self.stats.hits += 1
                 return give(hit[0])
             flight = self._flights.get(full)
             leader = flight is None
@@ -267,10 +273,8 @@ def ready_or_start(store: Store, name: str, params: Hashable, compute: Callable[
     full = (folder, gen, *key)
     with CACHE._lock:
         CACHE._note_generation(folder, gen)
-        hit = CACHE._entries.get(full)
+        hit = CACHE._hit(full)
         if hit is not None:
-            CACHE._entries.move_to_end(full)
-            CACHE.stats.hits += 1
             return fresh(hit[0])
         if full in CACHE._flights or full in CACHE._starting:
             return None
