@@ -1,6 +1,6 @@
 """`budgetwatch flags`, `budgetwatch rules`, `budgetwatch review`: warnings and their review.
 
-    budgetwatch flags --year 2025 [--as-of 2025-06-30] [--format csv|json|table]
+    budgetwatch flags --year 2025 [--as-of 2025-06-30] [--format csv|json|table] [--lang zh|en]
                       [--output FILE] [--config FILE] [--rule ID ...]
                       [--engine duckdb|spark [--lake PATH] [--spark-master URL]]
     budgetwatch rules [--config FILE] [--format table|json]
@@ -10,7 +10,9 @@
 
 The CSV of ``flags`` starts with the stable columns
 ``rule,severity,entity_type,entity_key,year,amount,message`` (other tools read them), then
-title, dept_code, state, review_status, reviewer, reviewed_at, review_note, evidence, as_of.
+title, dept_code, state, review_status, reviewer, reviewed_at, review_note, evidence, as_of,
+message_en (the same sentence in English, with the same numbers). ``--lang en`` prints the
+table in English.
 """
 from __future__ import annotations
 
@@ -32,15 +34,16 @@ from budgetwatch.queries import flags as qflags
 from budgetwatch.queries import reviews as rv
 from budgetwatch.queries import state
 from budgetwatch.queries.rules import RULES, compute_flags, fmt_wan
-from budgetwatch.queries.rules.base import SEVERITY_CN, RuleError
+from budgetwatch.queries.rules.base import SEVERITY_CN, RuleError, fmt_wan_en
 from budgetwatch.queries.rules.engine import select_rules
 from budgetwatch.queries.rules.config import load_thresholds
 from budgetwatch.queries.store import QueryError, Store
 
 CSV_COLUMNS = ("rule", "severity", "entity_type", "entity_key", "year", "amount", "message",
                "title", "dept_code", "state", "review_status", "reviewer", "reviewed_at",
-               "review_note", "evidence", "as_of")
+               "review_note", "evidence", "as_of", "message_en")
 _SEV_MARK = {"high": "红", "medium": "橙", "low": "黄"}
+_SEV_MARK_EN = {"high": "R", "medium": "O", "low": "Y"}
 _ERRORS = (RuleError, rv.ReviewError, QueryError)
 
 
@@ -60,6 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("csv", "json", "table"),
                    help="输出格式（终端默认 table，否则 csv） / output format (table on a terminal, else csv)")
     p.add_argument("--output", "-o", metavar="FILE", help="写入文件而不是标准输出 / write to FILE")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh",
+                   help="表格的语言（CSV、JSON 两种说明都有） / the table's language (CSV and JSON carry both messages)")
     p.add_argument("--config", metavar="FILE", help="阈值配置文件（TOML） / thresholds file (TOML)")
     p.add_argument("--rule", action="extend", nargs="+", metavar="ID",
                    help="只计算这些规则 / only these rules")
@@ -181,9 +186,28 @@ def _json_records(frame: pd.DataFrame, columns: tuple[str, ...]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=1, default=str) + "\n"
 
 
-def _table(frame: pd.DataFrame, year: int) -> str:
+def _table_en(frame: pd.DataFrame, year: int) -> str:
+    active = frame[frame["state"] == "active"]
+    counts = active["severity"].value_counts()
+    as_of = next((a for a in active.get("as_of", []) if isinstance(a, str)), None)
+    lines = [f"Warnings of {year}" + (f" as of {as_of}" if as_of else "") + f": {len(active)} "
+             f"({counts.get('high', 0)} red, {counts.get('medium', 0)} orange, {counts.get('low', 0)} yellow), "
+             f"{int(frame['review_status'].notna().sum())} reviewed, {int((frame['state'] == 'resolved').sum())} resolved", ""]
+    for row in frame.to_dict("records"):
+        review = f"  [{row['review_status']} by {row['reviewer']}]" if isinstance(row.get("review_status"), str) else ""
+        gone = "  [resolved]" if row.get("state") == "resolved" else ""
+        lines.append(f"[{_SEV_MARK_EN.get(row.get('severity'), '?')}] {row['rule']:<18} {row['entity_key']}  "
+                     f"{fmt_wan_en(row['amount'])}{review}{gone}")
+        message = row.get("message_en")
+        lines.append(f"     {message if isinstance(message, str) and message else row['message']}")
+    return "\n".join(lines) + "\n"
+
+
+def _table(frame: pd.DataFrame, year: int, lang: str = "zh") -> str:
     if frame.empty:
         return f"{year}年没有预警 / no flags for {year}\n"
+    if lang == "en":
+        return _table_en(frame, year)
     active = frame[frame["state"] == "active"]
     counts = active["severity"].value_counts()
     as_of = next((a for a in active.get("as_of", []) if isinstance(a, str)), None)
@@ -244,7 +268,7 @@ def cmd_flags(args: argparse.Namespace) -> int:
         elif fmt == "json":
             text = _json_records(frame, CSV_COLUMNS)
         else:
-            text = _table(frame, args.year)
+            text = _table(frame, args.year, getattr(args, "lang", "zh"))
         _emit(text, args.output)
     except (*_ERRORS, CommandError, LakeError, SparkQueryError, SparkUnavailable) as exc:
         return _fail(exc)
@@ -309,7 +333,7 @@ def _list_reviews(args: argparse.Namespace) -> int:
     else:
         frame = rv.latest_reviews(data_dir, args.year)
     columns = ("rule", "entity_key", "year", "status", "note", "reviewer", "reviewed_at",
-               "flag_message")
+               "flag_message", "flag_message_en")
     if args.format == "json":
         _emit(_json_records(frame, columns))
     elif args.format == "csv":

@@ -128,6 +128,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
         "CREATE INDEX IF NOT EXISTS inquiry_events_inquiry ON inquiry_events (inquiry_id, event_id)",
     ),
+    # 2: each frozen flag's message in English too (the same numbers; shown in the English view).
+    (
+        "ALTER TABLE inquiry_flags ADD COLUMN message_en TEXT",
+    ),
 ]
 
 
@@ -300,7 +304,8 @@ def frozen_flags(store: Store, actor: User | None, flag_ids: Sequence[tuple[str,
             out.append({"rule": rule, "entity_key": str(key), "year": int(year),
                         "severity": row.get("severity"), "entity_type": row.get("entity_type"),
                         "title": row.get("title"), "amount": _jsonable(row.get("amount")),
-                        "message": row.get("message"), "dept_code": row.get("dept_code"),
+                        "message": row.get("message"), "message_en": row.get("message_en"),
+                        "dept_code": row.get("dept_code"),
                         "as_of": row.get("as_of"), "evidence_filter": row.get("evidence"),
                         "evidence": freeze_evidence(ev)})
     return out
@@ -353,13 +358,13 @@ def _insert(store: Store, actor: User, flags: list[dict], *, unit: str, question
             for i, f in enumerate(flags):
                 con.execute(
                     """INSERT INTO inquiry_flags (inquiry_id, position, rule, entity_key, year, severity, entity_type,
-                           title, amount, message, dept_code, as_of, evidence_filter, evidence)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                           title, amount, message, dept_code, as_of, evidence_filter, evidence, message_en)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     [inquiry_id, i, f["rule"], f["entity_key"], int(f["year"]), f.get("severity"),
                      f.get("entity_type"), f.get("title"), f.get("amount"), f.get("message"), f.get("dept_code"),
                      f.get("as_of"), f.get("evidence_filter"),
                      f["evidence"] if isinstance(f["evidence"], str)
-                     else json.dumps(f["evidence"], ensure_ascii=False, default=str)])
+                     else json.dumps(f["evidence"], ensure_ascii=False, default=str), f.get("message_en")])
             detail = {"ref": ref, "unit": unit, "due_date": due.isoformat(), "flags": [
                 f"{f['rule']}|{f['entity_key']}|{f['year']}" for f in flags]}
             if parent_id:

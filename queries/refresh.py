@@ -108,7 +108,8 @@ def _kept(con: duckdb.DuckDBPyConnection, source_name: str | None, key: str, rul
         row = con.execute("SELECT stamp, thresholds, rules, dtypes, flag_years FROM summary_stamp LIMIT 1").fetchone()
         last = dict(con.execute("SELECT year, last_pay FROM year_summary").fetchall())
         con.execute("SELECT count(*) FROM flag_cache LIMIT 0").fetchall()
-    except duckdb.CatalogException:
+        con.execute("SELECT message_en FROM flag_cache LIMIT 0").fetchall()    # kept before English messages: redo
+    except (duckdb.CatalogException, duckdb.BinderException):
         return None
     if row is None or row[0] != source_name or row[1] != key or row[2] != rules:
         return None

@@ -24,7 +24,7 @@ _ALIASES = {**{k: k for k in STATUSES}, **{v: k for k, v in STATUSES.items()},
             "confirm": "confirmed", "dismiss": "dismissed", "refer": "referred"}
 REVIEW_COLUMNS = ("review_status", "review_note", "reviewer", "reviewed_at")
 _SNAPSHOT = ("severity", "entity_type", "amount", "message", "title", "dept_code", "evidence",
-             "as_of")
+             "as_of", "message_en")
 
 
 class ReviewError(BudgetwatchError, ValueError):
@@ -77,8 +77,8 @@ def add_review(data_dir: str | os.PathLike | None, rule: str, entity_key: str, y
             cur = con.execute(
                 """INSERT INTO flag_reviews (rule, entity_key, year, status, note, reviewer,
                        reviewed_at, flag_severity, flag_entity_type, flag_amount, flag_message,
-                       flag_title, flag_dept_code, flag_evidence, flag_as_of)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       flag_title, flag_dept_code, flag_evidence, flag_as_of, flag_message_en)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [rule, entity_key, year, status, note or "", reviewer, when,
                  *[snap[k] for k in _SNAPSHOT]])
             review_id = cur.lastrowid
@@ -183,6 +183,7 @@ def attach_reviews(flags: pd.DataFrame, reviews: pd.DataFrame, *, year: int | No
             "year": gone["year"].values,
             "amount": pd.to_numeric(gone["flag_amount"], errors="coerce").values,
             "message": gone["flag_message"].values,
+            "message_en": gone["flag_message_en"].values,
             "dept_code": gone["flag_dept_code"].values,
             "title": gone["flag_title"].values,
             "evidence": gone["flag_evidence"].values,
@@ -224,7 +225,7 @@ def _clean_snapshot(resolved: pd.DataFrame) -> pd.DataFrame:
     and download shows resolved rows, so one bad row must read as "—", never as an error."""
     out = resolved.copy()
     out["severity"] = [s if s in _SEVERITIES else None for s in out["severity"]]
-    for column in ("entity_type", "message", "dept_code", "title", "evidence"):
+    for column in ("entity_type", "message", "message_en", "dept_code", "title", "evidence"):
         out[column] = pd.Series([_text_or_none(v) for v in out[column]], index=out.index, dtype=object)
     out["as_of"] = pd.Series([_iso_day_or_none(v) for v in out["as_of"]], index=out.index, dtype=object)
     out["amount"] = pd.to_numeric(out["amount"], errors="coerce")

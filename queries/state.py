@@ -164,6 +164,10 @@ MIGRATIONS: list[tuple[str, ...]] = [
         )""",
         "CREATE INDEX IF NOT EXISTS sessions_user ON sessions (username)",
     ),
+    # 4: what a reviewed flag said in English too (its message_en), to show it once resolved.
+    (
+        "ALTER TABLE flag_reviews ADD COLUMN flag_message_en TEXT",
+    ),
 ]
 
 

@@ -141,7 +141,10 @@ def cached_flags(con: duckdb.DuckDBPyConnection, year: int, as_of: str | None, t
         return None
     if int(year) not in (meta[4] or []):
         return None
-    return cache_rows(con, year, meta[3])
+    kept = cache_rows(con, year, meta[3])
+    if kept is not None and "message_en" not in kept.columns:
+        return None     # kept by a version without English messages: computed live until the next load
+    return kept
 
 
 def cache_rows(con: duckdb.DuckDBPyConnection, year: int, dtypes_json: str | None,

@@ -62,7 +62,7 @@ def test_csv_header_keys_and_amounts(data):
     header = out.splitlines()[0].split(",")
     assert header[:7] == CONTRACT
     assert header[7:] == ["title", "dept_code", "state", "review_status", "reviewer", "reviewed_at",
-                          "review_note", "evidence", "as_of"]
+                          "review_note", "evidence", "as_of", "message_en"]
     got = {(r["rule"], r["entity_key"]): r for r in rows(out)}
     assert set(got) == {("EXEC_LAG", "001"), ("EXEC_LAG", "002"), ("NO_BUDGET", "V3"),
                         ("NO_BUDGET", "V4"), ("DUPLICATE_PAYMENT", "V4"),
@@ -70,11 +70,19 @@ def test_csv_header_keys_and_amounts(data):
     lag = got[("EXEC_LAG", "001")]
     assert (lag["severity"], lag["entity_type"], lag["year"], lag["state"]) == ("high", "department", "2025", "active")
     assert lag["message"].startswith("市教育局截至2025-06-30执行进度2.7%，低于序时进度49.6%共46.8个百分点")
+    assert lag["message_en"].startswith("市教育局: execution 2.7% as of 2025-06-30, 46.8 points below the time "
+                                        "schedule 49.6%")
     assert got[("EXEC_LAG", "002")]["severity"] == "medium"
     for r in got.values():
         assert re.fullmatch(r"-?\d+\.\d\d", r["amount"]), r["amount"]
         json.loads(r["evidence"])
     assert got[("NO_BUDGET", "V3")]["amount"] == "1000.00"
+
+
+def test_the_table_reads_in_english_when_asked(data):
+    _, out, _ = bw("flags", "--year", 2025, "--format", "table", "--lang", "en", "--data-dir", data.path)
+    assert out.startswith("Warnings of 2025 as of 2025-06-30: ")
+    assert "市教育局: execution 2.7% as of 2025-06-30" in out and "CNY 10k" in out and "万元" not in out
 
 
 def test_output_file_json_and_rule_filter(data, tmp_path):

@@ -34,6 +34,8 @@ WHERE year = $year AND total_assets > 0
 """,
     message=("{name}{year}年资产负债率{ratio:pct}，高于{max_ratio_pct:g}%（负债{liabilities:wan}，"
              "资产{assets:wan}）"),
+    message_en=("{name}: debt ratio {ratio:pct} in {year}, above {max_ratio_pct:g}% (liabilities {liabilities:wan}, "
+                "assets {assets:wan})"),
 )
 
 CONSECUTIVE_LOSS = Rule(
@@ -68,6 +70,8 @@ WHERE e.year = $year AND e.profit < 0
 """,
     message=("{name}{year}年利润总额{profit:wan}，已连续{min_years}年亏损"
              "（{prev_year}年利润总额{prev_profit:wan}）"),
+    message_en=("{name}: total profit {profit:wan} in {year}, a loss for {min_years} years in a row "
+                "(total profit {prev_profit:wan} in {prev_year})"),
 )
 
 EQUITY_DECLINE = Rule(
@@ -99,6 +103,8 @@ WHERE e.year = $year AND p.owner_equity > 0
 """,
     message=("{name}{year}年所有者权益{equity:wan}，比上年{prev_equity:wan}下降{decline:pct}"
              "（国有资本保值增值率{keep_ratio:pct}）"),
+    message_en=("{name}: owner equity {equity:wan} in {year}, down {decline:pct} from {prev_equity:wan} "
+                "the year before (state capital preservation ratio {keep_ratio:pct})"),
 )
 
 IDLE_ASSETS = Rule(
@@ -129,4 +135,6 @@ WHERE a.year = $year AND a.book_value > 0
 """,
     message=("{name}{asset_category}类资产闲置{idle:wan}，占账面价值{book:wan}的{share:pct}，"
              "高于{max_idle_pct:g}%"),
+    message_en=("{name}: {idle:wan} of {asset_category} assets idle, {share:pct} of the book value {book:wan}, "
+                "above {max_idle_pct:g}%"),
 )

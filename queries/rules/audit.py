@@ -1,7 +1,7 @@
 """Audit rectification (审计整改): overdue, repeated and hollow rectification."""
 from __future__ import annotations
 
-from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
+from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule, fmt_wan_en
 
 # Findings of audit years up to the flags' year, with the status in one spelling
 # (the feed allows 已整改 / 部分整改 / 未整改 or rectified / partial / open).
@@ -58,6 +58,9 @@ WHERE status_cn IN ('部分整改', '未整改')
     message=("{name}“{category}”问题（{entity_key}，{audit_year}年审计）整改期限{deadline}，"
              "截至{audit_as_of}已逾期{days}天，状态为{status}（涉及金额{amount:wan}，"
              "已整改{rectified:wan}）"),
+    message_en=("{name}: the \"{category}\" finding ({entity_key}, audit of {audit_year}) was due for rectification "
+                "on {deadline} and is {days} days overdue as of {audit_as_of}, {status:word} (amount involved "
+                "{amount:wan}, rectified {rectified:wan})"),
 )
 
 AUDIT_REPEAT = Rule(
@@ -93,6 +96,9 @@ HAVING count(DISTINCT audit_year) >= $min_years
 """,
     message=("{name}“{category}”类问题在{years_text}年共{years}个审计年度均被查出（屡审屡犯），"
              "共{n}个问题，涉及金额{amount:wan}"),
+    message_en=lambda r: (f"{r['name']}: \"{r['category']}\" findings in {r['years']} audit years "
+                          f"({str(r['years_text']).replace('、', ', ')}), a repeated problem: {r['n']} findings, "
+                          f"amount involved {fmt_wan_en(r['amount'])}"),
 )
 
 AUDIT_HOLLOW = Rule(
@@ -123,4 +129,6 @@ WHERE status_cn = '已整改' AND amount_involved > 0
 """,
     message=("{name}“{category}”问题（{entity_key}，{audit_year}年审计）标为已整改，但已整改金额"
              "{rectified:wan}仅为涉及金额{involved:wan}的{share:pct}，低于{min_rectified_pct:g}%"),
+    message_en=("{name}: the \"{category}\" finding ({entity_key}, audit of {audit_year}) is marked rectified, but "
+                "{rectified:wan} rectified is only {share:pct} of the {involved:wan} involved, below {min_rectified_pct:g}%"),
 )

@@ -1,7 +1,9 @@
 """The frame every warning rule (预警规则) plugs into; ``engine.compute_flags`` runs them.
 
 A rule is data: an id, titles, the entity it points at, its tunable parameters, one set-based
-SQL statement run in DuckDB (or, rarely, a function returning a frame) and a message template.
+SQL statement run in DuckDB (or, rarely, a function returning a frame) and a message template
+in Chinese and one in English (``message``, ``message_en``), both rendered from the same row,
+so the two sentences quote the same numbers rounded the same way.
 The SQL returns one row per flag with at least these columns:
 
 * ``entity_key`` (text), ``dept_code`` (the unit/department concerned, or NULL), ``amount``
@@ -54,13 +56,13 @@ import duckdb
 import pandas as pd
 
 from budgetwatch.errors import BudgetwatchError
-from budgetwatch.numbers import WAN, scaled
+from budgetwatch.numbers import WAN, grouped, scaled
 from budgetwatch.queries.store import query
 
 log = logging.getLogger("budgetwatch.rules")
 
 FLAG_COLUMNS = ("rule", "severity", "entity_type", "entity_key", "year", "amount", "message",
-                "dept_code", "title", "evidence", "as_of")
+                "dept_code", "title", "evidence", "as_of", "message_en")
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_CN = {"high": "红色预警", "medium": "橙色预警", "low": "黄色预警"}
 ENTITY_TYPES = {
@@ -89,15 +91,62 @@ def fmt_wan(yuan: Any) -> str:
     return "—" if wan is None else f"{wan}万元"
 
 
+def fmt_wan_en(yuan: Any) -> str:
+    """The same amount in English: 1325000 -> '132.50 CNY 10k' (as the dashboard writes it)."""
+    wan = scaled(yuan, WAN)
+    return "—" if wan is None else f"{grouped(wan)} CNY 10k"
+
+
+def pct(share: Any) -> str:
+    """A share 0..1 as a percentage with one decimal (both languages)."""
+    return "—" if share is None or share != share else f"{float(share) * 100:.1f}%"
+
+
+# Closed lists the feeds hold (and words the rules' SQL writes), in English. Open lists —
+# names, payees, categories, titles — are the feed's own text and stay as given.
+EN_WORDS = {
+    "一般公共预算": "general public budget", "政府性基金预算": "government fund budget",
+    "国有资本经营预算": "state capital operation budget", "社会保险基金预算": "social insurance fund budget",
+    "已整改": "rectified", "部分整改": "partly rectified", "未整改": "not rectified",
+    "主办": "lead unit", "协办": "co-handling unit", "分办": "separately handling unit",
+    "满意": "satisfied", "基本满意": "basically satisfied", "不满意": "dissatisfied",
+    "未开工": "not started", "在建": "under construction", "已完工": "finished", "停工": "suspended",
+    "一般债务": "general debt", "专项债务": "special debt",
+    "开工以来累计完成投资": "investment completed since it started", "总投资": "total investment",
+    "无报送": "no report",
+}
+
+
+def en_word(value: Any) -> str:
+    """A closed-list value in English; anything else as it is ('—' for nothing)."""
+    if value is None or value != value:
+        return "—"
+    return EN_WORDS.get(str(value).strip(), str(value))
+
+
+def iso(value: Any) -> str:
+    """A date as YYYY-MM-DD in both languages ('—' for nothing)."""
+    if value is None or value != value or str(value) in ("NaT", "<NA>", ""):
+        return "—"
+    return str(value)[:10]
+
+
 class _MessageFormatter(string.Formatter):
-    """``str.format`` with two extra specs: ``{x:wan}`` (money in 万元) and ``{x:pct}`` (a
-    share 0..1 as a percentage with one decimal). Dates print as YYYY-MM-DD."""
+    """``str.format`` with three extra specs: ``{x:wan}`` (money in 万元, in English 'CNY 10k'),
+    ``{x:pct}`` (a share 0..1 as a percentage with one decimal) and ``{x:word}`` (a closed-list
+    value, in English from ``EN_WORDS``). Dates print as YYYY-MM-DD in both languages."""
+
+    def __init__(self, lang: str = "zh"):
+        super().__init__()
+        self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "wan":
-            return fmt_wan(value)
+            return fmt_wan_en(value) if self.lang == "en" else fmt_wan(value)
         if format_spec == "pct":
             return "—" if value is None else f"{float(value) * 100:.1f}%"
+        if format_spec == "word":
+            return en_word(value) if self.lang == "en" else ("—" if value is None else str(value))
         if isinstance(value, (pd.Timestamp, dt.datetime)):
             value = value.date()
         if isinstance(value, dt.date) and not format_spec:
@@ -107,7 +156,7 @@ class _MessageFormatter(string.Formatter):
         return super().format_field(value, format_spec)
 
 
-_FMT = _MessageFormatter()
+_FMT = {"zh": _MessageFormatter("zh"), "en": _MessageFormatter("en")}
 
 
 def cents(values: Iterable[Any]) -> list[float | None]:
@@ -116,10 +165,10 @@ def cents(values: Iterable[Any]) -> list[float | None]:
     return [None if (v := scaled(a, 1, 2)) is None else float(v) for a in values]
 
 
-def render(template: str | Callable[[Mapping[str, Any]], str], row: Mapping[str, Any]) -> str:
+def render(template: str | Callable[[Mapping[str, Any]], str], row: Mapping[str, Any], lang: str = "zh") -> str:
     if callable(template):
         return template(row)
-    return _FMT.vformat(template, (), row)
+    return _FMT[lang].vformat(template, (), row)
 
 
 # -- what a rule is ---------------------------------------------------------------------
@@ -162,10 +211,13 @@ class Rule:
     compute: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], pd.DataFrame] | None = None
     severity: str = "medium"
     scope: str = "payments"
+    message_en: str | Callable[[Mapping[str, Any]], str] | None = None   # the same sentence in English
 
     def __post_init__(self) -> None:
         if (self.sql is None) == (self.compute is None):
             raise ValueError(f"{self.id}: give exactly one of sql or compute")
+        if self.message_en is None:
+            raise ValueError(f"{self.id}: give the message in English too (message_en)")
         if self.entity_type not in ENTITY_TYPES:
             raise ValueError(f"{self.id}: unknown entity type {self.entity_type!r}")
         if self.severity not in SEVERITIES or self.scope not in SCOPES:

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from budgetwatch.queries.rules.base import Param, Rule, fmt_wan
+from budgetwatch.numbers import grouped
+from budgetwatch.queries.rules.base import Param, Rule, en_word, fmt_wan, fmt_wan_en
 
 YI = Decimal(100_000_000)
 
@@ -46,6 +47,33 @@ def _ratio(row: Mapping[str, Any]) -> str:
     return text + f"（债务余额{fmt_money(row['balance'])}，综合财力{fmt_money(row['capacity'])}）"
 
 
+def fmt_money_en(yuan: Any) -> str:
+    """``fmt_money`` in English: 'CNY 100m' from 1亿 up, 'CNY 10k' below (the same numbers)."""
+    text = fmt_money(yuan)
+    if text.endswith("亿元"):
+        return f"{grouped(Decimal(text[:-2]))} CNY 100m"
+    return fmt_wan_en(yuan)
+
+
+def _over_limit_en(row: Mapping[str, Any]) -> str:
+    return (f"{row['region_name']}: {en_word(row['debt_type'])} balance {fmt_money_en(row['balance'])} in {row['year']}, "
+            f"above the debt limit {fmt_money_en(row['limit_amount'])} by {fmt_money_en(row['amount'])} "
+            f"(limit used {_pct(row['use'])})")
+
+
+def _ratio_en(row: Mapping[str, Any]) -> str:
+    text = (f"{row['region_name']}: government debt ratio {_pct(row['ratio'])} in {row['year']}, "
+            f"above the {row['max_ratio_pct']:g}% warning line")
+    if row["severity"] == "high":
+        text += f" and above {row['high_ratio_pct']:g}%"
+    return text + f" (debt balance {fmt_money_en(row['balance'])}, fiscal capacity {fmt_money_en(row['capacity'])})"
+
+
+def _over_quota_en(row: Mapping[str, Any]) -> str:
+    return (f"{row['region_name']}: new {en_word(row['debt_type'])} bonds issued {fmt_money_en(row['new_issued'])} "
+            f"in {row['year']}, above the new debt quota {fmt_money_en(row['new_quota'])} by {fmt_money_en(row['amount'])}")
+
+
 def _over_quota(row: Mapping[str, Any]) -> str:
     return (f"{row['region_name']}{row['year']}年{row['debt_type']}新增债券发行{fmt_money(row['new_issued'])}，"
             f"超过新增债务限额{fmt_money(row['new_quota'])}，超出{fmt_money(row['amount'])}")
@@ -74,6 +102,7 @@ FROM debt
 WHERE year = $year AND balance - limit_amount > $min_excess
 """,
     message=_over_limit,
+    message_en=_over_limit_en,
 )
 
 DEBT_RATIO = Rule(
@@ -106,6 +135,7 @@ FROM r
 WHERE capacity > 0 AND balance * 100 > capacity * $max_ratio_pct
 """,
     message=_ratio,
+    message_en=_ratio_en,
 )
 
 DEBT_ISSUE_OVER_QUOTA = Rule(
@@ -132,4 +162,5 @@ WHERE year = $year AND new_quota IS NOT NULL AND new_issued IS NOT NULL
   AND new_issued - new_quota > $min_excess
 """,
     message=_over_quota,
+    message_en=_over_quota_en,
 )

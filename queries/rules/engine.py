@@ -78,9 +78,11 @@ def run_rule(con: duckdb.DuckDBPyConnection | None, rule: Rule, ctx: Context,
         return empty_flags()
     base = {**ctx.values(), **params}
     amounts = cents(raw["amount"])
-    messages = []
+    messages, messages_en = [], []
     for row, amount in zip(raw.to_dict("records"), amounts):
-        messages.append(render(rule.message, {**base, **row, "amount": amount}))
+        values = {**base, **row, "amount": amount}     # one row, two sentences: the same numbers
+        messages.append(render(rule.message, values))
+        messages_en.append(render(rule.message_en, values, "en"))
     out = pd.DataFrame({
         "rule": rule.id,
         "severity": raw["severity"] if "severity" in raw else rule.severity,
@@ -93,6 +95,7 @@ def run_rule(con: duckdb.DuckDBPyConnection | None, rule: Rule, ctx: Context,
         "title": rule.title_cn,
         "evidence": raw["evidence"] if "evidence" in raw else "{}",
         "as_of": as_of.isoformat() if as_of else None,
+        "message_en": messages_en,
     })
     for column in ("entity_key", "dept_code", "evidence"):
         out[column] = pd.Series([None if _null(v) else str(v) for v in out[column]],
@@ -136,7 +139,7 @@ def compute_flags(con: duckdb.DuckDBPyConnection | None, year: int, as_of: str |
     """Every flag of the year as one frame.
 
     Columns: rule, severity, entity_type, entity_key, year, amount, message, dept_code, title,
-    evidence, as_of. ``thresholds`` maps rule id -> {parameter: value} over the defaults (see
+    evidence, as_of, message_en (the message in English). ``thresholds`` maps rule id -> {parameter: value} over the defaults (see
     ``queries.rules.config``); a rule whose ``enabled`` is false is skipped. ``rules``
     restricts to some rules (ids or Rule objects). ``timings``, when given, receives the
     seconds each rule took. Sorted by severity, then rule order, then amount (largest first).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from budgetwatch.queries.rules.base import BUDGET_MATCH, UNIT_NAMES, Param, Rule, fmt_wan
+from budgetwatch.queries.rules.base import BUDGET_MATCH, UNIT_NAMES, Param, Rule, fmt_wan, fmt_wan_en
 from budgetwatch.queries.units import TOPS as UNIT_TREE
 
 EXEC_LAG = Rule(
@@ -67,6 +67,8 @@ WHERE k.lag_x > $max_gap_points * k.scale
 """,
     message=("{name}截至{as_of}执行进度{rate:pct}，低于序时进度{schedule:pct}共{gap:.1f}个百分点"
              "（调整预算{budget:wan}，已支出{spent:wan}）"),
+    message_en=("{name}: execution {rate:pct} as of {as_of}, {gap:.1f} points below the time schedule "
+                "{schedule:pct} (adjusted budget {budget:wan}, spent {spent:wan})"),
 )
 
 OVER_BUDGET = Rule(
@@ -106,6 +108,8 @@ WHERE c.spent - l.budget > $min_excess
 """,
     message=("{name}预算指标（功能科目{func_code}、经济科目{econ_code}、{fund_type}）截至{as_of}"
              "支出{spent:wan}，超过调整预算{budget:wan}共{amount:wan}"),
+    message_en=("{name}: the budget line (function {func_code}, economic {econ_code}, {fund_type:word}) spent "
+                "{spent:wan} as of {as_of}, {amount:wan} above its adjusted budget {budget:wan}"),
 )
 
 NO_BUDGET = Rule(
@@ -138,6 +142,8 @@ WHERE p.pay_date BETWEEN $year_start AND $as_of AND abs(p.amount) >= $min_amount
 """,
     message=("{name}于{pay_date}向{payee}支付{amount:wan}（凭证{entity_key}，功能科目{func_code}、"
              "经济科目{econ_code}、{fund_type}），{year}年预算中没有对应指标"),
+    message_en=("{name} paid {amount:wan} to {payee} on {pay_date} (voucher {entity_key}, function {func_code}, "
+                "economic {econ_code}, {fund_type:word}); no budget line of {year} covers it"),
 )
 
 
@@ -147,6 +153,14 @@ def _rush_message(row: Mapping[str, Any]) -> str:
     if row.get("times") is None or row["times"] != row["times"]:
         return head + "而1—11月没有净支出"
     return head + f"是1—11月月均支出{fmt_wan(row['mean'])}的{float(row['times']):.1f}倍"
+
+
+def _rush_message_en(row: Mapping[str, Any]) -> str:
+    head = (f"{row['name']} spent {fmt_wan_en(row['dec'])} in December {row['year']}, "
+            f"{float(row['share']) * 100:.1f}% of the year's {fmt_wan_en(row['annual'])}")
+    if row.get("times") is None or row["times"] != row["times"]:
+        return head + ", with no net spending in January–November"
+    return head + f", {float(row['times']):.1f} times the January–November monthly mean of {fmt_wan_en(row['mean'])}"
 
 
 YEAR_END_RUSH = Rule(
@@ -190,4 +204,5 @@ WHERE m.annual >= $min_annual AND m.annual > 0
   AND m.dec * 11 > m.jan_nov * $min_dec_to_mean
 """,
     message=_rush_message,
+    message_en=_rush_message_en,
 )

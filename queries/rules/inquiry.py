@@ -74,4 +74,6 @@ carries. `due_days` is the due date a new inquiry gets unless one is chosen.""",
     compute=overdue_frame,
     message=("询问函{entity_key}（致{name}，涉及{flags}条预警）应于{due_date}前答复，"
              "截至{today}已逾期{days}天，尚未收到答复"),
+    message_en=("Inquiry {entity_key} (to {name}, about {flags} warnings) was due for an answer on {due_date}; "
+                "{days} days overdue as of {today}, no answer received"),
 )

@@ -1,7 +1,14 @@
 """Single payments and groups of them: duplicates, split payments, 三公经费 growth."""
 from __future__ import annotations
 
-from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
+import datetime as dt
+
+from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule, fmt_wan_en, iso
+
+
+def _days_between(earlier, later) -> int:
+    return (dt.date.fromisoformat(iso(later)) - dt.date.fromisoformat(iso(earlier))).days
+
 
 DUPLICATE_PAYMENT = Rule(
     id="DUPLICATE_PAYMENT",
@@ -45,6 +52,11 @@ WHERE s.prev_date IS NOT NULL AND date_diff('day', s.prev_date, s.pay_date) <= $
 """,
     message=("{name}于{pay_date}向{payee}支付{amount:wan}（凭证{entity_key}），{gap_text}"
              "（{prev_date}，凭证{prev_voucher}）已向同一收款人支付相同金额，疑似重复支付"),
+    message_en=lambda r: (f"{r['name']} paid {fmt_wan_en(r['amount'])} to {r['payee']} on {iso(r['pay_date'])} "
+                          f"(voucher {r['entity_key']}) and the same amount to the same payee "
+                          + ("the same day" if iso(r['pay_date']) == iso(r['prev_date'])
+                             else f"{_days_between(r['prev_date'], r['pay_date'])} days before")
+                          + f" ({iso(r['prev_date'])}, voucher {r['prev_voucher']}): a possible duplicate payment"),
 )
 
 SPLIT_PAYMENT = Rule(
@@ -102,12 +114,15 @@ LEFT JOIN names nm ON nm.dept_code = q.dept_code
     message=("{name}在{first_date}至{last_date}（{span}天内）向{payee}支付{n}笔、合计{total:wan}，"
              "每笔在{low:wan}至{approval_threshold:wan}之间，疑似拆分支付规避{approval_threshold:wan}"
              "审批限额（本笔凭证{entity_key}，{amount:wan}）"),
+    message_en=("{name} paid {payee} {n} times from {first_date} to {last_date} (within {span} days), "
+                "{total:wan} in all, each between {low:wan} and {approval_threshold:wan}: possibly split to "
+                "avoid the {approval_threshold:wan} approval threshold (this voucher {entity_key}, {amount:wan})"),
 )
 
 SANGONG_GROWTH = Rule(
     id="SANGONG_GROWTH",
     title_cn="三公经费增长过快",
-    title_en="三公 (three public) expenses growing fast",
+    title_en="Three public expenses (sangong) growing fast",
     entity_type="unit",
     severity="medium",
     params=(
@@ -149,4 +164,6 @@ WHERE s.prev > 0 AND s.cur - s.prev > $min_increase
 """,
     message=("{name}截至{as_of}三公经费支出{cur:wan}，比上年同期{prev:wan}增长{growth:pct}"
              "（增加{amount:wan}）"),
+    message_en=("{name}: the three public expenses (sangong) were {cur:wan} as of {as_of}, {growth:pct} above "
+                "{prev:wan} in the same period of the year before (up {amount:wan})"),
 )

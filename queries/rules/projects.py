@@ -7,7 +7,7 @@ latest payment date of the year, or today when the year has no payments and none
 """
 from __future__ import annotations
 
-from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
+from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule, en_word
 
 # Each project with its lead unit's name and where it stands at the as-of date:
 # ``last_*``: its latest report on or before the as-of date (any year); ``finished``: its
@@ -92,6 +92,8 @@ WHERE gap_x > $max_gap_points * scale
 """,
     message=("{name}截至{last_date}本年完成投资{year_completed:wan}，为年度计划{year_plan:wan}的{rate:pct}，"
              "落后应完成进度（{expected:pct}）{gap:.1f}个百分点"),
+    message_en=("{name}: {year_completed:wan} invested this year as of {last_date}, {rate:pct} of the year's plan "
+                "{year_plan:wan}, {gap:.1f} points behind the expected progress ({expected:pct})"),
 )
 
 PROJECT_NOT_STARTED = Rule(
@@ -122,6 +124,8 @@ WHERE NOT started AND date_diff('day', planned_start, $audit_as_of) > $grace_day
 """,
     message=("{name}（{unit_name}牵头）计划{planned_start}开工，截至{audit_as_of}已过{days}天仍未开工"
              "（最新报送状态：{status}；总投资{amount:wan}）"),
+    message_en=("{name} (led by {unit_name}) was to start on {planned_start} and has not started {days} days later, "
+                "as of {audit_as_of} (latest reported status: {status:word}; total investment {amount:wan})"),
 )
 
 PROJECT_OVERDUE = Rule(
@@ -155,6 +159,11 @@ WHERE NOT finished AND planned_finish < $audit_as_of
                        f"已逾期{r['days']}天仍未完工（最新报送状态：{r['status']}"
                        + (f"，形象进度{float(r['physical_progress']):.1f}%" if _given(r.get('physical_progress')) else "")
                        + "）"),
+    message_en=lambda r: (f"{r['name']} (led by {r['unit_name']}) was to finish on {_d(r['planned_finish'])} and is "
+                          f"{r['days']} days overdue, unfinished, as of {_d(r['audit_as_of'])} (latest reported status: "
+                          f"{en_word(r['status'])}"
+                          + (f", physical progress {float(r['physical_progress']):.1f}%" if _given(r.get('physical_progress')) else "")
+                          + ")"),
 )
 
 PROJECT_OVER_ESTIMATE = Rule(
@@ -184,6 +193,8 @@ FROM o
 WHERE biggest - approved_estimate > $min_excess
 """,
     message="{name}{what}{biggest:wan}，超过批复概算{approved_estimate:wan}共{amount:wan}（超概算须报原审批部门核定）",
+    message_en=("{name}: {what:word} {biggest:wan}, {amount:wan} above the approved estimate {approved_estimate:wan} "
+                "(an overrun needs the approving department's consent)"),
 )
 
 PROJECT_STALE = Rule(
@@ -214,6 +225,10 @@ WHERE NOT finished AND planned_start <= $audit_as_of
                        + (f"最近一次进度报送截至{_d(r['last_date'])}" if _given(r.get('last_date'))
                           else f"计划{_d(r['planned_start'])}开工以来从未报送进度")
                        + f"，截至{_d(r['audit_as_of'])}已{r['days']}天未报送"),
+    message_en=lambda r: (f"{r['name']} (led by {r['unit_name']}): "
+                          + (f"the latest progress report is of {_d(r['last_date'])}" if _given(r.get('last_date'))
+                             else f"no progress report since the planned start on {_d(r['planned_start'])}")
+                          + f"; none for {r['days']} days as of {_d(r['audit_as_of'])}"),
 )
 
 PROJECT_OVERPAID = Rule(
@@ -250,6 +265,8 @@ FROM j
 WHERE paid * 100 > done * (100 + $min_excess_pct) AND paid - done > $min_excess
 """,
     message=("{name}本年已支付{paid:wan}（{n}笔），超过截至{audit_as_of}报送的本年完成投资{done:wan}共{amount:wan}"),
+    message_en=("{name}: {paid:wan} paid this year ({n} payments), {amount:wan} above the {done:wan} invested this "
+                "year as reported by {audit_as_of}"),
 )
 
 LIVELIHOOD_UNSATISFIED = Rule(
@@ -288,6 +305,8 @@ WHERE grade <> '满意'
 """,
     message=("{name}（{unit_name}牵头）{year}年满意度测评为“{grade}”：应到{members}人，实到{present}人，"
              "满意{satisfied}票、基本满意{basically_satisfied}票、不满意{unsatisfied}票"),
+    message_en=("{name} (led by {unit_name}) was rated \"{grade:word}\" in {year}: {members} members, {present} present; "
+                "{satisfied} satisfied, {basically_satisfied} basically satisfied, {unsatisfied} dissatisfied"),
 )
 
 

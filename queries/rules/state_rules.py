@@ -44,6 +44,8 @@ def state_flags(store: Store, year: int, thresholds, rules: Sequence[Rule | str]
             "amount": pd.Series(amounts := cents(raw["amount"]), index=raw.index, dtype="float64"),
             "message": [render(rule.message, {**values, **r, "amount": a})
                         for r, a in zip(raw.to_dict("records"), amounts)],
+            "message_en": [render(rule.message_en, {**values, **r, "amount": a}, "en")
+                           for r, a in zip(raw.to_dict("records"), amounts)],
             "dept_code": raw["dept_code"].astype(object),
             "title": rule.title_cn,
             "evidence": raw["evidence"].astype(object),

@@ -48,6 +48,9 @@ WHERE z.z > $max_z
     message=("{name}于{pay_date}向{payee}支付{amount:wan}（凭证{entity_key}），在经济科目{econ_code}"
              "当年{n}笔支付中异常偏大：稳健Z值{z:.2f}，高于{max_z:g}（该科目支付金额中位数"
              "{median_amount:wan}）"),
+    message_en=("{name} paid {amount:wan} to {payee} on {pay_date} (voucher {entity_key}), extreme among {n} payments "
+                "of economic code {econ_code} in the year: robust z-score {z:.2f}, above {max_z:g} (median payment "
+                "of the code {median_amount:wan})"),
 )
 
 BENFORD = Rule(
@@ -102,4 +105,7 @@ WHERE s.mad > $max_mad
 """,
     message=("{name}{year}年{n}笔支付的首位数字分布偏离本福特定律：平均绝对偏差{mad:.4f}，高于{max_mad:g}；"
              "偏离最大的是首位数字{worst_digit}（实际{worst_obs:pct}，理论{worst_expected:pct}）"),
+    message_en=("{name}: the first digits of {n} payments in {year} depart from Benford's law: mean absolute "
+                "deviation {mad:.4f}, above {max_mad:g}; digit {worst_digit} departs most (observed {worst_obs:pct}, "
+                "expected {worst_expected:pct})"),
 )

@@ -10,7 +10,7 @@ Spark's ``add_months`` do, written in a form both engines read (``DEADLINE_SQL``
 """
 from __future__ import annotations
 
-from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule
+from budgetwatch.queries.rules.base import UNIT_NAMES, Param, Rule, en_word, iso
 
 # Handling rows of suggestion years up to the flags' year, with the unit's name.
 ROWS = f"""
@@ -71,6 +71,13 @@ WHERE (replied_date IS NULL OR replied_date > $audit_as_of) AND deadline < $audi
 """,
     message=("{name}（{role}）办理{lead_deputy}代表领衔的建议{suggestion_no}“{title}”，{what}期限{deadline}"
              "{extended}，截至{audit_as_of}已逾期{days}天{missing}"),
+    message_en=lambda r: (f"{r['name']} ({en_word(r['role'])}) handles suggestion {r['suggestion_no']} \"{r['title']}\" "
+                          f"led by deputy {r['lead_deputy']}: its "
+                          + ("co-handling opinion" if r['role'] == '协办' else "reply")
+                          + f" was due on {iso(r['deadline'])}"
+                          + (" (extension approved)" if r.get('extended') else "")
+                          + f" and is {r['days']} days overdue as of {iso(r['audit_as_of'])}, "
+                          + ("no co-handling opinion given" if r['role'] == '协办' else "no reply yet")),
 )
 
 SUGGESTION_UNSATISFIED = Rule(
@@ -100,6 +107,8 @@ WHERE satisfaction = '不满意'
 """,
     message=("{lead_deputy}代表对{name}（{role}）办理的建议{suggestion_no}“{title}”测评不满意（{rated}），"
              "截至{audit_as_of}已{days}天未再次答复"),
+    message_en=("Deputy {lead_deputy} rated the handling of suggestion {suggestion_no} \"{title}\" by {name} "
+                "({role:word}) dissatisfied ({rated}); no second reply in {days} days as of {audit_as_of}"),
 )
 
 SUGGESTION_PROMISE_DUE = Rule(
@@ -130,6 +139,9 @@ WHERE reply_class = 'B' AND promised_date < $audit_as_of
 """,
     message=("{name}（{role}）对{lead_deputy}代表领衔的建议{suggestion_no}“{title}”答复为B类（正在解决或列入计划），"
              "承诺{promised_date}前办结，截至{audit_as_of}已过期{days}天仍未办结"),
+    message_en=("{name} ({role:word}) replied class B (being solved or planned) to suggestion {suggestion_no} \"{title}\" "
+                "led by deputy {lead_deputy}, promising to close it by {promised_date}; {days} days past that as of "
+                "{audit_as_of}, it is still not closed"),
 )
 
 SUGGESTION_PROXY_RATED = Rule(
@@ -152,6 +164,8 @@ WHERE satisfaction IS NOT NULL AND rating_source = '承办单位代填'
 """,
     message=("{name}（{role}）办理的建议{suggestion_no}“{title}”满意度“{satisfaction}”由承办单位代填，"
              "不是{lead_deputy}代表本人测评"),
+    message_en=("{name} ({role:word}) filled in the satisfaction \"{satisfaction:word}\" of suggestion {suggestion_no} "
+                "\"{title}\" itself, not deputy {lead_deputy}"),
 )
 
 SUGGESTION_UNIT_SATISFACTION = Rule(
@@ -188,6 +202,8 @@ HAVING count(*) >= $min_rated
 """,
     message=("{name}作为主办单位的{year}年建议已测评{n}件，满意和基本满意{ok}件（{share:pct}），"
              "低于{min_satisfied_pct:g}%，不满意{bad}件"),
+    message_en=("{name} as lead unit: {n} suggestions of {year} rated, {ok} satisfied or basically satisfied "
+                "({share:pct}), below {min_satisfied_pct:g}%; {bad} dissatisfied"),
 )
 
 RULES = (SUGGESTION_OVERDUE, SUGGESTION_UNSATISFIED, SUGGESTION_PROMISE_DUE, SUGGESTION_PROXY_RATED,

@@ -152,10 +152,11 @@ def test_a_new_rule_plugs_in_without_touching_the_others(data):
                sql="""SELECT voucher_no AS entity_key, dept_code, amount,
                              '{}' AS evidence FROM payments
                       WHERE pay_date BETWEEN $year_start AND $as_of AND amount >= $min_amount""",
-               message="凭证{entity_key}金额{amount:wan}")
+               message="凭证{entity_key}金额{amount:wan}", message_en="Voucher {entity_key}: {amount:wan}")
     with Store(d.path).reader() as con:
         f = compute_flags(con, 2025, rules=[big], thresholds={"BIG_PAYMENT": {"min_amount": 100}})
     assert f["entity_key"].tolist() == ["V1", "V2"] and f["message"][0] == "凭证V1金额0.01万元"
+    assert f["message_en"][0] == "Voucher V1: 0.01 CNY 10k"
 
 
 # -- thresholds files -------------------------------------------------------------------------
