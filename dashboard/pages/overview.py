@@ -59,7 +59,7 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                     children=html.Div(id=ids.Overview.BODY, children=[
                         html.Section(id=ids.Overview.HEADLINE, className="bw-cards"),
                         *[figure_card(name, lang, image_filename("overview", _FILE_PART[name], year),
-                                      wide=name == ids.Overview.FUNDS)      # the four gauges
+                                      stack=name == ids.Overview.FUNDS)     # the four gauges
                           for name in GRAPHS],
                     ])),
         html.Section(id=ids.Overview.FRESHNESS, className="bw-freshness"),

@@ -53,3 +53,27 @@ def test_overview_renders_in_chinese_then_english(live_server, page, data_dir, s
     assert "Adjusted budget" in page.locator(".bw-cards").inner_text()
     assert any("市教育局" in tick for tick in page.locator(".js-plotly-plot .ytick text").all_text_contents())
     page.screenshot(path=str(screenshot_path("overview_en.png")), full_page=True)
+
+
+BOXES = ("[...document.querySelectorAll('.bw-stack-figure .indicatorlayer .trace')].map(g => { "
+         "const r = g.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })")
+COLUMN = f"() => {{ const b = {BOXES}; return b.length === 4 && b.every((x, i) => !i || x[1] >= b[i - 1][3]); }}"
+ROW = f"() => {{ const b = {BOXES}; return b.length === 4 && b.every(x => Math.abs(x[1] - b[0][1]) < 2); }}"
+
+
+def test_on_a_phone_the_four_gauges_stand_one_under_another(live_server, page, data_dir):
+    base = live_server(sample.build(data_dir))
+    page.set_viewport_size({"width": 390, "height": 860})
+    page.goto(base + "/?year=2025&as_of=2025-06-30")
+    page.locator(".bw-stack-figure .indicatorlayer .trace").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(COLUMN)                                        # each under the one before
+    boxes = page.evaluate(f"() => {BOXES}")
+    assert all(left >= 0 and right <= 390 for left, _top, right, _bottom in boxes)
+    card = page.locator(".bw-stack-figure")
+    assert card.evaluate("c => c.scrollWidth <= c.clientWidth")          # nothing to scroll sideways
+
+    page.set_viewport_size({"width": 1440, "height": 900})                # wider again: the row is back
+    page.wait_for_function(ROW)
+    boxes = page.evaluate(f"() => {BOXES}")
+    assert [round(b[0]) for b in boxes] == sorted(round(b[0]) for b in boxes)
