@@ -59,6 +59,14 @@ def breadcrumbs(labels: list[str], hrefs: list[str]) -> list:
     return out
 
 
+def threshold_tone(value: float | None, warn: float, high: float) -> str:
+    """A card's tone from its own value and the rule's two lines (both "above": a value on the
+    line is not coloured), so a card is red only where the page says red starts."""
+    if value is None or value != value:
+        return ""
+    return "is-high" if value > high else "is-medium" if value > warn else ""
+
+
 def with_code(key: str, lang: str, **codes: str) -> list:
     """The string ``key`` with each ``{placeholder}`` shown as code (commands to type)."""
     parts: list = []

@@ -18,7 +18,8 @@ from dash import Input, Output, dcc, html
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
-from budgetwatch.dashboard.components import (card, failure, figure_card, how_to_load, notice, section_unchanged, view_store, year_field)
+from budgetwatch.dashboard.components import (card, failure, figure_card, how_to_load, notice, section_unchanged,
+                                                threshold_tone, view_store, year_field)
 from budgetwatch.dashboard.figures import assets as figs
 from budgetwatch.dashboard.figures.common import image_filename
 from budgetwatch.dashboard.i18n import t
@@ -157,6 +158,12 @@ def enterprise_table(data: AssetData, lang: str) -> pd.DataFrame:
     return frame
 
 
+def leverage_lines(data: AssetData) -> tuple[float, float]:
+    """LEVERAGE's orange and red lines in force (shares): the thresholds sentence, the chart,
+    the grid's flags and the ratio card all read these."""
+    return data.th("LEVERAGE", "max_ratio_pct", 70) / 100, data.th("LEVERAGE", "high_ratio_pct", 85) / 100
+
+
 def headline(data: AssetData, lang: str) -> list:
     e = data.enterprises
     unit = fmt.money_unit([e["assets"].sum(), e["equity"].sum()])
@@ -165,17 +172,17 @@ def headline(data: AssetData, lang: str) -> list:
     prev = e["prev_equity"].where(e["prev_equity"].notna())
     both = e[prev.notna() & (prev > 0)]
     keep = both["equity"].sum() / both["prev_equity"].sum() if len(both) else None
-    sev = data.flags[data.flags["rule"] == "LEVERAGE"]["severity"].value_counts()
+    sev = data.flags[data.flags["rule"] == "LEVERAGE"]["severity"].value_counts()    # the note counts the flags
     losses = int((e["profit"] < 0).sum())
     admin_book, admin_idle = data.admin["book"].sum(), data.admin["idle"].sum()
     idle_share = admin_idle / admin_book if admin_book > 0 else None
-    max_ratio = data.th("LEVERAGE", "max_ratio_pct", 70) / 100
+    max_ratio, high_ratio = leverage_lines(data)
     return [
         card(t("assets.card.total", lang), fmt.money(assets, lang, unit),
              t("assets.card.total_note", lang, n=len(e), equity=fmt.money(e["equity"].sum(), lang, unit))),
         card(t("assets.card.ratio", lang), fmt.percent(ratio),
              t("assets.card.ratio_note", lang, high=int(sev.get("high", 0)), medium=int(sev.get("medium", 0))),
-             "is-high" if sev.get("high", 0) else "is-medium" if ratio is not None and ratio > max_ratio or sev.sum() else ""),
+             threshold_tone(ratio, max_ratio, high_ratio)),
         card(t("assets.card.keep", lang), fmt.percent(keep),
              t("assets.card.keep_note", lang, losses=losses), "is-medium" if losses else ""),
         card(t("assets.card.idle", lang), fmt.percent(idle_share),
@@ -196,7 +203,7 @@ def update_assets(store: Store, year, enterprise: str | None, category: str | No
         return out
 
     y = data.year
-    max_ratio, high_ratio = data.th("LEVERAGE", "max_ratio_pct", 70) / 100, data.th("LEVERAGE", "high_ratio_pct", 85) / 100
+    max_ratio, high_ratio = leverage_lines(data)
     min_keep = 1 - data.th("EQUITY_DECLINE", "min_decline_pct", 10) / 100
     max_idle = data.th("IDLE_ASSETS", "max_idle_pct", 20) / 100
     names = dict(zip(data.enterprises["enterprise_code"], data.enterprises["enterprise_name"]))

@@ -92,3 +92,18 @@ def test_exports(store):
     assert export.frame["资产负债率（%）"].tolist() == [90.0, 75.0, 40.0]
     admin = page.fetch(A.T_ADMIN)(store, {"year": "2025", "category": "车辆"}, "zh")
     assert ("资产类别", "车辆") in admin.filters and len(admin.frame) == 1
+
+
+def test_the_ratio_card_is_coloured_by_its_own_value_against_the_lines_the_page_states(store):
+    # 73.4% overall, one enterprise red (90%): orange, as the sentence says orange starts above 70%
+    card = page.update_assets(store, None, None, None, "")["headline"][1]
+    assert "73.4%" in text(card) and "红色预警 1 户" in text(card)
+    assert card.className == "bw-card is-medium"
+    (store.data_dir / "rules.toml").write_text("[LEVERAGE]\nmax_ratio_pct = 75.0\nhigh_ratio_pct = 95.0\n",
+                                               encoding="utf-8")
+    out = page.update_assets(store, None, None, None, "")
+    assert "超过 75% 为橙色、超过 95% 为红色" in out["thresholds"]
+    assert out["headline"][1].className == "bw-card"                     # 73.4% is under both lines
+    (store.data_dir / "rules.toml").write_text("[LEVERAGE]\nmax_ratio_pct = 50.0\nhigh_ratio_pct = 70.0\n",
+                                               encoding="utf-8")
+    assert page.update_assets(store, None, None, None, "")["headline"][1].className == "bw-card is-high"

@@ -175,3 +175,14 @@ def test_every_entity_type_of_the_rules_has_a_name_on_the_warnings_page():
     from budgetwatch.queries.rules import RULES
     for rule in RULES:
         assert f"warn.entity.{rule.entity_type}" in STRINGS, rule.id
+
+
+def test_the_ratio_card_is_coloured_by_its_own_value_against_the_tiers_the_page_states(store):
+    card = callbacks.update_debt(store, None, None, "")["headline"][2]
+    assert "116.7%" in dump(card) and card.className == "bw-card is-medium"     # above 100%, not above 120%
+    (store.data_dir / "rules.toml").write_text("[DEBT_RATIO]\nmax_ratio_pct = 120.0\nhigh_ratio_pct = 150.0\n",
+                                               encoding="utf-8")
+    out = callbacks.update_debt(store, None, None, "")
+    assert "高于120%为橙色预警，高于150%为红色预警" in out["thresholds"]
+    # 116.7% is under both lines: not coloured, though 天心区 (200%) is red and counted in the note
+    assert out["headline"][2].className == "bw-card"

@@ -11,7 +11,7 @@ from dash import Input, Output
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import ids
-from budgetwatch.dashboard.components import card, failure, how_to_load, notice, section_unchanged
+from budgetwatch.dashboard.components import card, failure, how_to_load, notice, section_unchanged, threshold_tone
 from budgetwatch.dashboard.i18n import t
 import budgetwatch.dashboard.pages.debt.model as model
 from budgetwatch.dashboard.pages.debt.layout import FILE_PART, VIEW
@@ -75,8 +75,7 @@ def headline(data: model.DebtData, lang: str) -> list:
     money = lambda v: fmt.money(v, lang, UNIT)  # noqa: E731
     warn, high = f"{data.max_ratio * 100:g}%", f"{data.high_ratio * 100:g}%"
     ratio = s["ratio"]
-    tone = "is-high" if ratio is not None and ratio > data.high_ratio else (
-        "is-medium" if ratio is not None and ratio > data.max_ratio or s["above_warn"] else "")
+    tone = threshold_tone(ratio, data.max_ratio, data.high_ratio)    # the value's own band; the note counts regions
     return [
         card(t("debt.card.balance", lang), money(s["balance"]),
              t("debt.card.balance_note", lang, limit=money(s["limit"]), usage=fmt.percent(s["usage"]), n=s["regions"])),
