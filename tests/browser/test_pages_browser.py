@@ -111,3 +111,28 @@ def test_audit_page(live_server, page, data_dir, screenshot_path):
     assert page.locator("h1").inner_text() == "Audit rectification"
     assert "as_of=2025-06-30" in page.url and "lang=en" in page.url
     shoot(page, screenshot_path("audit_en.png"))
+
+
+# The page's document ends where its content ends: nothing hidden (the department's body under
+# the picker, the picker under a department) makes the page scroll on into blank space (issue 16).
+BLANK_BELOW = """() => {
+    const content = document.getElementById('react-entry-point').getBoundingClientRect().bottom + window.scrollY;
+    return Math.round(document.documentElement.scrollHeight - content);
+}"""
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_no_blank_page_under_the_department_picker_or_a_department(live_server, page, data_dir, width):
+    base = live_server(sample_pages.build(data_dir))
+    page.set_viewport_size({"width": width, "height": 860})
+    page.goto(base + "/departments?year=2025&as_of=2025-06-30")
+    page.locator(f"#{ids.table(ids.Department.T_PICKER)} .ag-row").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    picker_bottom = page.evaluate(
+        f"() => document.getElementById('{ids.Department.PICKER}').getBoundingClientRect().bottom + window.scrollY")
+    assert page.evaluate(BLANK_BELOW) <= 2
+    assert page.evaluate("document.documentElement.scrollHeight") < picker_bottom + 400   # the footer, no more
+    page.goto(base + "/departments?dept=001&year=2025&as_of=2025-06-30")
+    page.locator(f"#{ids.table(ids.Department.T_FLAGS)} .ag-row").first.wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(BLANK_BELOW) <= 2
