@@ -16,17 +16,21 @@ _log = logging.getLogger("budgetwatch.dashboard")
 def figure_card(name: str, lang: str, filename: str, *, wide: bool = False, stack: bool = False) -> html.Div:
     """A chart (id ``ids.graph(name)``) with PNG in its toolbar and an SVG button below.
 
-    The frame's clientside callback serves every SVG button; callbacks that redraw the chart
-    should also set its ``config`` (``image_config``) so the files carry the year. ``wide``: a
-    chart that cannot be read narrower than 920 px scrolls sideways in its card on a phone
-    instead of squeezing its parts on top of each other. ``stack``: a row of gauges, drawn on a
-    phone as a column instead (assets/phone_gauges.js).
+    The buttons sit in a row of their own under the chart (``bw-figure-actions``), never over
+    it: laid over the card's corner they covered the last axis label. The frame's clientside
+    callback serves every SVG button; callbacks that redraw the chart should also set its
+    ``config`` (``image_config``) so the files carry the year. ``wide``: a chart that cannot be
+    read narrower than 920 px scrolls sideways in its card on a phone instead of squeezing its
+    parts on top of each other. ``stack``: a row of gauges, drawn on a phone as a column
+    instead (assets/phone_gauges.js).
     """
     kind = " bw-stack-figure" if stack else " bw-wide-figure" if wide else ""
     return html.Div(className="bw-figure" + kind, children=[
         dcc.Graph(id=ids.graph(name), config=image_config(filename)),
-        html.Button(t("svg.download", lang), id=ids.svg_button(name), className="bw-svg",
-                    title=t("svg.title", lang), n_clicks=0),
+        html.Div(className="bw-figure-actions", children=[
+            html.Button(t("svg.download", lang), id=ids.svg_button(name), className="bw-svg",
+                        title=t("svg.title", lang), n_clicks=0),
+        ]),
     ])
 
 

@@ -50,6 +50,11 @@ def sangong_figure(frame: pd.DataFrame, *, dept_name: str, year: int, as_of: dt.
 
     ``frame``: econ_code, cur, prev, growth (``queries.department.sangong``). A this-year bar
     growing by more than ``max_growth`` (the SANGONG_GROWTH threshold, a share) is orange.
+
+    The bars lie down, one item a row, each value written past its own bar's end: two
+    standing bars of one item are narrower than their labels, which then ran into each other
+    (and into the next item's) at any width and overlapped the rotated item names on a phone.
+    The amounts are in the axis title's unit; a label carries the number and the change.
     """
     prev_to = prev_as_of(as_of)
     title = t("fig.dept.sangong.title", lang, dept=dept_name, year=year, date=fmt.date(as_of, lang))
@@ -57,26 +62,31 @@ def sangong_figure(frame: pd.DataFrame, *, dept_name: str, year: int, as_of: dt.
         return empty_figure(title, lang)
     unit = fmt.money_unit(list(frame["cur"]) + list(frame["prev"]))
     labels = [f"{sangong_label(c, lang)}<br>{c}" for c in frame["econ_code"]]
+
+    def amount(v) -> str:
+        return f"{v / unit.divisor:,.2f}" if v else ""
+
+    growth = [("" if pd.isna(g) else f"（{g * 100:+.1f}%）" if lang == "zh" else f" ({g * 100:+.1f}%)")
+              for g in frame["growth"]]
+    colours = [ORANGE if max_growth is not None and pd.notna(g) and g > max_growth else BLUE
+               for g in frame["growth"]]
+    hover = "%{y}<br>%{x:,.2f} " + unit.label(lang) + "<extra>%{fullData.name}</extra>"
     fig = go.Figure()
     fig.add_trace(go.Bar(
         name=t("fig.dept.sangong.prev", lang, year=year - 1, date=fmt.date(prev_to, lang)),
-        x=labels, y=frame["prev"] / unit.divisor, marker={"color": GREY},
-        text=[fmt.money(v, lang, unit) if v else "" for v in frame["prev"]], textposition="outside",
-        cliponaxis=False, textfont={"size": 11}, constraintext="none",
-        hovertemplate="%{x}<br>%{y:,.2f} " + unit.label(lang) + "<extra></extra>"))
-    colours = [ORANGE if max_growth is not None and pd.notna(g) and g > max_growth else BLUE
-               for g in frame["growth"]]
-    growth = [("" if pd.isna(g) else f"（{g * 100:+.1f}%）" if lang == "zh" else f" ({g * 100:+.1f}%)")
-              for g in frame["growth"]]
+        y=labels, x=frame["prev"] / unit.divisor, orientation="h", marker={"color": GREY},
+        text=[amount(v) for v in frame["prev"]], textposition="auto", cliponaxis=False,
+        textfont={"size": 11}, constraintext="none", hovertemplate=hover))
     fig.add_trace(go.Bar(
         name=t("fig.dept.sangong.cur", lang, year=year, date=fmt.date(as_of, lang)),
-        x=labels, y=frame["cur"] / unit.divisor, marker={"color": colours},
-        text=[fmt.money(v, lang, unit) + g if v or g else "" for v, g in zip(frame["cur"], growth)],
-        textposition="outside", cliponaxis=False, textfont={"size": 11}, constraintext="none",
-        hovertemplate="%{x}<br>%{y:,.2f} " + unit.label(lang) + "<extra></extra>"))
-    base_layout(fig, title, height=400)
-    fig.update_layout(barmode="group", bargap=0.3, margin={"l": 16, "r": 24, "t": 96, "b": 48})
-    fig.update_yaxes(title=fmt.axis_title(t("fig.dept.sangong.y", lang), unit.label(lang), lang),
+        y=labels, x=frame["cur"] / unit.divisor, orientation="h", marker={"color": colours},
+        text=[amount(v) + g if v or g else "" for v, g in zip(frame["cur"], growth)],
+        textposition="auto", cliponaxis=False, textfont={"size": 11}, constraintext="none",
+        hovertemplate=hover))
+    base_layout(fig, title, height=160 + 64 * len(frame))
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.08, margin={"l": 16, "r": 24, "t": 96, "b": 48})
+    fig.update_xaxes(title=fmt.axis_title(t("fig.dept.sangong.y", lang), unit.label(lang), lang),
                      rangemode="tozero", gridcolor=GRID, tickformat=",.2~f")
-    fig.update_xaxes(title=None)
+    # the first item on top; last year's bar above this year's within an item
+    fig.update_yaxes(title=None, autorange="reversed", automargin=True)
     return fig

@@ -39,11 +39,12 @@ def test_sangong_figure_groups_last_year_and_this_year_with_units():
     fig = figs.sangong_figure(frame, dept_name="市教育局", year=2025, as_of=dt.date(2025, 6, 30),
                               max_growth=0.2, lang="zh")
     assert fig.layout.barmode == "group" and len(fig.data) == 2
-    assert fig.layout.yaxis.title.text == "支出（万元）"
+    assert fig.layout.xaxis.title.text == "支出（万元）"
     assert fig.data[0].name.startswith("上年同期（2024年截至 2024年6月30日")
-    assert "公务接待费" in fig.data[1].x[1]
+    # one item a row, bars lying down: two standing bars were narrower than their labels (issue 16)
+    assert {d.orientation for d in fig.data} == {"h"} and "公务接待费" in fig.data[1].y[1]
     assert fig.data[1].marker.color[1] == figs.ORANGE                      # grew beyond the threshold
-    assert "+60.0%" in fig.data[1].text[1]
+    assert fig.data[1].text[1] == "8.00（+60.0%）" and fig.data[0].text[1] == "5.00"   # in the axis's 万元
     empty = figs.sangong_figure(frame.assign(cur=0.0, prev=0.0), dept_name="x", year=2025,
                                 as_of=dt.date(2025, 6, 30), lang="en")
     assert empty.layout.annotations[0].text == "No data"
