@@ -117,7 +117,7 @@ def test_audit_page(live_server, page, data_dir, screenshot_path):
 # the picker, the picker under a department) makes the page scroll on into blank space (issue 16).
 BLANK_BELOW = """() => {
     const content = document.getElementById('react-entry-point').getBoundingClientRect().bottom + window.scrollY;
-    return Math.round(document.documentElement.scrollHeight - content);
+    return Math.round(document.documentElement.scrollHeight - Math.max(content, window.innerHeight));
 }"""
 
 
