@@ -98,3 +98,21 @@ def as_of(value: str | None, lang: str = "zh") -> str:
     if isinstance(value, str) and len(value) == 4 and value.isdigit():
         return f"{value}年" if lang == "zh" else value
     return date(value, lang)
+
+
+def flag_message(row, lang: str = "zh") -> str:
+    """A flag's one sentence in the reader's language: its ``message_en`` in English (a flag
+    kept from before English messages, without one, says it in Chinese); ``—`` for nothing."""
+    english = row.get("message_en") if lang == "en" else None
+    return english if isinstance(english, str) and english else text(row.get("message"))
+
+
+def flags_in(frame, lang: str = "zh"):
+    """A flags frame whose ``message`` column reads in ``lang`` (a copy; the frame itself when
+    Chinese), for tables and downloads that show ``message``."""
+    if lang != "en" or "message_en" not in getattr(frame, "columns", ()):
+        return frame
+    out = frame.copy()
+    out["message"] = [flag_message({"message": zh, "message_en": en}, lang)
+                      for zh, en in zip(out["message"], out["message_en"])]
+    return out

@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import formula_guard
 from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard.tables import XLSX_MAX_ROWS, _sheet_title, context_rows, csv_comment_lines
@@ -165,7 +166,7 @@ def _flags(store: Store, query: dict, lang: str) -> Iterator[Source]:
         "对象编码" if zh else "Entity": frame["entity_key"].astype(str),
         "单位编码" if zh else "Unit": frame["dept_code"].astype("string"),
         "金额（元）" if zh else "Amount (CNY)": pd.to_numeric(frame["amount"]).round(2),
-        "说明" if zh else "Message": frame["message"].astype(str),
+        "说明" if zh else "Message": fmt.flags_in(frame, lang)["message"].astype(str),
         "状态" if zh else "State": frame["state"].astype("string"),
         "复核结论" if zh else "Review": frame["review_status"].astype("string"),
         "复核人" if zh else "Reviewer": frame["reviewer"].astype("string"),

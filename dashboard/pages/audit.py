@@ -159,10 +159,11 @@ def with_units(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def tables(data: AuditData, lang: str) -> dict[str, tuple[pd.DataFrame, tuple, tuple]]:
     """Each table's frame, columns and the extra fields its colours read."""
+    flags = fmt.flags_in(data.flags, lang)      # the messages in the reader's language
     return {
-        U.T_OVERDUE: (with_units(qu.overdue(data.flags, data.findings), lang), OVERDUE_COLS, ("severity",)),
-        U.T_REPEAT: (with_units(qu.repeated(data.flags, data.findings), lang), REPEAT_COLS, ()),
-        U.T_HOLLOW: (with_units(qu.hollow(data.flags, data.findings), lang), HOLLOW_COLS, ()),
+        U.T_OVERDUE: (with_units(qu.overdue(flags, data.findings), lang), OVERDUE_COLS, ("severity",)),
+        U.T_REPEAT: (with_units(qu.repeated(flags, data.findings), lang), REPEAT_COLS, ()),
+        U.T_HOLLOW: (with_units(qu.hollow(flags, data.findings), lang), HOLLOW_COLS, ()),
         U.T_UNITS: (with_units(data.by_unit, lang), UNIT_COLS, ()),
     }
 

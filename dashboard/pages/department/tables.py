@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.i18n import data_label, t
 from budgetwatch.dashboard.page_tables import SEVERITY_CLASSES, Col, grid_payload, severity_text, unit_label
 from budgetwatch.dashboard.figures.overview import lag_band
@@ -74,7 +75,7 @@ def lines_frame(lines: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def flags_frame(flags: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
-    frame = flags.copy()
+    frame = fmt.flags_in(flags, lang).copy()
     frame["severity_text"] = severity_text(frame, lang)
     frame["unit"] = [f"{names.get(c, c)} {c}" if c else "—" for c in frame["dept_code"]]
     if lang == "en":

@@ -202,7 +202,7 @@ def flag_table(frame: pd.DataFrame, lang: str) -> tuple[list, list]:
             {"field": "message", "headerName": t("payee.col.message", lang), "minWidth": 300, "wrapText": True,
              "autoHeight": True}]
     rows = []
-    for r in (frame.itertuples() if len(frame) else []):
+    for r in (fmt.flags_in(frame, lang).itertuples() if len(frame) else []):
         rule = RULES_BY_ID.get(r.rule)
         title = (rule.title_cn if lang == "zh" else rule.title_en) if rule else r.rule
         href = "/warnings" + build_search({"year": int(r.flag_year), "as_of": r.as_of if isinstance(r.as_of, str) else None,

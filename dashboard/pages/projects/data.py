@@ -169,6 +169,7 @@ def votes_frame(votes: pd.DataFrame, lang: str) -> pd.DataFrame:
 def flags_frame(data: ProjectsData, lang: str) -> pd.DataFrame:
     code = data.project["project_code"] if data.project else None
     f = data.flags[data.flags["entity_key"] == code].copy() if code else data.flags.iloc[0:0].copy()
+    f = fmt.flags_in(f, lang)
     from budgetwatch.queries.rules import RULES_BY_ID
     f["severity_text"] = [t(f"severity.{s}", lang) for s in f["severity"]]
     f["title"] = [(RULES_BY_ID[r].title_cn if lang == "zh" else RULES_BY_ID[r].title_en) for r in f["rule"]]

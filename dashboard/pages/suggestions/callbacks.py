@@ -181,7 +181,7 @@ def flag_list(flags: pd.DataFrame, lang: str) -> list:
     if flags.empty:
         return [html.P(t("sugg.one_no_flags", lang), className="bw-hint")]
     items = []
-    for rule, sev, message in flags[["rule", "severity", "message"]].itertuples(index=False):
+    for rule, sev, message in fmt.flags_in(flags, lang)[["rule", "severity", "message"]].itertuples(index=False):
         r = RULES_BY_ID.get(rule)
         items.append(html.Li(className=f"bw-flag bw-sev-{sev}", children=[
             html.Span(t(f"severity.{sev}", lang), className=f"bw-tag bw-sev-{sev}"), " ",

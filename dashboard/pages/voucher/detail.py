@@ -126,7 +126,7 @@ def flag_list(frame: pd.DataFrame, year: int, lang: str) -> list:
     if frame is None or frame.empty:
         return [html.P(t("voucher.no_flags", lang), className="bw-hint")]
     items = []
-    for r in frame.itertuples():
+    for r in fmt.flags_in(frame, lang).itertuples():
         rule = RULES_BY_ID.get(r.rule)
         title = (rule.title_cn if lang == "zh" else rule.title_en) if rule else r.rule
         target = "/warnings" + build_search({"year": year, "flag": f"{r.rule}|{r.entity_key}", **_lang(lang)})

@@ -153,7 +153,7 @@ def detail_body(row: dict, names: dict[str, str], lang: str) -> list:
         (t("overview.as_of", lang), fmt.date(row.get("as_of"), lang) if isinstance(row.get("as_of"), str) else "—"),
     ]
     return [
-        html.P(_text(row.get("message")), className="bw-flag-message"),
+        html.P(fmt.flag_message(row, lang), className="bw-flag-message"),
         html.Dl(className="bw-facts", children=[x for k, v in facts for x in (html.Dt(k), html.Dd(v))]),
     ]
 
@@ -208,7 +208,7 @@ def fetch_evidence(store: Store, query: dict, lang: str) -> Export:
         with store.reader() as con:
             frame = evidence_frame(qf.evidence(con, row), lang)
     return Export(frame, t("warn.export.evidence", lang, flag=query.get("flag")),
-                  [(t("warn.col.message", lang), (row or {}).get("message") or "—")], query.get("as_of"))
+                  [(t("warn.col.message", lang), fmt.flag_message(row or {}, lang))], query.get("as_of"))
 
 
 def fetch_history(store: Store, query: dict, lang: str) -> Export:

@@ -76,7 +76,7 @@ def list_rows(frame: pd.DataFrame, names: dict[str, str], lang: str, selected: s
             "entity": f"{entity_label(r.get('entity_type'), lang)} {r['entity_key']}",
             "unit": unit_name(r.get("dept_code"), names),
             "amount": fmt.cell(r.get("amount")),
-            "message": _text(r.get("message")),
+            "message": fmt.flag_message(r, lang),
             "status": status_label(r, lang), "state": r.get("state"),
             "reviewer": r.get("reviewer") if isinstance(r.get("reviewer"), str) else "",
         })
