@@ -149,3 +149,12 @@ def test_a_department_without_assets_or_findings_draws(data_dir):
     out = page_mod.update_department(Store(data_dir), 2025, "2025-06-30", "001", "")
     assert out["message"] is None or "出错" not in str(out["message"])
     assert out[f"table:{page_mod.D.T_ASSETS}"]["rowData"] == []
+
+
+def test_the_sangong_card_says_there_is_no_last_year_instead_of_0_00(store):
+    # the sample holds payments for 2024 and 2025 only: 2024's 上年同期 is not 0.00 万元 but unknown
+    first = text(page.update_department(store, 2024, None, "001", "")["headline"][2])
+    assert "无上年数据" in first and "0.00 万元" not in first and "上年同期" not in first
+    assert "no data for the year before" in text(page.update_department(store, 2024, None, "001", "?lang=en")["headline"][2])
+    later = text(page.update_department(store, 2025, None, "001", "")["headline"][2])
+    assert "上年同期 8.00 万元，增长 25.0%" in later

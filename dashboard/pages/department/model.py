@@ -41,6 +41,7 @@ class DeptData:
     lines: pd.DataFrame | None = None
     monthly: pd.DataFrame | None = None
     sangong: pd.DataFrame | None = None
+    prior_held: bool = True                 # the year before holds payments (else 上年同期 reads 无上年数据)
     flags: pd.DataFrame | None = None
     flags_updating: bool = False            # recomputed in the background after a load: said, not shown stale
     findings: pd.DataFrame | None = None
@@ -76,6 +77,7 @@ def load(store: Store, year: int | None, as_of: dt.date | None, dept: str | None
         data.lines = qd.budget_lines(con, dept, y, day)
         data.monthly = qd.monthly_cumulative(con, dept, y, day)
         data.sangong = qd.sangong(con, dept, y, day, th.get("SANGONG_GROWTH", {}).get("econ_codes", qd.SANGONG_CODES))
+        data.prior_held = q.latest_payment_date(con, y - 1) is not None
         try:
             flags = cached_flags(store, con, y, day, th)
         except FlagsUpdating:

@@ -21,7 +21,10 @@ def headline(data: DeptData, lang: str) -> list:
     n_flags = int(sev.sum()) if len(sev) else 0
     sg = data.sangong
     sg_cur, sg_prev = float(sg["cur"].sum()), float(sg["prev"].sum())
-    sg_growth = (sg_cur - sg_prev) / sg_prev if sg_prev > 0 else None
+    sg_growth = (sg_cur - sg_prev) / sg_prev if sg_prev > 0 and data.prior_held else None
+    sg_note = (t("dept.sangong_note", lang, prev=fmt.money(sg_prev, lang),
+                 growth=fmt.percent(sg_growth) if sg_growth is not None else "—")
+               if data.prior_held else t("yoy.none", lang))      # not 上年同期 0.00 万元
     return [
         card(t("headline.adjusted", lang), fmt.money(tot["adjusted"], lang, unit),
              t("headline.original", lang, amount=fmt.money(tot["original"], lang, unit))),
@@ -29,9 +32,7 @@ def headline(data: DeptData, lang: str) -> list:
              t("dept.rate_note", lang, spent=fmt.money(tot["spent"], lang, unit),
                diff=fmt.points(rate - schedule, lang)) if rate is not None else t("dept.no_budget", lang),
              f"is-{lag_band(rate, schedule)}" if rate is not None else ""),
-        card(t("dept.sangong", lang), fmt.money(sg_cur, lang),
-             t("dept.sangong_note", lang, prev=fmt.money(sg_prev, lang),
-               growth=fmt.percent(sg_growth) if sg_growth is not None else "—"),
+        card(t("dept.sangong", lang), fmt.money(sg_cur, lang), sg_note,
              "is-medium" if sg_growth is not None
              and sg_growth > threshold(data, "SANGONG_GROWTH", "min_growth_pct", 20) / 100
              else ""),
