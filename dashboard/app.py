@@ -13,7 +13,8 @@ from pathlib import Path
 import dash
 from dash import html
 
-from budgetwatch.dashboard import briefing_route, copy_link, downloads, frame, ids, search_box, security
+from budgetwatch.dashboard import (briefing_route, copy_link, downloads, frame, ids, response_cache, search_box,
+                                   security)
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.pages import PAGES, PLANNED
 from budgetwatch.queries.store import Store
@@ -26,6 +27,14 @@ PROTECTED_OUTPUTS = (
     (ids.Data.REPORT, "staff"),              # uploading a feed file
     (ids.Admin.LOG, "admin"),                # the audit log
     (ids.Admin.USERS, "admin"),
+)
+# Callbacks whose answer depends only on the request, the data, the reader's scope and role,
+# the date and the state file: a crowd shares the finished answer (response_cache.py). Never an
+# output that shows who is signed in (the router's header) or changes anything.
+SHARED_OUTPUTS = (
+    f"{ids.Overview.SCHEDULE}.children",                 # the overview's main callback
+    f"{ids.Execution.CRUMBS}.children",                  # the execution page's drill steps
+    f"{ids.table(ids.Execution.T_VOUCHERS)}.getRowsResponse",   # and its voucher grid's blocks
 )
 
 
@@ -56,4 +65,7 @@ def create_app(data_dir: str | os.PathLike | None = None) -> dash.Dash:
     security.install(app.server, store.data_dir)
     for output_id, role in PROTECTED_OUTPUTS:
         security.protect(app.server, output_id, role)
+    response_cache.install(app.server, store)
+    for output_id in SHARED_OUTPUTS:
+        response_cache.share(app.server, output_id)
     return app

@@ -175,6 +175,25 @@ def path_for(data_dir: str | os.PathLike | None) -> Path:
     return resolve_data_dir(data_dir) / FILE_NAME
 
 
+def _file_stamp(path: Path) -> tuple | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def stamp(data_dir: str | os.PathLike | None) -> tuple:
+    """What changes when anything is written to the state file — reviews, inquiries, accounts —
+    or to the thresholds (``rules.toml``), without opening either: the WAL grows or is restarted
+    on every commit, the main file changes at checkpoints. For answers kept while it stays the
+    same (the page cache's state-derived flags, shared callback answers); a write landing in
+    the same clock tick as a WAL restart could look unchanged, so keepers also bound by time."""
+    base = path_for(data_dir)
+    return (_file_stamp(base), _file_stamp(base.with_name(base.name + "-wal")),
+            _file_stamp(resolve_data_dir(data_dir) / "rules.toml"))
+
+
 def connect(data_dir: str | os.PathLike | None = None) -> sqlite3.Connection:
     """A connection to the state file, created and migrated if needed.
 

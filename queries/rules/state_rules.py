@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from budgetwatch.queries import state
 from budgetwatch.queries.rules.base import FLAG_COLUMNS, SEVERITIES, Rule, cents, empty_flags, render
 from budgetwatch.queries.rules.engine import params_in_force, select_rules
 from budgetwatch.queries.store import Store, current_scope, query
@@ -19,16 +20,30 @@ from budgetwatch.queries.store import Store, current_scope, query
 
 def state_flags(store: Store, year: int, thresholds, rules: Sequence[Rule | str] | None = None, *,
                 today: dt.date | None = None) -> pd.DataFrame:
-    """The flags of the state rules among ``rules`` (all when None), at ``today``."""
+    """The flags of the state rules among ``rules`` (all when None), at ``today``.
+
+    Every page's header asks for them; they change only when the state file does (an inquiry
+    sent, answered), the day turns or the thresholds change, so they are kept in the page
+    cache under exactly that (``state.stamp``) — within the generation and the reader's scope."""
+    from budgetwatch.queries import page_cache
     from budgetwatch.queries.rules.registry import RULES
 
     today = today or dt.date.today()
-    frames = []
+    chosen = [r for r in select_rules(rules, RULES) if r.scope == "state"]
+    if not chosen:
+        return empty_flags()
     values_in_force = thresholds.values if hasattr(thresholds, "values") else (thresholds or {})
-    for rule in select_rules(rules, RULES):
-        if rule.scope != "state":
-            continue
-        params = params_in_force(rule, values_in_force)
+    in_force = [(r, params_in_force(r, values_in_force)) for r in chosen]
+    if store.current_path() is None:
+        return _state_flags(store, None, year, in_force, today)
+    key = (int(year), today.isoformat(), repr([(r.id, sorted(p.items())) for r, p in in_force]),
+           state.stamp(store.data_dir))
+    return page_cache.cached(store, "flags.state", key, lambda con: _state_flags(store, con, year, in_force, today))
+
+
+def _state_flags(store: Store, con, year: int, in_force: list, today: dt.date) -> pd.DataFrame:
+    frames = []
+    for rule, params in in_force:
         if not params.get("enabled", True):
             continue
         values = {"year": int(year), "today": today, **params}
@@ -54,11 +69,9 @@ def state_flags(store: Store, year: int, thresholds, rules: Sequence[Rule | str]
     if not frames:
         return empty_flags()
     out = pd.concat(frames, ignore_index=True)
-    scope = current_scope()
-    if scope and store.current_path() is not None:
-        with store.reader() as con:     # the scoped reader's departments: the account's units
-            units = set(query(con, "SELECT dept_code FROM departments", max_rows=None)["dept_code"].astype(str))
-        out = out[out["dept_code"].isin(units | set(scope))]
+    if current_scope() and con is not None:     # the scoped reader's departments: the account's units
+        units = set(query(con, "SELECT dept_code FROM departments", max_rows=None)["dept_code"].astype(str))
+        out = out[out["dept_code"].isin(units | set(current_scope()))]
     return out.reset_index(drop=True)
 
 
