@@ -44,6 +44,9 @@ def serve(data_dir: str | os.PathLike | None = None, host: str = DEFAULT_HOST, p
     app = create_app(store.data_dir)
     from budgetwatch.queries import flag_worker
     flag_worker.resume(store)       # flags a killed worker left owed follow again
+    if os.environ.get("BUDGETWATCH_WARM", "1") != "0":
+        from budgetwatch.dashboard import warmer
+        warmer.start(store, app.server)     # the default views built as soon as a load publishes
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     print(f"预算联网监督 budgetwatch: http://{shown}:{port}/  (数据 data: {store.data_dir})", flush=True)
     print("按 Ctrl+C 停止 / press Ctrl+C to stop", file=sys.stderr, flush=True)
