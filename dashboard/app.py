@@ -13,8 +13,8 @@ from pathlib import Path
 import dash
 from dash import html
 
-from budgetwatch.dashboard import (briefing_route, copy_link, downloads, frame, ids, response_cache, search_box,
-                                   security)
+from budgetwatch.dashboard import (briefing_route, chart_downloads, copy_link, downloads, frame, ids, response_cache,
+                                   search_box, security)
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.pages import PAGES, PLANNED
 from budgetwatch.queries.store import Store
@@ -61,6 +61,7 @@ def create_app(data_dir: str | os.PathLike | None = None) -> dash.Dash:
     copy_link.register(app)                 # and its 复制链接 button
     briefing_route.register(app, store)     # /briefing.pdf and the overview's briefing link
     downloads.register(app, store)          # /download/<table>.csv|xlsx: every table's downloads
+    chart_downloads.register(app)           # every chart's 下载 PNG / 下载 SVG, with the export footer
     # The door: every request needs a session; changes need a role (see security.py).
     security.install(app.server, store.data_dir)
     for output_id, role in PROTECTED_OUTPUTS:

@@ -6,7 +6,7 @@ import string
 
 from dash import dcc, html
 
-from budgetwatch.dashboard import ids
+from budgetwatch.dashboard import chart_downloads, ids
 from budgetwatch.dashboard.figures.common import image_config
 from budgetwatch.dashboard.i18n import norm_lang, STRINGS, t
 
@@ -14,12 +14,12 @@ _log = logging.getLogger("budgetwatch.dashboard")
 
 
 def figure_card(name: str, lang: str, filename: str, *, wide: bool = False, stack: bool = False) -> html.Div:
-    """A chart (id ``ids.graph(name)``) with PNG in its toolbar and an SVG button below.
+    """A chart (id ``ids.graph(name)``) with 下载 PNG and 下载 SVG buttons below it.
 
     The buttons sit in a row of their own under the chart (``bw-figure-actions``), never over
-    it: laid over the card's corner they covered the last axis label. The frame's clientside
-    callback serves every SVG button; callbacks that redraw the chart should also set its
-    ``config`` (``image_config``) so the files carry the year. ``wide``: a chart that cannot be
+    it: laid over the card's corner they covered the last axis label. ``chart_downloads``
+    serves them (the files carry the CLI export's footer); callbacks that redraw the chart
+    should also set its ``config`` (``image_config``) so the files carry the year. ``wide``: a chart that cannot be
     read narrower than 920 px scrolls sideways in its card on a phone instead of squeezing its
     parts on top of each other. ``stack``: a row of gauges, drawn on a phone as a column
     instead (assets/phone_gauges.js).
@@ -27,10 +27,7 @@ def figure_card(name: str, lang: str, filename: str, *, wide: bool = False, stac
     kind = " bw-stack-figure" if stack else " bw-wide-figure" if wide else ""
     return html.Div(className="bw-figure" + kind, children=[
         dcc.Graph(id=ids.graph(name), config=image_config(filename)),
-        html.Div(className="bw-figure-actions", children=[
-            html.Button(t("svg.download", lang), id=ids.svg_button(name), className="bw-svg",
-                        title=t("svg.title", lang), n_clicks=0),
-        ]),
+        chart_downloads.buttons(name, lang),
     ])
 
 

@@ -19,29 +19,12 @@ from __future__ import annotations
 from types import ModuleType
 
 import dash
-from dash import ALL, MATCH, Input, Output, State, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 
 from budgetwatch.dashboard import auth, copy_link, ids, search_box, security
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.queries.accounts import ROLE_NAMES
 from budgetwatch.dashboard.urls import build_search, lang_of, parse_search, with_params
-
-# Downloads the chart next to the clicked button as SVG, named as its PNG download is.
-_SVG_DOWNLOAD_JS = """
-function (n, config, graphId) {
-    if (!n || !window.Plotly) { return; }
-    var key = '{"name":' + JSON.stringify(graphId.name) + ',"type":' + JSON.stringify(graphId.type) + '}';
-    var holder = document.getElementById(key);
-    var gd = holder && holder.querySelector('.js-plotly-plot');
-    if (!gd) { return; }
-    var opts = (config && config.toImageButtonOptions) || {};
-    window.Plotly.downloadImage(gd, {
-        format: 'svg', filename: opts.filename || 'budgetwatch',
-        width: gd._fullLayout.width, height: gd._fullLayout.height
-    });
-}
-"""
-
 
 def layout() -> html.Div:
     """The frame's skeleton; the router fills header and page from the URL."""
@@ -217,11 +200,3 @@ def register_callbacks(app: dash.Dash, pages: tuple[ModuleType, ...],
                             prevent_initial_call=True)
     app.clientside_callback(_REPLACE_JS, Output(ids.Frame.REPLACE, "data", allow_duplicate=True),
                             Input(ids.Frame.REPLACE, "data"), prevent_initial_call=True)
-
-    app.clientside_callback(
-        _SVG_DOWNLOAD_JS,
-        Input(ids.svg_button(MATCH), "n_clicks"),
-        State(ids.graph(MATCH), "config"),
-        State(ids.graph(MATCH), "id"),
-        prevent_initial_call=True,
-    )

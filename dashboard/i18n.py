@@ -61,8 +61,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "page.not_found": {"zh": "没有这个页面：{path}。", "en": "There is no page at {path}."},
     "page.back_home": {"zh": "回到总览", "en": "Back to the overview"},
     "svg.download": {"zh": "下载 SVG", "en": "Download SVG"},
-    "svg.title": {"zh": "下载矢量图（SVG），适合报告和幻灯片；PNG 请用图表右上角的相机按钮",
-                  "en": "Download as vector image (SVG) for reports and slides; for PNG use the camera in the chart's toolbar"},
+    "svg.title": {"zh": "下载矢量图（SVG），适合报告和幻灯片；图下注明数据截至日期、单位和导出时间",
+                  "en": "Download as a vector image (SVG) for reports and slides, with the data's as-of date, "
+                        "the unit and the export time under the chart"},
+    "png.download": {"zh": "下载 PNG", "en": "Download PNG"},
+    "png.title": {"zh": "下载图片（PNG，高清），图下注明数据截至日期、单位和导出时间",
+                  "en": "Download as a picture (PNG, print resolution), with the data's as-of date, "
+                        "the unit and the export time under the chart"},
     # table downloads (tables.py)
     "export.csv": {"zh": "下载 CSV", "en": "Download CSV"},
     "export.xlsx": {"zh": "下载 Excel", "en": "Download Excel"},

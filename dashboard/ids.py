@@ -346,6 +346,8 @@ TABLE_CSV = "bw-table-csv"
 TABLE_XLSX = "bw-table-xlsx"
 TABLE_DOWNLOAD = "bw-table-download"
 SVG_BUTTON = "bw-svg"
+PNG_BUTTON = "bw-png"
+CHART_FILE = "bw-chart-file"
 VIEW = "bw-view"
 
 
@@ -360,6 +362,15 @@ def graph(name: str) -> dict:
 
 def svg_button(name: str) -> dict:
     return {"type": SVG_BUTTON, "name": name}
+
+
+def png_button(name: str) -> dict:
+    return {"type": PNG_BUTTON, "name": name}
+
+
+def chart_file(name: str) -> dict:
+    """The store a chart's prepared download passes through (chart_downloads.py)."""
+    return {"type": CHART_FILE, "name": name}
 
 
 def table(name: str) -> str:

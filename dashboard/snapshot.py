@@ -14,6 +14,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -110,6 +111,25 @@ def footer_text(as_of: str | None, unit: str | None, lang: str, exported_at: dt.
         parts = [f"Data as of {as_of}" if as_of else None, f"Unit: {unit}" if unit else None,
                  f"Exported {exported_at:%Y-%m-%d %H:%M}", "budgetwatch"]
     return " · ".join(p for p in parts if p)
+
+
+_BRACKETED = re.compile(r"[（(]([^（）()]+)[）)]\s*$")
+_AXIS = re.compile(r"[xy]axis\d*$")
+
+
+def axis_units(fig: go.Figure, lang: str = "zh") -> str | None:
+    """The units a chart's axes are titled in, as ``fmt.axis_title`` writes them
+    (``累计支出（万元）`` → ``万元``; two axes ``万元、%``); None when no axis names one (a
+    treemap, gauges). The dashboard's chart downloads take their footer's unit from here."""
+    found: list[str] = []
+    layout = fig.layout.to_plotly_json()
+    for key in sorted(k for k in layout if _AXIS.match(k)):
+        title = (layout[key] or {}).get("title")
+        text = title.get("text") if isinstance(title, dict) else title
+        match = _BRACKETED.search(text) if isinstance(text, str) else None
+        if match and match.group(1).strip() not in found:
+            found.append(match.group(1).strip())
+    return ("、" if lang == "zh" else ", ").join(found) or None
 
 
 def for_print(fig: go.Figure, *, title: str | None, as_of: str | None, unit: str | None,

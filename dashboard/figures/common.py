@@ -132,16 +132,18 @@ SENDING_BUTTONS = ("sendChartToCloud", "sendDataToCloud", "editInChartStudio")
 
 
 def image_config(filename: str) -> dict:
-    """dcc.Graph config of every chart: the modebar camera downloads a 2× PNG named
-    ``filename``.png, and nothing in the toolbar sends the figure off the machine.
+    """dcc.Graph config of every chart: its files are named ``filename``, and nothing in the
+    toolbar sends the figure off the machine.
 
-    The SVG and PNG buttons beside each chart read the same filename from here.
+    The 下载 PNG and 下载 SVG buttons under each chart (``chart_downloads``) read the filename
+    from ``toImageButtonOptions``; the modebar's own camera is removed, since its PNG had no
+    footer (as-of date, unit, export time) and an English tooltip.
     """
     return {
         "displaylogo": False,
         "responsive": True,
         **LOCAL_ONLY,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", *SENDING_BUTTONS],
+        "modeBarButtonsToRemove": ["toImage", "lasso2d", "select2d", "autoScale2d", *SENDING_BUTTONS],
         "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
 

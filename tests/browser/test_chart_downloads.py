@@ -73,3 +73,26 @@ def test_the_download_buttons_never_cover_a_chart_and_the_sangong_labels_never_c
         problems += [f"{width}px: 三公: {p}" for p in
                      page.evaluate(CLASHES_JS, _key(ids.graph(ids.Department.SANGONG)))]
     assert not problems, "\n".join(problems)
+
+
+def test_png_and_svg_download_with_the_export_footer(live_server, page, data_dir):
+    """下载 PNG and 下载 SVG under a chart, both languages: print width, the CLI's footer."""
+    import struct
+
+    base = live_server(sample_pages.build(data_dir))
+    for lang, png_label, svg_label, footer in (("zh", "下载 PNG", "下载 SVG", "数据截至 2025年6月30日 · 单位：万元 · 导出时间"),
+                                               ("en", "Download PNG", "Download SVG", "Data as of 2025-06-30 · Unit: ")):
+        open_department(page, base, 1440, lang)
+        card = page.locator(".bw-figure").filter(has=page.locator(f"[id='{_key(ids.graph(ids.Department.SANGONG))}']"))
+        with page.expect_download() as got:
+            card.get_by_role("button", name=png_label).click()
+        assert got.value.suggested_filename == "budgetwatch_department_001_sangong_2025.png"
+        head = open(got.value.path(), "rb").read(24)
+        assert head[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", head[16:24])
+        assert width == 3000 and height == 3 * (160 + 64 * 4 + 34)        # print width 1000 at 3×, footer
+        with page.expect_download() as got:
+            card.get_by_role("button", name=svg_label).click()
+        assert got.value.suggested_filename.endswith("_sangong_2025.svg")
+        svg = open(got.value.path(), encoding="utf-8").read()
+        assert footer in svg and 'width="1000"' in svg
