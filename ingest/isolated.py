@@ -25,6 +25,7 @@ import duckdb
 
 from budgetwatch.errors import BudgetwatchError
 from budgetwatch.ingest.pipeline import FileReport
+from budgetwatch.queries.store import QueryOutOfMemory
 
 DEFAULT_MEMORY_MB = 4096
 
@@ -74,6 +75,6 @@ def ingest_isolated(data_dir: str | os.PathLike, feed: str, paths: Sequence[Path
         except concurrent.futures.process.BrokenProcessPool as exc:
             raise ChildFailed(f"导入进程意外停止（内存上限 {limit} MB） / the loading process stopped "
                               f"(memory ceiling {limit} MB)") from exc
-        except (MemoryError, duckdb.OutOfMemoryException) as exc:
+        except (MemoryError, duckdb.OutOfMemoryException, QueryOutOfMemory) as exc:
             raise ChildFailed(f"导入进程内存不足（上限 {limit} MB） / the loading process ran out of memory "
                               f"(ceiling {limit} MB): {type(exc).__name__}: {str(exc)[:160]}") from exc

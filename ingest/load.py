@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+from budgetwatch.ingest import db
 from budgetwatch.ingest.spec import Feed
+from budgetwatch.queries import store
 from budgetwatch.queries.store import generation_file, stamped
 
 
@@ -33,56 +35,52 @@ def apply(con: duckdb.DuckDBPyConnection, feed: Feed, *, file_name: str, sha256:
     differs = " OR ".join(f"t.{c} IS DISTINCT FROM s.{c}" for c in cols if c not in feed.key)
     differs = f"({differs} OR t.extra::VARCHAR IS DISTINCT FROM s.extra::VARCHAR)"
     table = feed.name  # a fixed name from the spec
-    con.execute("BEGIN TRANSACTION")
     try:
-        load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
-        overlap = con.execute(f"SELECT count(*) FROM staged s JOIN {table} t ON {key_join} WHERE s._ok").fetchone()[0]
-        if overlap == 0:
-            # Only new keys (a first load, a new year's file): insert straight from staging.
-            source, inserted, updated = "(SELECT * FROM staged WHERE _ok)", rows_read - rows_rejected, 0
-        else:
-            con.execute(f"""
-                CREATE OR REPLACE TEMP TABLE changes AS
-                SELECT s.*, (t.{feed.key[0]} IS NOT NULL) AS existed
-                FROM (SELECT * FROM staged WHERE _ok) s
-                LEFT JOIN {table} t ON {key_join}
-                WHERE t.{feed.key[0]} IS NULL OR {differs}""")
-            source = "changes"
-            inserted, updated = con.execute(
-                "SELECT count(*) FILTER (NOT existed), count(*) FILTER (existed) FROM changes").fetchone()
-        days = None
-        if table == "payments":   # the days payments_daily must be rebuilt for: new rows' and replaced rows'
-            days = con.execute(f"SELECT min(pay_date), max(pay_date) FROM {source}").fetchone()
+        with store.transaction(con, "ingest.load.apply") as tx:
+            load_id = db.value(con, "ingest.load.next_load_id", "SELECT coalesce(max(load_id), 0) + 1 FROM loads")
+            overlap = db.value(con, "ingest.load.overlap",
+                               f"SELECT count(*) FROM staged s JOIN {table} t ON {key_join} WHERE s._ok")
+            if overlap == 0:
+                # Only new keys (a first load, a new year's file): insert straight from staging.
+                source, inserted, updated = "(SELECT * FROM staged WHERE _ok)", rows_read - rows_rejected, 0
+            else:
+                db.do(con, "ingest.load.changes", f"""
+                    CREATE OR REPLACE TEMP TABLE changes AS
+                    SELECT s.*, (t.{feed.key[0]} IS NOT NULL) AS existed
+                    FROM (SELECT * FROM staged WHERE _ok) s
+                    LEFT JOIN {table} t ON {key_join}
+                    WHERE t.{feed.key[0]} IS NULL OR {differs}""")
+                source = "changes"
+                inserted, updated = db.one(
+                    con, "ingest.load.count_changes",
+                    "SELECT count(*) FILTER (NOT existed), count(*) FILTER (existed) FROM changes")
+            days = None
+            if table == "payments":   # the days payments_daily must be rebuilt for: new rows' and replaced rows'
+                days = db.one(con, "ingest.load.new_days", f"SELECT min(pay_date), max(pay_date) FROM {source}")
+                if updated:
+                    old = db.one(con, "ingest.load.replaced_days", f"""
+                        SELECT min(t.pay_date), max(t.pay_date) FROM {table} t JOIN changes s
+                        ON {key_join} WHERE s.existed""")
+                    days = (min(days[0], old[0]), max(days[1], old[1]))
+                _note_daily_delta(con, source, key_join if updated else None)
             if updated:
-                old = con.execute(f"""SELECT min(t.pay_date), max(t.pay_date) FROM {table} t JOIN changes s
-                                      ON {key_join} WHERE s.existed""").fetchone()
-                days = (min(days[0], old[0]), max(days[1], old[1]))
-            _note_daily_delta(con, source, key_join if updated else None)
-        if updated:
-            con.execute(f"""DELETE FROM {table} t USING changes s
-                            WHERE s.existed AND {key_join}""")
-        if not (inserted or updated):
-            con.execute("ROLLBACK")  # nothing new: leave even the load history as it was
-            return Applied(None, 0, 0, rows_read - rows_rejected)
-        col_list = ", ".join(cols)
-        con.execute(f"INSERT INTO {table} ({col_list}, load_id, extra) "
-                    f"SELECT {col_list}, ?, extra FROM {source}", [load_id])
-        good = rows_read - rows_rejected
-        con.execute(
-            """INSERT INTO loads (load_id, feed, file_name, sha256, file_format, sheet, unit, rows_read,
-                   rows_inserted, rows_updated, rows_unchanged, rows_rejected, loaded_by, loaded_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [load_id, feed.name, file_name, sha256, file_format, sheet, unit, rows_read, inserted, updated,
-             good - inserted - updated, rows_rejected, who, dt.datetime.now().replace(microsecond=0)])
-        con.execute("COMMIT")
-    except BaseException:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.TransactionException:  # already rolled back above
-            pass
-        raise
+                db.do(con, "ingest.load.delete_replaced", f"""DELETE FROM {table} t USING changes s
+                                                          WHERE s.existed AND {key_join}""")
+            if not (inserted or updated):
+                tx.rollback()  # nothing new: leave even the load history as it was
+                return Applied(None, 0, 0, rows_read - rows_rejected)
+            col_list = ", ".join(cols)
+            db.do(con, "ingest.load.upsert", f"INSERT INTO {table} ({col_list}, load_id, extra) "
+                                             f"SELECT {col_list}, ?, extra FROM {source}", [load_id])
+            good = rows_read - rows_rejected
+            db.do(con, "ingest.load.record",
+                """INSERT INTO loads (load_id, feed, file_name, sha256, file_format, sheet, unit, rows_read,
+                       rows_inserted, rows_updated, rows_unchanged, rows_rejected, loaded_by, loaded_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [load_id, feed.name, file_name, sha256, file_format, sheet, unit, rows_read, inserted, updated,
+                 good - inserted - updated, rows_rejected, who, dt.datetime.now().replace(microsecond=0)])
     finally:
-        con.execute("DROP TABLE IF EXISTS changes")
+        db.do(con, "ingest.load.drop_changes", "DROP TABLE IF EXISTS changes")
     return Applied(load_id, inserted, updated, good - inserted - updated, days)
 
 
@@ -108,10 +106,10 @@ def _note_daily_delta(con: duckdb.DuckDBPyConnection, source: str, key_join: str
     keys = ", ".join(_DAILY_KEYS)
     old = (f"""UNION ALL SELECT {', '.join('t.' + k for k in _DAILY_KEYS)}, -1, -t.amount
                FROM payments t JOIN changes s ON {key_join} WHERE s.existed""" if key_join else "")
-    con.execute(f"""CREATE TEMP TABLE IF NOT EXISTS daily_delta AS
+    db.do(con, "ingest.load.daily_delta_table", f"""CREATE TEMP TABLE IF NOT EXISTS daily_delta AS
                     SELECT {keys}, CAST(0 AS BIGINT) AS payments, CAST(0 AS DECIMAL(38,2)) AS amount
                     FROM payments_daily LIMIT 0""")
-    con.execute(f"""INSERT INTO daily_delta
+    db.do(con, "ingest.load.daily_delta", f"""INSERT INTO daily_delta
                     SELECT {keys}, sum(n), sum(a) FROM (
                         SELECT {keys}, 1 AS n, amount AS a FROM {source}
                         {old}) GROUP BY ALL""")
@@ -125,43 +123,41 @@ def refresh_daily(con: duckdb.DuckDBPyConnection, source_name: str | None,
     of days whose payments the load changed (None: none). The table is rebuilt for those days
     only when it was valid for the source generation, else whole; then stamped as this file's.
     """
-    valid = source_name is not None and con.execute(
-        "SELECT count(*) FROM meta WHERE key = ? AND value = ?", [_DAILY_STAMP, source_name]).fetchone()[0] > 0
+    valid = source_name is not None and db.value(
+        con, "ingest.daily.stamp_valid", "SELECT count(*) FROM meta WHERE key = ? AND value = ?",
+        [_DAILY_STAMP, source_name]) > 0
     delta = _has_delta(con)        # asked outside the transaction: a failed probe would abort it
-    con.execute("BEGIN TRANSACTION")
     try:
-        if not valid:
-            con.execute("DELETE FROM payments_daily")
-            con.execute("INSERT INTO payments_daily " + _DAILY_SELECT.format(where=""))
-        elif delta:                     # the groups the load's files touched, by their deltas
-            keys = ", ".join(_DAILY_KEYS)
-            same = " AND ".join(f"d.{k} = x.{k}" for k in _DAILY_KEYS)
-            con.execute(f"""CREATE OR REPLACE TEMP TABLE _daily_new AS
-                SELECT {keys}, sum(payments) AS payments, sum(amount) AS amount FROM (
-                    SELECT d.* FROM payments_daily d SEMI JOIN daily_delta x ON {same}
-                    UNION ALL SELECT * FROM daily_delta) GROUP BY ALL HAVING sum(payments) <> 0""")
-            con.execute(f"DELETE FROM payments_daily d USING daily_delta x WHERE {same}")
-            con.execute(f"INSERT INTO payments_daily SELECT {keys}, payments, amount FROM _daily_new")
-            con.execute("DROP TABLE _daily_new")
-        elif days is not None and days[0] is not None:
-            con.execute("DELETE FROM payments_daily WHERE pay_date BETWEEN ? AND ?", list(days))
-            con.execute("INSERT INTO payments_daily " + _DAILY_SELECT.format(where="WHERE pay_date BETWEEN ? AND ?"),
-                        list(days))
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [_DAILY_STAMP, generation_file(con)])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+        with store.transaction(con, "ingest.daily.refresh"):
+            if not valid:
+                db.do(con, "ingest.daily.clear", "DELETE FROM payments_daily")
+                db.do(con, "ingest.daily.rebuild", "INSERT INTO payments_daily " + _DAILY_SELECT.format(where=""))
+            elif delta:                     # the groups the load's files touched, by their deltas
+                keys = ", ".join(_DAILY_KEYS)
+                same = " AND ".join(f"d.{k} = x.{k}" for k in _DAILY_KEYS)
+                db.do(con, "ingest.daily.new_groups", f"""CREATE OR REPLACE TEMP TABLE _daily_new AS
+                    SELECT {keys}, sum(payments) AS payments, sum(amount) AS amount FROM (
+                        SELECT d.* FROM payments_daily d SEMI JOIN daily_delta x ON {same}
+                        UNION ALL SELECT * FROM daily_delta) GROUP BY ALL HAVING sum(payments) <> 0""")
+                db.do(con, "ingest.daily.delete_groups", f"DELETE FROM payments_daily d USING daily_delta x WHERE {same}")
+                db.do(con, "ingest.daily.insert_groups",
+                    f"INSERT INTO payments_daily SELECT {keys}, payments, amount FROM _daily_new")
+                db.do(con, "ingest.daily.drop_new", "DROP TABLE _daily_new")
+            elif days is not None and days[0] is not None:
+                db.do(con, "ingest.daily.delete_days", "DELETE FROM payments_daily WHERE pay_date BETWEEN ? AND ?",
+                    list(days))
+                db.do(con, "ingest.daily.insert_days",
+                    "INSERT INTO payments_daily " + _DAILY_SELECT.format(where="WHERE pay_date BETWEEN ? AND ?"),
+                    list(days))
+            db.do(con, "ingest.daily.stamp", "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                [_DAILY_STAMP, generation_file(con)])
     finally:
-        con.execute("DROP TABLE IF EXISTS daily_delta")
+        db.do(con, "ingest.daily.drop_delta", "DROP TABLE IF EXISTS daily_delta")
 
 
 def _has_delta(con: duckdb.DuckDBPyConnection) -> bool:
-    try:
-        con.execute("SELECT 1 FROM daily_delta LIMIT 0")
-    except duckdb.CatalogException:
-        return False
-    return True
+    """Whether this load's files left a TEMP ``daily_delta`` (a catalog look-up: no failed probe)."""
+    return db.temp_kind(con, "daily_delta") is not None
 
 
 def latest_load_was(con: duckdb.DuckDBPyConnection, feed: Feed, sha256: str) -> int | None:
@@ -170,7 +166,7 @@ def latest_load_was(con: duckdb.DuckDBPyConnection, feed: Feed, sha256: str) -> 
     Loads are the only writers of a feed's table, so loading that file again cannot change
     anything: the caller may skip reading it row by row.
     """
-    row = con.execute("""SELECT load_id FROM loads WHERE feed = ? AND sha256 = ? AND rows_rejected = 0
-                         AND load_id = (SELECT max(load_id) FROM loads WHERE feed = ?)""",
-                      [feed.name, sha256, feed.name]).fetchone()
+    row = db.one(con, "ingest.load.latest_was", """SELECT load_id FROM loads WHERE feed = ? AND sha256 = ?
+                   AND rows_rejected = 0 AND load_id = (SELECT max(load_id) FROM loads WHERE feed = ?)""",
+               [feed.name, sha256, feed.name])
     return row[0] if row else None

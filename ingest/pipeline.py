@@ -15,13 +15,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from budgetwatch.errors import BudgetwatchError
-from budgetwatch.ingest import load, read, validate
+from budgetwatch.ingest import db, load, read, validate
 from budgetwatch.ingest.problems import Problem, Refused, problem
 from budgetwatch.ingest.spec import FEEDS, Feed
 from budgetwatch.queries import accounts, flag_worker, refresh, search
 from budgetwatch.queries.steps import Unfinished
-from budgetwatch.queries.store import Store
+from budgetwatch.queries.store import QueryError, Store
 
 log = logging.getLogger("budgetwatch.ingest")
 
@@ -36,8 +38,8 @@ def _watch(con, say: Progress, message: str) -> Iterator[None]:
     if not getattr(say, "active", False):
         yield
         return
-    con.execute("SET enable_progress_bar = true")  # query_progress() needs it;
-    con.execute("SET enable_progress_bar_print = false")  # we draw the bar ourselves
+    db.do(con, "ingest.progress_on", "SET enable_progress_bar = true")  # query_progress() needs it;
+    db.do(con, "ingest.progress_quiet", "SET enable_progress_bar_print = false")  # we draw the bar ourselves
     stop = threading.Event()
 
     def tick() -> None:
@@ -132,7 +134,7 @@ def ingest_load(store: Store, batches: Sequence[tuple[str, Sequence[Path]]], *, 
                 finally:
                     read.drop_raw(w.con)
                     for t in ("staged", "bad", "dup_keys", "agree_info"):
-                        w.con.execute(f"DROP TABLE IF EXISTS {t}")
+                        db.do(w.con, "ingest.drop_temp", f"DROP TABLE IF EXISTS {t}")
                 report.seconds = time.perf_counter() - started
                 accounts.log_event(store.data_dir, who, "ingest", report.file,
                                    {"feed": feed.name, "status": report.status, "rows": report.rows_read,
@@ -174,7 +176,16 @@ class LoadFailed(BudgetwatchError, RuntimeError):
     not reported as a problem of it — the load stops and nothing is published."""
 
 
+def _underneath(exc: Exception) -> Exception:
+    """The DuckDB error under a gateway error: what a person was shown before the gateway
+    (the statement's name and parameters are in the log and on the QueryError)."""
+    if isinstance(exc, QueryError) and isinstance(exc.__cause__, duckdb.Error):
+        return exc.__cause__
+    return exc
+
+
 def _reason(exc: Exception) -> str:
+    exc = _underneath(exc)
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text[:160]}" if text else type(exc).__name__
 
@@ -213,7 +224,7 @@ def _read_and_stage(con, feed: Feed, src: read.Source, scan: read.Scan | None, r
         totals = read.total_rows(con)
         report.total_rows_dropped = len(totals)
         if not shape_problems and load.latest_load_was(con, feed, src.sha256) is not None:
-            rows = con.execute("SELECT count(*) FROM raw").fetchone()[0] - len(totals)
+            rows = db.value(con, "ingest.raw_rows", "SELECT count(*) FROM raw") - len(totals)
             report.status, report.rows_read, report.unchanged = "unchanged", rows, rows
             return None
         with _watch(con, say, f"校验 validating {name}"):
@@ -235,8 +246,9 @@ def _read_and_stage(con, feed: Feed, src: read.Source, scan: read.Scan | None, r
                                  sheet=src.sheet, unit=src.header.unit, rows_read=report.rows_read,
                                  rows_rejected=report.rejected, who=who)
         except Exception as exc:
+            where = f" [{exc.statement}]" if isinstance(exc, QueryError) and exc.statement else ""
             raise LoadFailed(f"写入数据库时出错，数据未作任何改动 / writing to the database failed and nothing "
-                             f"was changed ({src.name}): {exc}") from exc
+                             f"was changed ({src.name}): {_underneath(exc)}{where}") from exc
     report.load_id, report.inserted, report.updated, report.unchanged = (
         applied.load_id, applied.inserted, applied.updated, applied.unchanged)
     if applied.load_id is None:

@@ -24,10 +24,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from budgetwatch.ingest import zip_guard
+from budgetwatch.ingest import db, zip_guard
 from budgetwatch.ingest.headers import SCAN_ROWS, HeaderMatch, find_header
 from budgetwatch.ingest.problems import Problem, Refused, problem
 from budgetwatch.ingest.spec import Feed
+from budgetwatch.queries.store import QueryError
 
 SNIFF_BYTES = 256 * 1024
 # The longest line read as one (DuckDB's own default): a longer one is almost always an
@@ -289,25 +290,26 @@ def load_raw(con: duckdb.DuckDBPyConnection, src: Source, tmp_dir: Path, progres
 
 def _load_csv_duckdb(con: duckdb.DuckDBPyConnection, src: Source, scan: Scan, expected: int) -> bool:
     """The fast path. False when DuckDB's rows cannot be tied to file lines one to one."""
-    con.execute("SET preserve_insertion_order = true")
+    db.do(con, "ingest.read.keep_order", "SET preserve_insertion_order = true")
     try:
         source, params = csv_source(src, scan)
-        con.execute(f"CREATE TEMP TABLE raw_fast AS SELECT * FROM {source}", params)
-        got = con.execute("SELECT count(*) FROM raw_fast").fetchone()[0]
-        rejects = con.execute("SELECT count(*) FROM raw_rejects").fetchone()[0]
-    except duckdb.Error:
+        db.do(con, "ingest.read.csv_fast", f"CREATE TEMP TABLE raw_fast AS SELECT * FROM {source}", params)
+        got = db.value(con, "ingest.read.csv_fast_rows", "SELECT count(*) FROM raw_fast")
+        rejects = db.value(con, "ingest.read.csv_fast_rejects", "SELECT count(*) FROM raw_rejects")
+    except QueryError:      # whatever DuckDB's reader cannot do, the exact path below does
         got, rejects = -1, -1
     finally:
         # rowid now numbers the file's lines; what follows may run in any order, in parallel
-        con.execute("SET preserve_insertion_order = false")
-        con.execute("DROP TABLE IF EXISTS raw_rejects")
-        con.execute("DROP TABLE IF EXISTS raw_scan")
+        db.do(con, "ingest.read.any_order", "SET preserve_insertion_order = false")
+        db.do(con, "ingest.read.drop_rejects", "DROP TABLE IF EXISTS raw_rejects")
+        db.do(con, "ingest.read.drop_scan", "DROP TABLE IF EXISTS raw_scan")
     if rejects != 0 or got != expected:
-        con.execute("DROP TABLE IF EXISTS raw_fast")
+        db.do(con, "ingest.read.drop_fast", "DROP TABLE IF EXISTS raw_fast")
         return False
     # A view, not a copy: a copy of every cell costs more than reading the file did.
     cols = ", ".join(f"c{i}" for i in range(src.width))
-    con.execute(f"CREATE TEMP VIEW raw AS SELECT rowid + {src.header_row + 1} AS _row, {cols} FROM raw_fast")
+    db.do(con, "ingest.read.raw_view",
+          f"CREATE TEMP VIEW raw AS SELECT rowid + {src.header_row + 1} AS _row, {cols} FROM raw_fast")
     return True
 
 
@@ -357,8 +359,10 @@ def _register(con: duckdb.DuckDBPyConnection, rows: list[int], cols: list[list[s
     table = pa.table({"_row": pa.array(rows, pa.int64()),
                       **{f"c{i}": pa.array(c, pa.string()) for i, c in enumerate(cols)}})
     con.register("raw_arrow", table)
-    con.execute("CREATE TEMP TABLE raw AS SELECT * FROM raw_arrow")
-    con.unregister("raw_arrow")
+    try:
+        db.do(con, "ingest.read.raw_table", "CREATE TEMP TABLE raw AS SELECT * FROM raw_arrow")
+    finally:
+        con.unregister("raw_arrow")
 
 
 # -- Excel --------------------------------------------------------------------------------
@@ -435,12 +439,10 @@ def _load_excel(con: duckdb.DuckDBPyConnection, src: Source) -> list[Problem]:
 
 def drop_raw(con: duckdb.DuckDBPyConnection) -> None:
     """Forget the last file's cells (``raw`` is a view on the fast path, a table otherwise)."""
-    for kind in ("VIEW", "TABLE"):
-        try:
-            con.execute(f"DROP {kind} IF EXISTS raw")
-        except duckdb.CatalogException:
-            pass
-    con.execute("DROP TABLE IF EXISTS raw_fast")
+    kind = db.temp_kind(con, "raw")
+    if kind is not None:
+        db.do(con, "ingest.read.drop_raw", f"DROP {kind} raw")
+    db.do(con, "ingest.read.drop_fast", "DROP TABLE IF EXISTS raw_fast")
 
 
 TOTAL_CELLS = 4  # a total row says 合计 in one of its first cells (after a year, say: `2025,,合计`)
@@ -449,11 +451,11 @@ TOTAL_CELLS = 4  # a total row says 合计 in one of its first cells (after a ye
 def total_rows(con: duckdb.DuckDBPyConnection) -> list[int]:
     """The row numbers of a trailing 合计/总计 row (or two): a total is not data."""
     found: list[int] = []
-    width = len(con.execute("SELECT * FROM raw LIMIT 0").description) - 1
+    width = len(db.columns(con, "ingest.read.raw_width", "SELECT * FROM raw")) - 1
     first_cells = ", ".join(f"c{i}" for i in range(min(width, TOTAL_CELLS)))
     for _ in range(2):
-        row = con.execute(f"SELECT _row, {first_cells} FROM raw WHERE _row NOT IN (SELECT unnest(?::BIGINT[])) "
-                          "ORDER BY _row DESC LIMIT 1", [found]).fetchone()
+        row = db.one(con, "ingest.read.last_row", f"SELECT _row, {first_cells} FROM raw "
+                     "WHERE _row NOT IN (SELECT unnest(?::BIGINT[])) ORDER BY _row DESC LIMIT 1", [found])
         if row is None or not any(is_total(c) for c in row[1:]):
             break
         found.append(row[0])

@@ -14,10 +14,12 @@ from decimal import Decimal
 
 import duckdb
 
+from budgetwatch.ingest import db
 from budgetwatch.ingest.headers import HeaderMatch
 from budgetwatch.ingest.problems import Problem, problem
 from budgetwatch.ingest.read import TOTAL_CELLS, TOTAL_WORDS
 from budgetwatch.ingest.spec import AMOUNT, BOOL, CODE, COUNT, DATE, ENUM, NUMBER, PERCENT, TEXT, YEAR, Column, Feed
+from budgetwatch.queries.store import QueryError
 
 MAX_PROBLEMS = 1000  # rows reported in full; beyond this, only counted
 _DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y-%m-%d %H:%M:%S",
@@ -45,7 +47,7 @@ def _padded_columns(con: duckdb.DuckDBPyConnection, indexes: list[int]) -> set[i
         return set()
     checks = ", ".join(
         "bool_or(" + " OR ".join(f"c{i} LIKE '{p}%' OR c{i} LIKE '%{p}'" for p in _PADS) + ")" for i in indexes)
-    flags = con.execute(f"SELECT {checks} FROM raw").fetchone()
+    flags = db.one(con, "ingest.validate.padded", f"SELECT {checks} FROM raw")
     return {i for i, f in zip(indexes, flags) if f}
 
 
@@ -212,7 +214,7 @@ def stage(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file:
     padded = _padded_columns(con, sorted(header.mapping.values()))
     skip = f"WHERE _row NOT IN ({', '.join(str(int(r)) for r in skip_rows)})" if skip_rows else ""
     sql, params = _staging_sql(feed, header, padded, "raw", "_row", skip)
-    con.execute(sql, params)
+    db.do(con, "ingest.validate.stage", sql, params)
     _check_keys(con, feed)
     _check_self_refs(con, feed)
     _check_rows(con, feed)
@@ -238,27 +240,27 @@ def stage_clean(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch,
                                carry={"_total": f"coalesce({total}, false)"},
                                keep_errors=bool(feed.self_refs or feed.refs or feed.row_checks or feed.agree))
     try:
-        con.execute(sql, params + list(source_params))
-        got, bad, totals = con.execute(
-            "SELECT count(*), count(*) FILTER (NOT _ok), count(*) FILTER (_total) FROM staged").fetchone()
-        rejects = con.execute("SELECT count(*) FROM raw_rejects").fetchone()[0]
-    except duckdb.Error:
+        db.do(con, "ingest.validate.stage_clean", sql, params + list(source_params))
+        got, bad, totals = db.one(con, "ingest.validate.clean_counts",
+                                  "SELECT count(*), count(*) FILTER (NOT _ok), count(*) FILTER (_total) FROM staged")
+        rejects = db.value(con, "ingest.validate.clean_rejects", "SELECT count(*) FROM raw_rejects")
+    except QueryError:      # anything DuckDB's reader cannot do goes the exact way
         got, bad, totals, rejects = -1, -1, -1, -1
     finally:
-        con.execute("DROP TABLE IF EXISTS raw_rejects")
-        con.execute("DROP TABLE IF EXISTS raw_scan")
+        db.do(con, "ingest.validate.drop_rejects", "DROP TABLE IF EXISTS raw_rejects")
+        db.do(con, "ingest.validate.drop_scan", "DROP TABLE IF EXISTS raw_scan")
     clean = rejects == 0 and got == expected and got > 0 and bad == 0 and totals == 0
     if clean:
         key = ", ".join(feed.key)
-        clean = con.execute(f"SELECT count(*) FROM (SELECT 1 FROM staged GROUP BY {key} HAVING count(*) > 1 "
-                            "LIMIT 1)").fetchone()[0] == 0
+        clean = db.value(con, "ingest.validate.clean_keys",
+                         f"SELECT count(*) FROM (SELECT 1 FROM staged GROUP BY {key} HAVING count(*) > 1 LIMIT 1)") == 0
     if clean and (feed.self_refs or feed.refs or feed.row_checks or feed.agree):
         _check_self_refs(con, feed)
         _check_rows(con, feed)
         _check_agreement(con, feed)
-        clean = con.execute("SELECT count(*) FROM staged WHERE NOT _ok").fetchone()[0] == 0
+        clean = db.value(con, "ingest.validate.clean_checks", "SELECT count(*) FROM staged WHERE NOT _ok") == 0
     if not clean:
-        con.execute("DROP TABLE IF EXISTS staged")
+        db.do(con, "ingest.validate.drop_staged", "DROP TABLE IF EXISTS staged")
         return None
     return Validation(got, 0, [], 0, list(header.extras.values()))
 
@@ -271,19 +273,19 @@ def _check_keys(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
     """Two rows with one key in a file: every such row is refused, each naming the others."""
     key = ", ".join(feed.key)
     key_ok = " AND ".join(f"e_{k} IS NULL" for k in feed.key)
-    con.execute(f"""
+    db.do(con, "ingest.validate.dup_keys", f"""
         CREATE OR REPLACE TEMP TABLE dup_keys AS
         SELECT {key}, list(_row ORDER BY _row) AS rows FROM staged WHERE {key_ok}
         GROUP BY {key} HAVING count(*) > 1""")
-    if con.execute("SELECT count(*) FROM dup_keys").fetchone()[0]:
-        con.execute(f"""
+    if db.value(con, "ingest.validate.dup_count", "SELECT count(*) FROM dup_keys"):
+        db.do(con, "ingest.validate.mark_dups", f"""
             UPDATE staged SET _ok = false, e_{feed.key[0]} = 'duplicate_key'
             FROM dup_keys WHERE {' AND '.join(f'staged.{k} = dup_keys.{k}' for k in feed.key)}""")
 
 
 def _check_self_refs(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
     for ref, target in feed.self_refs:
-        con.execute(f"""
+        db.do(con, "ingest.validate.self_refs", f"""
             UPDATE staged SET _ok = false, e_{ref} = 'unknown_parent'
             WHERE {ref} IS NOT NULL AND e_{ref} IS NULL
               AND {ref} NOT IN (SELECT {target} FROM staged WHERE {target} IS NOT NULL)
@@ -294,10 +296,10 @@ def _check_rows(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
     """Checks across a row's columns and references to another feed's rows (held, or applied
     earlier in the same load: the writer's connection sees them)."""
     for column, condition, code in feed.row_checks:
-        con.execute(f"UPDATE staged SET _ok = false, e_{column} = {lit(code)} "
-                    f"WHERE e_{column} IS NULL AND ({condition})")
+        db.do(con, "ingest.validate.row_check", f"UPDATE staged SET _ok = false, e_{column} = {lit(code)} "
+                                                f"WHERE e_{column} IS NULL AND ({condition})")
     for column, table, target in feed.refs:
-        con.execute(f"""
+        db.do(con, "ingest.validate.refs", f"""
             UPDATE staged SET _ok = false, e_{column} = 'unknown_ref'
             WHERE {column} IS NOT NULL AND e_{column} IS NULL
               AND {column} NOT IN (SELECT {target} FROM {table})""")
@@ -308,13 +310,13 @@ def _check_agreement(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
     综合财力 on its 一般债务 and 专项债务 rows): each such row is refused, naming the others —
     in the file, or held already under a key the file does not replace. Table ``agree_info``
     keeps, per refused row, the rows or the held row it disagrees with."""
-    con.execute("CREATE OR REPLACE TEMP TABLE agree_info (_row BIGINT, rows BIGINT[], held VARCHAR, "
-                "held_value DECIMAL(18,2))")
+    db.do(con, "ingest.validate.agree_table", "CREATE OR REPLACE TEMP TABLE agree_info (_row BIGINT, rows BIGINT[], "
+                                               "held VARCHAR, held_value DECIMAL(18,2))")
     for col, group in feed.agree:
         group_ok = " AND ".join(f"e_{k} IS NULL" for k in group)
         same = " AND ".join(f"staged.{k} = g.{k}" for k in group)
         mine = f"staged.{col} IS NOT NULL AND staged.e_{col} IS NULL"
-        con.execute(f"""
+        db.do(con, "ingest.validate.agree_in_file", f"""
             INSERT INTO agree_info
             SELECT staged._row, g.rows, NULL, NULL
             FROM staged JOIN (
@@ -324,7 +326,7 @@ def _check_agreement(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
             WHERE {mine}""")
         others = [k for k in feed.key if k not in group]
         not_replaced = " AND ".join(f"s.{k} = h.{k}" for k in feed.key)
-        con.execute(f"""
+        db.do(con, "ingest.validate.agree_held", f"""
             INSERT INTO agree_info
             SELECT staged._row, NULL, concat_ws('、', {', '.join(f'g.{k}' for k in others) or "''"}), g.{col}
             FROM staged JOIN (
@@ -333,27 +335,26 @@ def _check_agreement(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
                   AND NOT EXISTS (SELECT 1 FROM staged s WHERE {not_replaced})) g ON {same}
             WHERE {mine} AND staged.{col} <> g.{col}
               AND staged._row NOT IN (SELECT _row FROM agree_info WHERE _row IS NOT NULL)""")
-        con.execute(f"""
+        db.do(con, "ingest.validate.mark_disagree", f"""
             UPDATE staged SET _ok = false,
                    e_{col} = CASE WHEN g.rows IS NULL THEN 'disagree_held' ELSE 'disagree' END
             FROM agree_info g WHERE staged._row IS NOT DISTINCT FROM g._row AND {mine}""")
 
 
 def _agree_lookup(con: duckdb.DuckDBPyConnection) -> dict[int, tuple]:
-    try:
-        rows = con.execute("SELECT _row, rows, held, held_value FROM agree_info LIMIT 10000").fetchall()
-    except duckdb.CatalogException:
+    if db.temp_kind(con, "agree_info") is None:
         return {}
+    rows = db.do(con, "ingest.validate.agree_rows", "SELECT _row, rows, held, held_value FROM agree_info LIMIT 10000")
     return {r[0]: r[1:] for r in rows}
 
 
 def _collect(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, file: str,
              extra_columns: list[str]) -> Validation:
-    total, bad = con.execute("SELECT count(*), count(*) FILTER (NOT _ok) FROM staged").fetchone()
+    total, bad = db.one(con, "ingest.validate.counts", "SELECT count(*), count(*) FILTER (NOT _ok) FROM staged")
     problems: list[Problem] = []
     count = 0
     if bad:
-        con.execute("""CREATE OR REPLACE TEMP TABLE bad AS
+        db.do(con, "ingest.validate.bad_rows", """CREATE OR REPLACE TEMP TABLE bad AS
                        SELECT s.*, r.* EXCLUDE (_row) FROM staged s JOIN raw r USING (_row) WHERE NOT s._ok""")
         unions = []
         for col in feed.columns:
@@ -362,8 +363,8 @@ def _collect(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, fi
             unions.append(f"SELECT _row, {lit(col.name)} AS col, e_{col.name} AS code, {value} AS value "
                           f"FROM bad WHERE e_{col.name} IS NOT NULL")
         union = " UNION ALL ".join(unions)
-        count = con.execute(f"SELECT count(*) FROM ({union})").fetchone()[0]
-        rows = con.execute(f"SELECT * FROM ({union}) ORDER BY _row, col LIMIT {MAX_PROBLEMS}").fetchall()
+        count = db.value(con, "ingest.validate.problem_count", f"SELECT count(*) FROM ({union})")
+        rows = db.do(con, "ingest.validate.problems", f"SELECT * FROM ({union}) ORDER BY _row, col LIMIT {MAX_PROBLEMS}")
         dup_rows = _dup_lookup(con, feed)
         agree = _agree_lookup(con)
         for row_no, name, code, value in rows:
@@ -376,7 +377,7 @@ def _collect(con: duckdb.DuckDBPyConnection, feed: Feed, header: HeaderMatch, fi
 
 def _dup_lookup(con: duckdb.DuckDBPyConnection, feed: Feed) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
-    for (rows,) in con.execute("SELECT rows FROM dup_keys LIMIT 10000").fetchall():
+    for (rows,) in db.do(con, "ingest.validate.dup_rows", "SELECT rows FROM dup_keys LIMIT 10000"):
         for r in rows:
             out[r] = [x for x in rows if x != r]
     return out

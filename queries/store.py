@@ -140,6 +140,12 @@ class QueryTimeout(QueryError):
     """A query ran past its time limit and was stopped: pages say "查询超时", never show nothing."""
 
 
+class QueryOutOfMemory(QueryError):
+    """DuckDB ran out of memory (``duckdb.OutOfMemoryException`` is the ``__cause__``). Its own
+    type, because the cause does not survive a process boundary and a load in a child process
+    with a memory ceiling (ingest/isolated.py) must still be told apart from other failures."""
+
+
 class StoreBusy(BudgetwatchError, RuntimeError):
     """Another process is writing; raised only when the caller asked not to wait."""
 
@@ -178,20 +184,26 @@ def _describe(name: str | None, sql: str, params) -> str:
 @contextlib.contextmanager
 def _guarded(con: duckdb.DuckDBPyConnection, sql: str, params, name: str | None, timeout_s: float | None):
     """Time limit and error translation around one statement: a time-out or a DuckDB error
-    becomes a QueryError that names the statement and its parameters."""
+    becomes a QueryError that names the statement and its parameters (the DuckDB error is its
+    ``__cause__``); running out of memory is a QueryOutOfMemory."""
     timer = threading.Timer(timeout_s, con.interrupt) if timeout_s else None
     try:
         if timer:
             timer.start()
         yield
     except duckdb.InterruptException as exc:
+        if timer is None:       # stopped by someone else: not a time limit of ours
+            log.warning("query interrupted: %s", _describe(name, sql, params))
+            raise QueryError(f"查询被中断 / query interrupted" + (f" [{name}]" if name else ""),
+                             statement=name, params=params) from exc
         log.warning("query timed out after %.0f s: %s", timeout_s, _describe(name, sql, params))
         raise QueryTimeout(f"查询超时（超过 {timeout_s:.0f} 秒）/ query timed out" + (f" [{name}]" if name else ""),
                          statement=name, params=params) from exc
     except duckdb.Error as exc:
         log.warning("query failed: %s\n%s\n%s", exc, _describe(name, sql, params), sql)
-        raise QueryError(f"查询失败 / query failed: {exc}" + (f" [{name}]" if name else ""),
-                         statement=name, params=params) from exc
+        kind = QueryOutOfMemory if isinstance(exc, duckdb.OutOfMemoryException) else QueryError
+        raise kind(f"查询失败 / query failed: {exc}" + (f" [{name}]" if name else ""),
+                   statement=name, params=params) from exc
     finally:
         if timer:
             timer.cancel()
@@ -260,6 +272,43 @@ def arrow_schema(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None =
     """The columns a statement would give, without running it for its rows."""
     with _guarded(con, sql, params, name, DEFAULT_TIMEOUT_S):
         return con.sql(f"SELECT * FROM ({sql}) LIMIT 0", params=params).to_arrow_table().schema
+
+
+class Transaction:
+    """The open transaction of ``transaction()``; ``rollback()`` ends it early, on purpose."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, name: str):
+        self.con, self.name, self.open = con, name, True
+
+    def rollback(self) -> None:
+        self.open = False
+        rows(self.con, "ROLLBACK", name=f"{self.name}.rollback", timeout_s=None)
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, name: str) -> Iterator[Transaction]:
+    """BEGIN … COMMIT around the block, through the gateway; ROLLBACK when the block or the
+    COMMIT raises. No time limit on these three: a transaction is never left half-ended.
+
+    A ROLLBACK that finds no transaction (DuckDB ended it already: a failed COMMIT) is no
+    error, so the first error is the one raised. ``tx.rollback()`` inside the block ends the
+    transaction without COMMIT (a load that found nothing new leaves even its history alone)."""
+    rows(con, "BEGIN TRANSACTION", name=f"{name}.begin", timeout_s=None)
+    tx = Transaction(con, name)
+    try:
+        yield tx
+        if tx.open:
+            rows(con, "COMMIT", name=f"{name}.commit", timeout_s=None)
+            tx.open = False
+    except BaseException:
+        if tx.open:
+            tx.open = False
+            try:
+                rows(con, "ROLLBACK", name=f"{name}.rollback", timeout_s=None)
+            except QueryError as exc:
+                if not isinstance(exc.__cause__, duckdb.TransactionException):
+                    raise
+        raise
 
 
 def generation_path(con: duckdb.DuckDBPyConnection) -> str:

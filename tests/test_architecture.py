@@ -59,3 +59,14 @@ def test_duckdb_statements_of_queries_go_through_the_gateway():
             if re.search(r"\.(execute|sql)\(", line):
                 found.append(f"queries/{rel}:{n}: {line.strip()[:100]}")
     assert not found, "run it through queries.store (run/query/rows/scalar/stream):\n" + "\n".join(found)
+
+
+def test_duckdb_statements_of_ingest_go_through_the_gateway():
+    """The loader too (issue 10): every statement of ingest/ goes through ingest/db.py, i.e.
+    queries/store.py, so a failed load names the statement and its parameters. No exceptions."""
+    found = []
+    for path in (ROOT / "ingest").rglob("*.py"):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\.(execute|executemany|sql|query)\(", line):
+                found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()[:100]}")
+    assert not found, "run it through ingest.db (do/one/value), i.e. queries.store:\n" + "\n".join(found)
