@@ -1,6 +1,6 @@
 """`budgetwatch briefing`: the supervision briefing (监督简报) as PDF or HTML.
 
-    budgetwatch briefing --year 2025 [--as-of 2025-06-30] [--dept 001] [--top 10]
+    budgetwatch briefing --year 2025 [--as-of 2025-06-30] [--dept 001] [--top 10] [--lang zh|en]
                          --format pdf|html --output 简报.pdf
 
 The document: 一、总体情况, 二、预算执行与序时进度, 三、预警情况 (the top red and orange warnings
@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("pdf", "html"),
                    help="输出格式（默认取文件扩展名，否则 pdf） / format (default: the output's extension, else pdf)")
     p.add_argument("--output", "-o", metavar="FILE", required=True, help="输出文件 / output file")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="简报的语言（默认中文） / the briefing's language")
     add_data_dir(p)
     p.set_defaults(func=cmd_briefing)
 
@@ -51,7 +52,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
         return 2
     started = time.perf_counter()
     try:
-        brief, data = build(store, fmt, args.year, as_of, args.dept, args.top)
+        brief, data = build(store, fmt, args.year, as_of, args.dept, args.top, args.lang)
         out = Path(args.output)
         tmp = out.with_name(out.name + ".part")
         tmp.write_bytes(data)

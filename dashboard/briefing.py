@@ -22,6 +22,9 @@ reviewer dismissed (排除). On data without reviews the number equals the high 
 amount (largest first).
 
 All data goes into the HTML through ``html.escape``.
+
+In Chinese by default; ``lang="en"`` writes it in English (words in i18n_briefing.py, each flag's
+``message_en``, money in CNY 10k/100m, ISO dates): only the feeds' own names stay Chinese.
 """
 from __future__ import annotations
 
@@ -34,19 +37,19 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from string import Template
 
 import pandas as pd
 
 from budgetwatch.errors import BudgetwatchError
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import briefing_debt, briefing_projects, inquiry_briefing, snapshot, views
+from budgetwatch.dashboard.briefing_page import CSS, PAGE
+from budgetwatch.dashboard.i18n import data_label, t
 from budgetwatch.queries import briefing as qb
 from budgetwatch.queries import flags as qflags
 from budgetwatch.queries import overview as q
 from budgetwatch.queries.exports import dept_name
 from budgetwatch.queries.rules import RULES_BY_ID
-from budgetwatch.queries.rules.base import SEVERITY_CN
 from budgetwatch.queries.rules.config import load_thresholds
 from budgetwatch.queries.store import Store
 
@@ -98,15 +101,18 @@ class Briefing:
     charts: list[Chart] = field(default_factory=list)
     inquiries: dict | None = None      # 七、询问督办 (dashboard/inquiry_briefing.py)
     projects: dict | None = None       # 民生实事与重大项目 (dashboard/briefing_projects.py); None: no projects
+    lang: str = "zh"                   # the language the document is written in (zh or en)
 
     @property
     def scope(self) -> str:
-        return f"{self.dept_name}（{self.dept_code}）" if self.dept_code else "全市预算"
+        if not self.dept_code:
+            return t("brief.scope.all", self.lang)
+        return f"{self.dept_name}（{self.dept_code}）" if self.lang == "zh" else f"{self.dept_name} ({self.dept_code})"
 
     @property
     def title(self) -> str:
-        who = f"{self.dept_name}" if self.dept_code else ""
-        return f"{self.year}年{who}预算执行监督简报"
+        who = (self.dept_name or "") if self.dept_code else ""
+        return t("brief.title", self.lang, year=self.year, who=who if self.lang == "zh" or not who else f", {who}")
 
 
 # -- collecting ------------------------------------------------------------------------------
@@ -175,7 +181,8 @@ def collect(store: Store, year: int | None = None, as_of: dt.date | None = None,
         lagging=lagging if not dept else lagging[lagging["dept_code"] == dept], counts=counts,
         dismissed=int(dismissed.sum()), warnings_total=len(shown), warnings=shown.head(max(0, top)),
         overdue=overdue.head(LIST_MAX), overdue_total=len(overdue), leverage=leverage.head(LIST_MAX),
-        losses=losses.head(LIST_MAX), max_ratio_pct=max_ratio, enterprises=len(ents))
+        losses=losses.head(LIST_MAX), max_ratio_pct=max_ratio, enterprises=len(ents),
+        lang="en" if lang == "en" else "zh")
     from budgetwatch.dashboard import briefing_suggestions
     brief.suggestions = briefing_suggestions.collect(
         store, period.year, period.as_of, active[~active["review_status"].eq("dismissed")],
@@ -221,56 +228,13 @@ def render_charts(store: Store, brief: Briefing, lang: str = "zh") -> list[Chart
 
 
 # -- HTML ------------------------------------------------------------------------------------
-CSS = """
-@page { size: A4; margin: 16mm 15mm 16mm 15mm; }
-* { box-sizing: border-box; }
-body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Noto Serif CJK SC", sans-serif;
-       font-size: 10.5pt; line-height: 1.6; color: #1f2933; margin: 0; }
-h1 { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 20pt; text-align: center;
-     color: #b71c1c; margin: 0 0 4pt; letter-spacing: 1pt; }
-.sub { text-align: center; color: #616e7c; margin: 0 0 6pt; }
-.rule { border: 0; border-top: 2px solid #b71c1c; margin: 4pt 0 12pt; }
-h2 { font-family: "Noto Serif CJK SC", "Noto Sans CJK SC", serif; font-size: 14pt; margin: 14pt 0 6pt;
-     break-after: avoid; }
-p { margin: 4pt 0; text-align: justify; }
-.cards { display: flex; gap: 8pt; margin: 6pt 0 8pt; }
-.card { flex: 1; border: 1px solid #d9dee3; border-radius: 4pt; padding: 6pt 8pt; }
-.card .k { color: #616e7c; font-size: 9pt; }
-.card .v { font-size: 14pt; font-weight: 700; }
-.card .n { color: #616e7c; font-size: 8.5pt; }
-table { width: 100%; border-collapse: collapse; margin: 4pt 0 8pt; font-size: 9pt; }
-th, td { border: 1px solid #d9dee3; padding: 3pt 5pt; vertical-align: top; }
-th { background: #f1f3f5; font-weight: 700; text-align: left; }
-td.num, th.num { text-align: right; white-space: nowrap; }
-td.nw { white-space: nowrap; }
-tr { break-inside: avoid; }
-.sev { display: inline-block; padding: 0 4pt; border-radius: 3pt; color: #fff; font-size: 8.5pt; white-space: nowrap; }
-.sev.high { background: #d62828; } .sev.medium { background: #f08c00; } .sev.low { background: #c99a06; }
-figure { margin: 6pt 0 10pt; break-inside: avoid; }
-figure img { width: 100%; display: block; }
-.note { color: #616e7c; font-size: 8.5pt; }
-footer { margin-top: 14pt; color: #616e7c; font-size: 8.5pt; border-top: 1px solid #d9dee3; padding-top: 4pt; }
-"""
-
-PAGE = Template("""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>$title</title>
-<style>$css</style></head>
-<body>
-<h1>$title</h1>
-<p class="sub">$sub</p>
-<hr class="rule">
-$body
-<footer>$footer</footer>
-</body></html>
-""")
-
-
 def _e(value) -> str:
     return html.escape(fmt.text(value))
 
 
-def _sev(severity: str) -> str:
-    return f'<span class="sev {html.escape(severity)}">{html.escape(SEVERITY_CN.get(severity, severity))}</span>'
+def _sev(severity: str, lang: str = "zh") -> str:
+    label = t(f"brief.sev.{severity}", lang) if severity in SEVERITY_ORDER else severity
+    return f'<span class="sev {html.escape(severity)}">{html.escape(label)}</span>'
 
 
 def _charts(brief: Briefing, section: int) -> str:
@@ -290,129 +254,155 @@ def _table(head: list[tuple[str, str]], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def section_title(i: int, lang: str = "zh") -> str:
+    """The heading of section ``i`` (0 = 一、总体情况 … 8 = 九、政府债务) in ``lang``."""
+    return t(f"brief.s{i}", lang)
+
+
 def _section_overall(b: Briefing) -> str:
-    h = b.headline
+    h, lang = b.headline, b.lang
     unit = fmt.money_unit([h["adjusted"], h["original"], h["spent"]])
     rate = h["rate"]
     diff = (rate - b.schedule) if rate is not None else None
+    pace = (t("brief.card.ahead" if diff >= 0 else "brief.card.behind", lang, points=f"{abs(diff) * 100:.1f}")
+            if diff is not None else t("brief.card.no_budget", lang))
     cards = [
-        ("调整预算", fmt.money(h["adjusted"], "zh", unit), f"年初预算 {fmt.money(h['original'], 'zh', unit)}"),
-        ("已支出", fmt.money(h["spent"], "zh", unit), f"截至 {fmt.date(b.as_of)}"),
-        ("执行进度", fmt.percent(rate), f"序时进度 {fmt.percent(b.schedule)}，" +
-         (f"{'快于' if diff >= 0 else '慢于'}序时 {abs(diff) * 100:.1f} 个百分点" if diff is not None else "无调整预算")),
-        ("预警", f"{b.warnings_total} 条", f"红色 {b.counts['high']}、橙色 {b.counts['medium']}、黄色 {b.counts['low']}"),
+        (t("brief.card.adjusted", lang), fmt.money(h["adjusted"], lang, unit),
+         t("brief.card.original", lang, v=fmt.money(h['original'], lang, unit))),
+        (t("brief.card.spent", lang), fmt.money(h["spent"], lang, unit), t("brief.card.as_of", lang, date=fmt.date(b.as_of, lang))),
+        (t("brief.card.rate", lang), fmt.percent(rate), t("brief.card.schedule", lang, pct=fmt.percent(b.schedule)) + pace),
+        (t("brief.card.warnings", lang), t("brief.card.n", lang, n=b.warnings_total),
+         t("brief.card.by_sev", lang, high=b.counts['high'], medium=b.counts['medium'], low=b.counts['low'])),
     ]
     html_cards = "".join(f'<div class="card"><div class="k">{html.escape(k)}</div><div class="v">{html.escape(v)}</div>'
                          f'<div class="n">{html.escape(n)}</div></div>' for k, v, n in cards)
+    money = {"adjusted": fmt.money(h["adjusted"], lang, unit), "spent": fmt.money(h["spent"], lang, unit),
+             "rate": fmt.percent(rate), "schedule": fmt.percent(b.schedule), "year": b.year,
+             "date": fmt.date(b.as_of, lang)}
     if b.dept_code:
-        text = (f"截至{fmt.date(b.as_of)}，{_e(b.dept_name)}（含下属单位）{b.year}年调整预算"
-                f"{fmt.money(h['adjusted'], 'zh', unit)}，已支出{fmt.money(h['spent'], 'zh', unit)}，"
-                f"执行进度{fmt.percent(rate)}，序时进度{fmt.percent(b.schedule)}。")
+        text = t("brief.overall.dept", lang, name=_e(b.dept_name), **money)
     else:
-        text = (f"截至{fmt.date(b.as_of)}，全市{b.year}年四本预算调整预算合计{fmt.money(h['adjusted'], 'zh', unit)}"
-                f"（年初预算{fmt.money(h['original'], 'zh', unit)}），已支出{fmt.money(h['spent'], 'zh', unit)}，"
-                f"执行进度{fmt.percent(rate)}，序时进度{fmt.percent(b.schedule)}。{h['departments']}个部门中"
-                f"{h['lagging']}个落后序时进度超过15个百分点。")
-    return f"<h2>{SECTIONS[0]}</h2><p>{text}</p><div class=\"cards\">{html_cards}</div>{_charts(b, 0)}"
+        text = t("brief.overall.all", lang, original=fmt.money(h['original'], lang, unit), n=h['departments'],
+                 lagging=h['lagging'], **money)
+    return f"<h2>{section_title(0, lang)}</h2><p>{text}</p><div class=\"cards\">{html_cards}</div>{_charts(b, 0)}"
 
 
 def _section_execution(b: Briefing) -> str:
-    parts = [f"<h2>{SECTIONS[1]}</h2>"]
+    lang = b.lang
+    parts = [f"<h2>{section_title(1, lang)}</h2>"]
     lag = b.lagging
     if b.dept_code:
         row = b.departments.iloc[0] if len(b.departments) else None
         if row is not None and pd.notna(row["rate"]):
             gap = b.schedule - row["rate"]
-            parts.append(f"<p>{_e(b.dept_name)}执行进度{fmt.percent(row['rate'])}，"
-                         f"{'落后' if gap > 0 else '快于'}序时进度{abs(gap) * 100:.1f}个百分点。</p>")
+            parts.append("<p>" + t("brief.exec.dept", lang, name=_e(b.dept_name), rate=fmt.percent(row['rate']),
+                                   way=t("brief.exec.behind" if gap > 0 else "brief.exec.ahead", lang),
+                                   points=f"{abs(gap) * 100:.1f}") + "</p>")
     elif lag.empty:
-        parts.append("<p>没有部门落后序时进度超过15个百分点。</p>")
+        parts.append(f"<p>{t('brief.exec.none', lang)}</p>")
     else:
         unit = fmt.money_unit(list(lag["adjusted"]) + list(lag["spent"]))
-        parts.append(f"<p>以下{len(lag)}个部门执行进度落后序时进度超过15个百分点，资金可能闲置，建议重点询问：</p>")
-        rows = [[_e(r.dept_name), fmt.money(r.adjusted, "zh", unit), fmt.money(r.spent, "zh", unit),
+        parts.append(f"<p>{t('brief.exec.lagging', lang, n=len(lag))}</p>")
+        rows = [[_e(r.dept_name), fmt.money(r.adjusted, lang, unit), fmt.money(r.spent, lang, unit),
                  fmt.percent(r.rate), f"{(b.schedule - r.rate) * 100:.1f}"] for r in lag.itertuples()]
-        parts.append(_table([("部门", ""), ("调整预算", "num"), ("已支出", "num"), ("执行进度", "num"),
-                             ("落后序时（百分点）", "num")], rows))
+        parts.append(_table([(t("brief.col.dept", lang), ""), (t("brief.col.adjusted", lang), "num"),
+                             (t("brief.col.spent", lang), "num"), (t("brief.col.rate", lang), "num"),
+                             (t("brief.col.gap", lang), "num")], rows))
     parts.append(_charts(b, 1))
     return "\n".join(parts)
 
 
+def rule_title(rule: str, lang: str = "zh") -> str:
+    r = RULES_BY_ID.get(rule)
+    return (r.title_cn if lang == "zh" else r.title_en) if r else rule
+
+
 def _section_warnings(b: Briefing) -> str:
-    c = b.counts
-    text = (f"截至{fmt.date(b.as_of)}，{'该部门' if b.dept_code else '系统'}共产生预警{sum(c.values())}条，"
-            f"其中红色预警{c['high']}条、橙色预警{c['medium']}条、黄色预警{c['low']}条。"
-            f"红色、橙色预警共{b.warnings_total}条")
-    text += (f"（另有{b.dismissed}条经复核排除，未计入）" if b.dismissed else "")
+    c, lang = b.counts, b.lang
+    text = t("brief.warn.text", lang, date=fmt.date(b.as_of, lang), total=sum(c.values()), high=c['high'],
+             medium=c['medium'], low=c['low'], serious=b.warnings_total,
+             who=t("brief.warn.who.dept" if b.dept_code else "brief.warn.who.all", lang))
+    text += t("brief.warn.dismissed", lang, n=b.dismissed) if b.dismissed else ""
     shown = len(b.warnings)
-    text += (f"，按等级和金额排列，前{shown}条如下：" if shown < b.warnings_total else "，如下：") if shown else "。"
-    rows = [[str(i), _sev(r.severity), html.escape(RULES_BY_ID[r.rule].title_cn if r.rule in RULES_BY_ID else r.rule),
-             html.escape(fmt.money(r.amount)), _e(r.message)]
+    text += (t("brief.warn.first", lang, n=shown) if shown < b.warnings_total else t("brief.warn.all", lang)) \
+        if shown else t("brief.warn.end", lang)
+    rows = [[str(i), _sev(r.severity, lang), html.escape(rule_title(r.rule, lang)),
+             html.escape(fmt.money(r.amount, lang)), _e(fmt.flag_message(r._asdict(), lang))]
             for i, r in enumerate(b.warnings.itertuples(), 1)]
-    table = _table([("序号", "num"), ("等级", "nw"), ("预警类型", "nw"), ("涉及金额", "num"), ("说明", "")], rows) if rows else ""
-    return f"<h2>{SECTIONS[2]}</h2><p>{text}</p>{table}{_charts(b, 2)}"
+    table = _table([(t(k, lang), cls) for k, cls in (("brief.col.no", "num"), ("brief.col.sev", "nw"),
+                    ("brief.col.rule", "nw"), ("brief.col.amount", "num"), ("brief.col.why", ""))], rows) if rows else ""
+    return f"<h2>{section_title(2, lang)}</h2><p>{text}</p>{table}{_charts(b, 2)}"
 
 
 def _section_audit(b: Briefing) -> str:
-    parts = [f"<h2>{SECTIONS[3]}</h2>"]
+    lang = b.lang
+    parts = [f"<h2>{section_title(3, lang)}</h2>"]
     if b.overdue_total == 0:
-        parts.append(f"<p>截至{fmt.date(b.as_of)}，没有逾期未整改的审计查出问题。</p>")
+        parts.append(f"<p>{t('brief.audit.none', lang, date=fmt.date(b.as_of, lang))}</p>")
     else:
         involved = b.overdue["involved"].sum()
-        more = f"（列出逾期最久的{len(b.overdue)}个）" if len(b.overdue) < b.overdue_total else ""
-        parts.append(f"<p>截至{fmt.date(b.as_of)}，审计查出问题中已过整改期限仍未完成整改的有{b.overdue_total}个{more}，"
-                     f"涉及金额{fmt.money(involved)}：</p>")
-        rows = [[_e(r.finding_id), _e(r.dept_name), _e(r.category), fmt.money(r.involved),
-                 _e(fmt.date(r.deadline)), f"{int(r.days_overdue)}", _e(r.status)] for r in b.overdue.itertuples()]
-        parts.append(_table([("问题编号", "nw"), ("责任单位", ""), ("问题类别", ""), ("涉及金额", "num"),
-                             ("整改期限", "nw"), ("逾期天数", "num"), ("整改状态", "nw")], rows))
+        more = t("brief.audit.more", lang, n=len(b.overdue)) if len(b.overdue) < b.overdue_total else ""
+        parts.append("<p>" + t("brief.audit.text", lang, date=fmt.date(b.as_of, lang), n=b.overdue_total, more=more,
+                               amount=fmt.money(involved, lang)) + "</p>")
+        rows = [[_e(r.finding_id), _e(r.dept_name), _e(r.category), fmt.money(r.involved, lang),
+                 _e(fmt.date(r.deadline, lang)), f"{int(r.days_overdue)}", _e(data_label("status", r.status, lang))]
+                for r in b.overdue.itertuples()]
+        parts.append(_table([(t(k, lang), cls) for k, cls in (
+            ("brief.col.finding", "nw"), ("brief.col.unit", ""), ("brief.col.category", ""), ("brief.col.amount", "num"),
+            ("brief.col.deadline", "nw"), ("brief.col.days", "num"), ("brief.col.status", "nw"))], rows))
     parts.append(_charts(b, 3))
     return "\n".join(parts)
 
 
 def _section_enterprises(b: Briefing) -> str:
-    parts = [f"<h2>{SECTIONS[4]}</h2>"]
+    lang = b.lang
+    parts = [f"<h2>{section_title(4, lang)}</h2>"]
+    pct = f"{b.max_ratio_pct:g}"
     if b.leverage.empty:
-        parts.append(f"<p>{b.year}年没有资产负债率高于{b.max_ratio_pct:g}%的国有企业。</p>")
+        parts.append(f"<p>{t('brief.ent.none', lang, year=b.year, pct=pct)}</p>")
     else:
-        parts.append(f"<p>{b.year}年资产负债率高于{b.max_ratio_pct:g}%的国有企业{len(b.leverage)}户：</p>")
-        rows = [[_e(r.enterprise_name), _e(r.supervisor_name), fmt.money(r.assets), fmt.money(r.liabilities),
+        parts.append(f"<p>{t('brief.ent.leverage', lang, year=b.year, pct=pct, n=len(b.leverage))}</p>")
+        rows = [[_e(r.enterprise_name), _e(r.supervisor_name), fmt.money(r.assets, lang), fmt.money(r.liabilities, lang),
                  fmt.percent(r.debt_ratio)] for r in b.leverage.itertuples()]
-        parts.append(_table([("企业", ""), ("监管单位", ""), ("资产总额", "num"), ("负债总额", "num"),
-                             ("资产负债率", "num")], rows))
+        parts.append(_table([(t(k, lang), cls) for k, cls in (
+            ("brief.col.enterprise", ""), ("brief.col.supervisor", ""), ("brief.col.assets", "num"),
+            ("brief.col.liabilities", "num"), ("brief.col.debt_ratio", "num"))], rows))
     if b.losses.empty:
-        parts.append(f"<p>{b.year}年没有亏损的国有企业。</p>")
+        parts.append(f"<p>{t('brief.ent.no_loss', lang, year=b.year)}</p>")
     else:
-        parts.append(f"<p>{b.year}年亏损的国有企业{len(b.losses)}户"
-                     f"（其中连续亏损{int(b.losses['consecutive'].sum())}户）：</p>")
-        rows = [[_e(r.enterprise_name), _e(r.supervisor_name), fmt.money(r.profit),
-                 "是" if r.consecutive else "否"] for r in b.losses.itertuples()]
-        parts.append(_table([("企业", ""), ("监管单位", ""), ("利润总额", "num"), ("连续亏损", "nw")], rows))
+        parts.append("<p>" + t("brief.ent.losses", lang, year=b.year, n=len(b.losses),
+                               k=int(b.losses['consecutive'].sum())) + "</p>")
+        rows = [[_e(r.enterprise_name), _e(r.supervisor_name), fmt.money(r.profit, lang),
+                 t("brief.yes" if r.consecutive else "brief.no", lang)] for r in b.losses.itertuples()]
+        parts.append(_table([(t(k, lang), cls) for k, cls in (
+            ("brief.col.enterprise", ""), ("brief.col.supervisor", ""), ("brief.col.profit", "num"),
+            ("brief.col.consecutive", "nw"))], rows))
     parts.append(_charts(b, 4))
     return "\n".join(parts)
 
 
 def _section_suggestions(b: Briefing) -> str:
     from budgetwatch.dashboard import briefing_suggestions
-    return briefing_suggestions.to_html(b.suggestions, SECTIONS[5])
+    return briefing_suggestions.to_html(b.suggestions, section_title(5, b.lang), b.lang)
 
 
 def _section_debt(b: Briefing) -> str:
     if b.dept_code:
         return ""
-    return briefing_debt.section_html(b.debt, SECTIONS[8], _table, _charts(b, 8))
+    return briefing_debt.section_html(b.debt, section_title(8, b.lang), _table, _charts(b, 8), b.lang)
 
 
 def to_html(b: Briefing) -> str:
     body = "\n".join(f(b) for f in (_section_overall, _section_execution, _section_warnings, _section_audit,
                                     _section_enterprises, _section_suggestions))
-    body += "\n" + inquiry_briefing.section(b.inquiries, b.year)
+    body += "\n" + inquiry_briefing.section(b.inquiries, b.year, b.lang)
     body += "\n" + briefing_projects.section(b, _table, _sev) + _charts(b, 7)
     body += "\n" + _section_debt(b)
-    sub = (f"{html.escape(b.scope)} · 数据截至 {fmt.date(b.as_of)} · 序时进度 {fmt.percent(b.schedule)}")
-    footer = (f"本简报由预算联网监督系统（budgetwatch）于 {b.generated_at:%Y-%m-%d %H:%M} 生成。"
-              f"预警由系统规则自动产生，需经人工复核；金额单位见各表。")
-    return PAGE.substitute(title=html.escape(b.title), css=CSS, sub=sub, body=body, footer=footer)
+    sub = t("brief.sub", b.lang, scope=html.escape(b.scope), date=fmt.date(b.as_of, b.lang),
+            schedule=fmt.percent(b.schedule))
+    footer = t("brief.footer", b.lang, at=f"{b.generated_at:%Y-%m-%d %H:%M}")
+    return PAGE.substitute(title=html.escape(b.title), css=CSS, sub=sub, body=body, footer=footer,
+                           html_lang="en" if b.lang == "en" else "zh-CN")
 
 
 # -- PDF -------------------------------------------------------------------------------------
@@ -439,11 +429,11 @@ def to_pdf(html_text: str, *, timeout: float = 90) -> bytes:
 
 
 def build(store: Store, fmt_: str, year: int | None = None, as_of: dt.date | None = None,
-          dept: str | None = None, top: int = DEFAULT_TOP) -> tuple[Briefing, bytes]:
-    """The briefing as ``pdf`` or ``html`` bytes (the CLI and the dashboard's route call this)."""
+          dept: str | None = None, top: int = DEFAULT_TOP, lang: str = "zh") -> tuple[Briefing, bytes]:
+    """The briefing as ``pdf`` or ``html`` bytes in ``lang`` (the CLI and the dashboard's route call this)."""
     if fmt_ not in ("pdf", "html"):
         raise BriefingError(f"简报格式须为 pdf 或 html / format must be pdf or html, not {fmt_!r}")
-    brief = collect(store, year, as_of, dept, top)
+    brief = collect(store, year, as_of, dept, top, lang=lang)
     text = to_html(brief)
     return brief, (to_pdf(text) if fmt_ == "pdf" else text.encode("utf-8"))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from budgetwatch.dashboard import format as fmt
-from budgetwatch.queries.rules.base import SEVERITY_CN
+from budgetwatch.dashboard.i18n import t
 
 UNIT = fmt.YI
 RULE_ORDER = {"DEBT_OVER_LIMIT": 0, "DEBT_RATIO": 1, "DEBT_ISSUE_OVER_QUOTA": 2}
@@ -51,55 +51,57 @@ def collect(store, year: int) -> DebtSection | None:
     return DebtSection(year, True, model.totals(data), data.max_ratio, data.high_ratio, regions, flags)
 
 
-def _money(yuan) -> str:
-    return fmt.money(yuan, "zh", UNIT)
-
-
 def _e(value) -> str:
     return html.escape(fmt.text(value))
 
 
-def section_html(section: DebtSection | None, title: str, table, charts: str) -> str:
+def section_html(section: DebtSection | None, title: str, table, charts: str, lang: str = "zh") -> str:
     """``table(head, rows)`` and ``charts`` are the briefing's own table maker and charts."""
+    def money(yuan) -> str:
+        return fmt.money(yuan, lang, UNIT)
+
     parts = [f"<h2>{html.escape(title)}</h2>"]
     if section is None:
-        parts.append("<p>尚未导入政府债务数据（debt）。</p>")
+        parts.append(f"<p>{t('brief.debt.none_loaded', lang)}</p>")
         return "\n".join(parts)
     if not section.held:
-        parts.append(f"<p>尚未导入{section.year}年政府债务数据。</p>")
+        parts.append(f"<p>{t('brief.debt.year_missing', lang, year=section.year)}</p>")
         return "\n".join(parts)
     s, warn, high = section.totals, f"{section.max_ratio * 100:g}%", f"{section.high_ratio * 100:g}%"
-    text = (f"{section.year}年末，政府债务余额{_money(s['balance'])}，债务限额{_money(s['limit'])}，"
-            f"限额使用率{fmt.percent(s['usage'])}，剩余限额空间{_money(s['headroom'])}")
+    text = t("brief.debt.text", lang, year=section.year, balance=money(s['balance']), limit=money(s['limit']),
+             usage=fmt.percent(s['usage']), headroom=money(s['headroom']))
     if s["ratio"] is not None:
-        text += f"；债务率{fmt.percent(s['ratio'])}（警戒线{warn}）"
-    text += "。"
+        text += t("brief.debt.ratio", lang, ratio=fmt.percent(s['ratio']), warn=warn)
+    text += t("brief.debt.end", lang)
     if not fmt.missing(s["new_issued"]):
-        text += f"当年发行新增债券{_money(s['new_issued'])}"
+        text += t("brief.debt.issued", lang, v=money(s['new_issued']))
         if not fmt.missing(s["new_quota"]):
-            text += f"，新增债务限额{_money(s['new_quota'])}"
-        text += "。"
+            text += t("brief.debt.quota", lang, v=money(s['new_quota']))
+        text += t("brief.debt.end", lang)
     if not fmt.missing(s["principal"]) or not fmt.missing(s["interest"]):
-        text += f"还本{_money(s['principal'])}，付息{_money(s['interest'])}。"
+        text += t("brief.debt.service", lang, principal=money(s['principal']), interest=money(s['interest']))
     parts.append(f"<p>{text}</p>")
     if section.regions.empty:
-        parts.append(f"<p>没有地区债务率高于{warn}。</p>")
+        parts.append(f"<p>{t('brief.debt.no_regions', lang, warn=warn)}</p>")
     else:
-        parts.append(f"<p>债务率高于{warn}的地区{len(section.regions)}个（其中高于{high}的"
-                     f"{int((section.regions['ratio'] > section.high_ratio).sum())}个）：</p>")
-        rows = [[_e(r.region_name), _e(r.region_code), _money(r.balance), _money(r.fiscal_capacity),
+        parts.append("<p>" + t("brief.debt.regions", lang, warn=warn, n=len(section.regions), high=high,
+                               k=int((section.regions['ratio'] > section.high_ratio).sum())) + "</p>")
+        rows = [[_e(r.region_name), _e(r.region_code), money(r.balance), money(r.fiscal_capacity),
                  fmt.percent(r.ratio)] for r in section.regions.itertuples()]
-        parts.append(table([("地区", ""), ("区划代码", "nw"), ("债务余额", "num"), ("综合财力", "num"),
-                            ("债务率", "num")], rows))
+        parts.append(table([(t(k, lang), cls) for k, cls in (
+            ("brief.col.region", ""), ("brief.col.region_code", "nw"), ("brief.col.balance", "num"),
+            ("brief.col.capacity", "num"), ("brief.col.ratio", "num"))], rows))
     if section.flags.empty:
-        parts.append("<p>没有债务余额超过限额或新增债券超过新增限额的情况。</p>")
+        parts.append(f"<p>{t('brief.debt.no_flags', lang)}</p>")
     else:
         from budgetwatch.queries.rules import RULES_BY_ID
 
-        parts.append(f"<p>政府债务预警{len(section.flags)}条：</p>")
-        rows = [[f'<span class="sev {html.escape(r.severity)}">{html.escape(SEVERITY_CN.get(r.severity, r.severity))}'
-                 f"</span>", html.escape(RULES_BY_ID[r.rule].title_cn), _e(r.message)]
+        parts.append(f"<p>{t('brief.debt.flags', lang, n=len(section.flags))}</p>")
+        rows = [[f'<span class="sev {html.escape(r.severity)}">{html.escape(t(f"brief.sev.{r.severity}", lang))}'
+                 f"</span>", html.escape(RULES_BY_ID[r.rule].title_cn if lang == "zh" else RULES_BY_ID[r.rule].title_en),
+                 _e(fmt.flag_message(r._asdict(), lang))]
                 for r in section.flags.itertuples()]
-        parts.append(table([("等级", "nw"), ("预警类型", "nw"), ("说明", "")], rows))
+        parts.append(table([(t(k, lang), cls) for k, cls in (
+            ("brief.col.sev", "nw"), ("brief.col.rule", "nw"), ("brief.col.why", ""))], rows))
     parts.append(charts)
     return "\n".join(parts)

@@ -12,6 +12,8 @@ import html
 import pandas as pd
 
 from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.i18n import t
+from budgetwatch.queries.rules.base import en_word
 
 TITLE = "八、民生实事与重大项目"
 LIST_MAX = 15
@@ -43,44 +45,51 @@ def _e(value) -> str:
     return html.escape(fmt.text(value))
 
 
-def _counts(part: dict) -> str:
+def _counts(part: dict, lang: str = "zh") -> str:
     s = dict(zip(part["status"]["status"], part["status"]["projects"]))
-    return f"未开工{s['未开工']}个、在建{s['在建']}个、已完工{s['已完工']}个、停工{s['停工']}个"
+    return t("brief.proj.counts", lang, a=s['未开工'], b=s['在建'], c=s['已完工'], d=s['停工'])
 
 
 def section(b, table, sev) -> str:
-    """The section's HTML (``table`` and ``sev`` are briefing.py's own helpers)."""
-    p = b.projects
+    """The section's HTML in the briefing's language (``table`` and ``sev`` are briefing.py's own helpers)."""
+    p, lang = b.projects, getattr(b, "lang", "zh")
     if not p:
         return ""
     live, inv = p["views"]["livelihood"], p["views"]["investment"]
-    parts = [f"<h2>{TITLE}</h2>"]
-    parts.append(f"<p>{b.year}年票决民生实事项目{len(live['projects'])}个：{_counts(live)}；"
-                 f"政府投资项目{len(inv['projects'])}个：{_counts(inv)}（状态截至{fmt.date(b.as_of)}）。</p>")
+    parts = [f"<h2>{t('brief.s7', lang)}</h2>"]
+    parts.append("<p>" + t("brief.proj.text", lang, year=b.year, n_live=len(live['projects']), live=_counts(live, lang),
+                           n_inv=len(inv['projects']), inv=_counts(inv, lang), date=fmt.date(b.as_of, lang)) + "</p>")
     names = pd.concat([live["projects"], inv["projects"]]).drop_duplicates("project_code")
     name_of = dict(zip(names["project_code"], names["project_name"]))
     unit_of = dict(zip(names["project_code"], names["unit_name"]))
     flags = p["flags"]
-    for rule, label in _LISTS:
+    for rule, _label in _LISTS:
+        label = t(f"brief.proj.{rule}", lang)
         part = flags[flags["rule"] == rule].sort_values("amount", ascending=False, kind="stable")
         if part.empty:
-            parts.append(f"<p>没有{label}的项目。</p>")
+            parts.append(f"<p>{t('brief.proj.none', lang, label=label)}</p>")
             continue
-        more = f"（列出金额最大的{LIST_MAX}个）" if len(part) > LIST_MAX else ""
-        parts.append(f"<p>{label}的项目{len(part)}个{more}：</p>")
-        rows = [[sev(r.severity), _e(name_of.get(r.entity_key, r.entity_key)), _e(unit_of.get(r.entity_key)),
-                 html.escape(fmt.money(r.amount)), _e(r.message)] for r in part.head(LIST_MAX).itertuples()]
-        parts.append(table([("等级", "nw"), ("项目", ""), ("牵头单位", ""), ("涉及金额", "num"), ("说明", "")], rows))
+        more = t("brief.proj.more", lang, n=LIST_MAX) if len(part) > LIST_MAX else ""
+        parts.append(f"<p>{t('brief.proj.list', lang, label=label, n=len(part), more=more)}</p>")
+        rows = [[sev(r.severity, lang), _e(name_of.get(r.entity_key, r.entity_key)), _e(unit_of.get(r.entity_key)),
+                 html.escape(fmt.money(r.amount, lang)), _e(fmt.flag_message(r._asdict(), lang))]
+                for r in part.head(LIST_MAX).itertuples()]
+        parts.append(table([(t(k, lang), cls) for k, cls in (
+            ("brief.col.sev", "nw"), ("brief.col.project", ""), ("brief.col.lead", ""), ("brief.col.amount", "num"),
+            ("brief.col.why", ""))], rows))
     votes = live["votes"]
     bad = votes[votes["grade"] != "满意"] if len(votes) else votes
     if len(votes) == 0:
-        parts.append(f"<p>{b.year}年尚无满意度测评结果。</p>")
+        parts.append(f"<p>{t('brief.proj.no_votes', lang, year=b.year)}</p>")
     elif bad.empty:
-        parts.append(f"<p>{b.year}年测评的{len(votes)}个民生实事项目均为满意。</p>")
+        parts.append(f"<p>{t('brief.proj.all_ok', lang, year=b.year, n=len(votes))}</p>")
     else:
-        parts.append(f"<p>{b.year}年测评的{len(votes)}个民生实事项目中，{len(bad)}个未达满意：</p>")
-        rows = [[_e(r.grade), _e(r.project_name), str(int(r.members)), str(int(r.present)), str(int(r.satisfied)),
-                 str(int(r.basically_satisfied)), str(int(r.unsatisfied))] for r in bad.itertuples()]
-        parts.append(table([("测评结果", "nw"), ("项目", ""), ("应到", "num"), ("实到", "num"), ("满意", "num"),
-                            ("基本满意", "num"), ("不满意", "num")], rows))
+        parts.append(f"<p>{t('brief.proj.bad', lang, year=b.year, n=len(votes), k=len(bad))}</p>")
+        rows = [[_e(r.grade if lang == "zh" else en_word(r.grade)), _e(r.project_name), str(int(r.members)),
+                 str(int(r.present)), str(int(r.satisfied)), str(int(r.basically_satisfied)), str(int(r.unsatisfied))]
+                for r in bad.itertuples()]
+        parts.append(table([(t(k, lang), cls) for k, cls in (
+            ("brief.col.grade", "nw"), ("brief.col.project", ""), ("brief.col.members", "num"),
+            ("brief.col.present", "num"), ("brief.col.satisfied", "num"), ("brief.col.basically", "num"),
+            ("brief.col.unsatisfied", "num"))], rows))
     return "\n".join(parts)

@@ -31,7 +31,10 @@ _TEXT = {"zh": ("监督简报（PDF）", "生成本年度、截至所选日期�
 def briefing_href(search: str | None) -> str:
     """The route's address for a page view (``?year=…&as_of=…``): only the keys it reads."""
     params = parse_search(search)
-    return ROUTE + build_search({k: params.get(k) for k in ("year", "as_of", "dept")})
+    keep = {k: params.get(k) for k in ("year", "as_of", "dept")}
+    if params.get("lang") == "en":      # the English view's briefing is in English
+        keep["lang"] = "en"
+    return ROUTE + build_search(keep)
 
 
 def briefing_link(lang: str, search: str | None = None) -> html.A:
@@ -79,7 +82,7 @@ def register(app: dash.Dash, store) -> None:
             made = desk.kept(key)
             if made is None:
                 with desk.render_slot(account, key):
-                    brief, data = briefing.build(store, fmt, year, as_of, dept, top)
+                    brief, data = briefing.build(store, fmt, year, as_of, dept, top, lang="en" if args.get("lang") == "en" else "zh")
                 made = Made(data, file_name(brief, fmt), "application/pdf" if fmt == "pdf" else
                             "text/html; charset=utf-8",
                             {"format": fmt, "year": brief.year, "as_of": brief.as_of.isoformat(),

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.i18n import t
 from budgetwatch.queries import suggestions as qs
-from budgetwatch.queries.rules.base import SEVERITY_CN
 from budgetwatch.queries.rules.config import load_thresholds
 from budgetwatch.queries.store import Store
 
@@ -73,8 +73,9 @@ def collect(store: Store, year: int, as_of: dt.date, flags: pd.DataFrame,
         min_satisfied_pct=float(th.value("SUGGESTION_UNIT_SATISFACTION", "min_satisfied_pct")), lists=lists)
 
 
-def _sev(severity: str) -> str:
-    return f'<span class="sev {html.escape(severity)}">{html.escape(SEVERITY_CN.get(severity, severity))}</span>'
+def _sev(severity: str, lang: str = "zh") -> str:
+    label = t(f"brief.sev.{severity}", lang) if severity in ("high", "medium", "low") else severity
+    return f'<span class="sev {html.escape(severity)}">{html.escape(label)}</span>'
 
 
 def _key(entity_key: str) -> tuple[str, str]:
@@ -82,29 +83,30 @@ def _key(entity_key: str) -> tuple[str, str]:
     return (no, dept) if dept else ("", no)
 
 
-def to_html(s: SuggestionSection | None, heading: str) -> str:
-    """The section's HTML (``heading`` numbered by the briefing, e.g. 六、代表建议办理)."""
+def to_html(s: SuggestionSection | None, heading: str, lang: str = "zh") -> str:
+    """The section's HTML in ``lang`` (``heading`` numbered by the briefing, e.g. 六、代表建议办理)."""
     if s is None:
-        return f"<h2>{html.escape(heading)}</h2><p>尚未导入代表建议办理台账。</p>"
+        return f"<h2>{html.escape(heading)}</h2><p>{t('brief.sugg.none_loaded', lang)}</p>"
     st = s.stages
+    colon, stop = ("：", "。") if lang == "zh" else (": ", ".")
     parts = [f"<h2>{html.escape(heading)}</h2>",
-             f"<p>{s.year}年代表建议{s.total}件，截至{fmt.date(s.as_of)}：办理期限内{st['within']}件，"
-             f"已答复{st['replied']}件，已办结{st['closed']}件，逾期未答复{st['overdue']}件。"
-             + (f"另有{s.proxy_rated}条满意度由承办单位代填（被满意），不是代表本人测评。" if s.proxy_rated else "")
-             + "</p>"]
-    for rule, title, none in _PARTS:
+             "<p>" + t("brief.sugg.text", lang, year=s.year, total=s.total, date=fmt.date(s.as_of, lang), **st)
+             + (t("brief.sugg.proxy", lang, n=s.proxy_rated) if s.proxy_rated else "") + "</p>"]
+    for rule, _title, _none in _PARTS:
         part = s.lists.get(rule, pd.DataFrame())
-        label = title if rule != "SUGGESTION_UNIT_SATISFACTION" else f"{title}（{s.min_satisfied_pct:g}%）"
+        title = t(f"brief.sugg.{rule}", lang)
+        label = title if rule != "SUGGESTION_UNIT_SATISFACTION" else (
+            f"{title}（{s.min_satisfied_pct:g}%）" if lang == "zh" else f"{title} ({s.min_satisfied_pct:g}%)")
         if part is None or part.empty:
-            parts.append(f"<p><b>{html.escape(label)}</b>：{html.escape(none)}</p>")
+            parts.append(f"<p><b>{html.escape(label)}</b>{colon}{html.escape(t(f'brief.sugg.{rule}.none', lang))}</p>")
             continue
-        more = f"，列出前{LIST_MAX}条" if len(part) > LIST_MAX else ""
-        parts.append(f"<p><b>{html.escape(label)}</b>：{len(part)}条{more}。</p>")
-        head = [("等级", "nw"), ("建议编号", "nw"), ("说明", "")]
+        more = t("brief.sugg.first", lang, n=LIST_MAX) if len(part) > LIST_MAX else ""
+        parts.append(f"<p><b>{html.escape(label)}</b>{colon}{t('brief.sugg.count', lang, n=len(part))}{more}{stop}</p>")
+        head = [(t("brief.col.sev", lang), "nw"), (t("brief.col.suggestion", lang), "nw"), (t("brief.col.why", lang), "")]
         rows = "".join(
-            "<tr>" + f'<td class="nw">{_sev(r.severity)}</td>'
+            "<tr>" + f'<td class="nw">{_sev(r.severity, lang)}</td>'
             + f'<td class="nw">{html.escape(_key(r.entity_key)[0] or "—")}</td>'
-            + f"<td>{html.escape(fmt.text(r.message))}</td></tr>"
+            + f"<td>{html.escape(fmt.flag_message(r._asdict(), lang))}</td></tr>"
             for r in part.head(LIST_MAX).itertuples())
         th = "".join(f'<th class="{c}">{html.escape(k)}</th>' for k, c in head)
         parts.append(f"<table><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>")

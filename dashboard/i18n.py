@@ -646,6 +646,10 @@ from budgetwatch.dashboard.i18n_compare import STRINGS as _COMPARE_STRINGS  # no
 
 STRINGS.update(_COMPARE_STRINGS)
 
+from budgetwatch.dashboard.i18n_briefing import STRINGS as _BRIEFING_STRINGS  # noqa: E402
+
+STRINGS.update(_BRIEFING_STRINGS)
+
 
 def norm_lang(lang: str | None) -> str:
     """``en`` or the default ``zh``; anything else is the default."""

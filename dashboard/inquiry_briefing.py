@@ -10,6 +10,7 @@ import html
 import pandas as pd
 
 from budgetwatch.dashboard import format as fmt
+from budgetwatch.dashboard.i18n import t
 from budgetwatch.queries import inquiries as qi
 
 HEADING = "七、询问督办"
@@ -26,23 +27,23 @@ def collect(store, year: int, units: list[str] | None = None, today: dt.date | N
     return {"counts": qi.counts(frame), "overdue": overdue.head(LIST_MAX), "frame": frame}
 
 
-def section(data: dict | None, year: int) -> str:
+def section(data: dict | None, year: int, lang: str = "zh") -> str:
     if data is None:
         return ""
     n = data["counts"]
-    parts = [f"<h2>{HEADING}</h2>"]
+    parts = [f"<h2>{t('brief.s6', lang)}</h2>"]
     if not n["total"]:
-        parts.append(f"<p>{year}年预警尚未发出询问函。</p>")
+        parts.append(f"<p>{t('brief.inq.none', lang, year=year)}</p>")
         return "\n".join(parts)
     days = pd.to_numeric(data["frame"]["days_to_answer"], errors="coerce").dropna()
-    avg = f"，平均用时{days.mean():.1f}天" if len(days) else ""
-    parts.append(f"<p>就{year}年预警已发出询问函{n['sent']}件，收到答复{n['answered']}件{avg}；"
-                 f"逾期未答复{n['overdue']}件；委员会办结时认为答复不满意{n['closed_unsatisfied']}件。</p>")
+    avg = t("brief.inq.avg", lang, days=f"{days.mean():.1f}") if len(days) else ""
+    parts.append("<p>" + t("brief.inq.text", lang, year=year, sent=n['sent'], answered=n['answered'], avg=avg,
+                           overdue=n['overdue'], bad=n['closed_unsatisfied']) + "</p>")
     overdue: pd.DataFrame = data["overdue"]
     if not overdue.empty:
-        head = "".join(f"<th{cls}>{label}</th>" for label, cls in (("文号", ""), ("被询问单位", ""), ("发出日期", ""),
-                                                                     ("答复期限", ""), ("逾期天数", ' class="num"'),
-                                                                     ("预警数", ' class="num"')))
+        head = "".join(f"<th{cls}>{html.escape(t(key, lang))}</th>" for key, cls in (
+            ("brief.col.ref", ""), ("brief.col.addressed", ""), ("brief.col.sent", ""), ("brief.col.due", ""),
+            ("brief.col.days", ' class="num"'), ("brief.col.flags", ' class="num"')))
         rows = "".join(
             f"<tr><td class=\"nw\">{html.escape(fmt.text(r['ref']))}</td><td>{html.escape(fmt.text(r['dept_name']))}</td>"
             f"<td class=\"nw\">{html.escape(fmt.text(r['sent_on']))}</td><td class=\"nw\">{html.escape(fmt.text(r['due_date']))}</td>"
