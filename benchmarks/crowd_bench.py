@@ -205,7 +205,10 @@ class Journey:
 
 # -- the server --------------------------------------------------------------------------------
 def start_server(data: Path, port: int, cache_mb: str, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "BUDGETWATCH_PAGE_CACHE_MB": cache_mb}
+    # "off" is the server before any sharing: no page cache (and so no shared callback answers)
+    # and no warming of the default views; "on" is the server as shipped.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BUDGETWATCH_PAGE_CACHE_MB": cache_mb,
+           "BUDGETWATCH_WARM": "0" if cache_mb == "0" else "1"}
     proc = subprocess.Popen([sys.executable, "-m", "budgetwatch", "serve", "--data-dir", str(data),
                              "--port", str(port)], env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
     deadline = time.time() + 120
