@@ -23,9 +23,13 @@ from budgetwatch.dashboard.urls import build_search, date_param, int_param, pars
 log = logging.getLogger("budgetwatch.dashboard")
 
 LINK_ID = "overview-briefing-link"
+STATUS_ID = "overview-briefing-status"
 ROUTE = "/briefing.pdf"
-_TEXT = {"zh": ("监督简报（PDF）", "生成本年度、截至所选日期的监督简报（PDF），用于会议和报告；约需数秒"),
-         "en": ("Briefing (PDF)", "The supervision briefing for this year and as-of date, as a PDF; takes a few seconds")}
+# label, title, the busy label ({s}: seconds so far), what a failure says before the server's sentence
+_TEXT = {"zh": ("监督简报（PDF）", "生成本年度、截至所选日期的监督简报（PDF），用于会议和报告；首次生成约需 20 秒",
+                "正在生成简报… {s} 秒", "简报未能生成："),
+         "en": ("Briefing (PDF)", "The supervision briefing for this year and as-of date, as a PDF; the first time "
+                "takes about 20 seconds", "Preparing the briefing… {s} s", "The briefing could not be made: ")}
 
 
 def briefing_href(search: str | None) -> str:
@@ -37,13 +41,21 @@ def briefing_href(search: str | None) -> str:
     return ROUTE + build_search(keep)
 
 
-def briefing_link(lang: str, search: str | None = None) -> html.A:
-    label, title = _TEXT.get(lang, _TEXT["zh"])
+def briefing_link(lang: str, search: str | None = None) -> html.Span:
+    """The toolbar's 监督简报 link and the line that says why it failed, if it does.
+
+    A briefing takes ~20 s to make the first time. A plain click is taken over by
+    ``assets/briefing_link.js``: the link shows a spinner and the seconds so far (``aria-busy``)
+    until the file arrives and is saved, and a refusal (busy, no data) is said under it. Without
+    script, or opened in a new tab, it is an ordinary link to the PDF."""
+    label, title, busy, failed = _TEXT.get(lang, _TEXT["zh"])
     # the house's small outlined button (bw-svg), kept in the toolbar's flow, at its right end
-    return html.A(label, id=LINK_ID, href=briefing_href(search), title=title, target="_blank",
-                  rel="noopener", className="bw-svg bw-briefing",
-                  style={"position": "static", "marginLeft": "auto", "marginBottom": "8px",
-                         "textDecoration": "none", "fontSize": "14px", "padding": "4px 12px"})
+    return html.Span(className="bw-briefing-box", style={"marginLeft": "auto", "marginBottom": "8px"}, children=[
+        html.A(label, id=LINK_ID, href=briefing_href(search), title=title, target="_blank",
+               rel="noopener", className="bw-svg bw-briefing", **{"data-busy": busy, "data-failed": failed},
+               style={"textDecoration": "none", "fontSize": "14px", "padding": "4px 12px"}),
+        html.Span(id=STATUS_ID, className="bw-briefing-status", role="status"),
+    ])
 
 
 def register(app: dash.Dash, store) -> None:
