@@ -22,7 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "debt.ratio": {"zh": "债务率", "en": "Debt ratio"},
     "debt.ratio_note": {
         "zh": "债务率 = 一般债务与专项债务余额之和 ÷ 综合财力；未提供综合财力的地区不计算。",
-        "en": "Debt ratio = the balance of general and special debt ÷ fiscal capacity (综合财力); regions without "
+        "en": "Debt ratio = the balance of general and special debt ÷ fiscal capacity; regions without "
               "fiscal capacity are not rated."},
     "debt.issuance": {"zh": "新增债券与新增限额", "en": "New bonds and the new limit"},
     "debt.trend": {"zh": "历年变化", "en": "Over the years"},

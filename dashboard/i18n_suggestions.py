@@ -69,7 +69,7 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "On-time rate = replies on or before the deadline ÷ rows due (replied or past the "
                               "deadline); A share and satisfaction counted as main unit; red: satisfaction below the "
                               "line or overdue rows, orange: B promises past due."},
-    "sugg.priority": {"zh": "重点督办建议", "en": "Priority suggestions (重点督办)"},
+    "sugg.priority": {"zh": "重点督办建议", "en": "Priority suggestions (closely supervised)"},
     "sugg.priority_note": {"zh": "常委会重点督办的建议及其办理进展。", "en": "Suggestions the standing committee supervises itself."},
     "sugg.all": {"zh": "本年全部建议", "en": "All suggestions of the year"},
     "sugg.all_note": {"zh": "点一行查看该建议的办理时间线。", "en": "Click a row for its timeline."},

@@ -157,7 +157,7 @@ def _flags(store: Store, query: dict, lang: str) -> Iterator[Source]:
     severity = [s.strip() for s in (query.get("severity") or "").split(",") if s.strip()]
     if severity:
         frame = frame[frame["severity"].isin(severity)]
-        filters.append(("预警等级" if zh else "Severity", "、".join(SEVERITY_CN.get(s, s) for s in severity)))
+        filters.append(("预警等级" if zh else "Severity", "、".join(SEVERITY_CN.get(s, s) for s in severity) if zh else ", ".join(severity)))
     seen = next((a for a in frame.get("as_of", []) if isinstance(a, str) and a), None)
     out = pd.DataFrame({
         "规则" if zh else "Rule": frame["rule"].astype(str),
