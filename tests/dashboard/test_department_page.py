@@ -158,3 +158,22 @@ def test_the_sangong_card_says_there_is_no_last_year_instead_of_0_00(store):
     assert "no data for the year before" in text(page.update_department(store, 2024, None, "001", "?lang=en")["headline"][2])
     later = text(page.update_department(store, 2025, None, "001", "")["headline"][2])
     assert "上年同期 8.00 万元，增长 25.0%" in later
+
+
+def test_a_flag_dismissed_on_review_is_not_counted_on_the_card(store):
+    """As on the warnings page and in the briefing: 排除 (dismissed) leaves the count."""
+    from budgetwatch.queries import reviews as rv
+
+    before = page.update_department(store, 2025, "2025-06-30", "001", "?dept=001&year=2025&as_of=2025-06-30")
+    rows = before[f"table:{D.T_FLAGS}"]["rowData"]
+    n = len(rows)
+    high = [r for r in rows if r["severity_text"] == "红色预警"]
+    assert f"{n} 条" in text(before["headline"])
+    from budgetwatch.queries.flags import computed_flags
+    from budgetwatch.queries.rules.config import load_thresholds
+    every = computed_flags(store, 2025, "2025-06-30", thresholds=load_thresholds(store.data_dir))[0]
+    flag = every[(every["severity"] == "high") & (every["message"] == high[0]["message"])].iloc[0]
+    rv.add_review(store.data_dir, flag["rule"], flag["entity_key"], 2025, "dismissed", "误报", "tester")
+    after = page.update_department(store, 2025, "2025-06-30", "001", "?dept=001&year=2025&as_of=2025-06-30")
+    cards = text(after["headline"])
+    assert f"{n - 1} 条" in cards and f"红色 {len(high) - 1}" in cards

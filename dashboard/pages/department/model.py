@@ -14,6 +14,7 @@ from budgetwatch.queries import assets as qa
 from budgetwatch.queries import audit as qu
 from budgetwatch.queries import department as qd
 from budgetwatch.queries import overview as q
+from budgetwatch.queries import reviews as rv
 from budgetwatch.queries.rules.base import empty_flags
 from budgetwatch.queries.summary import FlagsUpdating
 from budgetwatch.queries.store import Store
@@ -82,7 +83,9 @@ def load(store: Store, year: int | None, as_of: dt.date | None, dept: str | None
             flags = cached_flags(store, con, y, day, th)
         except FlagsUpdating:
             flags, data.flags_updating = empty_flags(), True
-        data.flags = qd.department_flags(flags, codes)
+        # each flag with its latest review: a flag dismissed on review (排除) is not counted
+        data.flags = rv.attach_reviews(qd.department_flags(flags, codes), rv.latest_reviews(store.data_dir, y),
+                                       year=y, rules=())
         data.findings = qu.findings(con, y, qu.audit_as_of(con, y, day), codes)
         years = qa.asset_years(con)
         data.asset_year = y if y in years else next((v for v in years if v <= y), years[0] if years else None)

@@ -17,7 +17,10 @@ def headline(data: DeptData, lang: str) -> list:
     period = data.period
     unit = fmt.money_unit([tot["adjusted"], tot["original"], tot["spent"]])
     rate, schedule = tot["rate"], period.schedule
-    sev = data.flags["severity"].value_counts() if data.flags is not None else pd.Series(dtype=int)
+    counted = data.flags
+    if counted is not None and "review_status" in counted:      # dismissed on review: not counted,
+        counted = counted[counted["review_status"].ne("dismissed")]   # as on the warnings page
+    sev = counted["severity"].value_counts() if counted is not None else pd.Series(dtype=int)
     n_flags = int(sev.sum()) if len(sev) else 0
     sg = data.sangong
     sg_cur, sg_prev = float(sg["cur"].sum()), float(sg["prev"].sum())
