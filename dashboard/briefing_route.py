@@ -6,8 +6,9 @@ A Flask route on ``app.server`` answers with the PDF (``&format=html`` for the H
 address in step with the page's view (year and as-of date).
 
 Renders are limited and kept (``dashboard/briefing_desk.py``): a few at once, one per account,
-never queued on a server thread; a briefing asked for again is served from the desk until
-the data, a review or the thresholds change.
+never queued on a server thread; a briefing asked for again is served from the desk — in
+memory and in ``DATA_DIR/briefings``, so also after a restart — until the data, a review, an
+inquiry, the thresholds or the day change.
 """
 from __future__ import annotations
 
@@ -64,9 +65,9 @@ def register(app: dash.Dash, store) -> None:
 
     from budgetwatch.dashboard import briefing
     from budgetwatch.dashboard.briefing import DEFAULT_TOP, BriefingError, file_name
-    from budgetwatch.dashboard.briefing_desk import DESK_KEY, BriefingDesk, Busy, Made
+    from budgetwatch.dashboard.briefing_desk import DESK_KEY, FOLDER, BriefingDesk, Busy, Made
 
-    app.server.config[DESK_KEY] = BriefingDesk()
+    app.server.config[DESK_KEY] = BriefingDesk(folder=store.data_dir / FOLDER)   # kept across restarts
 
     def _text(status: int, message: str, headers: dict | None = None):
         return flask.Response(message, status=status, mimetype="text/plain; charset=utf-8", headers=headers)
@@ -126,18 +127,20 @@ def register(app: dash.Dash, store) -> None:
 
 def _desk_key(store, fmt: str, year, as_of, dept, top: int, lang: str | None) -> tuple:
     """(generation, key): what a kept briefing must match — the data generation, the newest
-    review, the thresholds in force, the reader's department scope and every parameter."""
+    review and inquiry step, the thresholds in force, the reader's department scope, every
+    parameter and today's date (overdue inquiries are counted to today; without a year or an
+    as-of date the defaults come from the data and today)."""
     import datetime as dt
     import json
 
+    from budgetwatch.queries.inquiries import last_event_id
     from budgetwatch.queries.reviews import last_review_id
     from budgetwatch.queries.rules.config import load_thresholds
     from budgetwatch.queries.store import current_scope
 
     generation = store.generation()
     thresholds = json.dumps(load_thresholds(store.data_dir).values, sort_keys=True, default=str)
-    # without a year or an as-of date the defaults come from the data (and today's date)
-    today = dt.date.today().isoformat() if year is None or as_of is None else None
-    key = (generation, last_review_id(store.data_dir), thresholds, current_scope(), fmt, year,
-           as_of.isoformat() if as_of else None, today, dept, top, lang or "zh")
+    key = (generation, last_review_id(store.data_dir), last_event_id(store.data_dir), thresholds,
+           current_scope(), fmt, year, as_of.isoformat() if as_of else None, dt.date.today().isoformat(),
+           dept, top, lang or "zh")
     return generation, key

@@ -166,6 +166,15 @@ def _migrate(con: sqlite3.Connection) -> None:
                     [COMPONENT, len(MIGRATIONS), len(MIGRATIONS)])
 
 
+def last_event_id(data_dir) -> int:
+    """The newest inquiry step's id (0 without any): a briefing kept before a step is stale after it."""
+    con = connect(data_dir)
+    try:
+        return int(con.execute("SELECT coalesce(max(event_id), 0) FROM inquiry_events").fetchone()[0])
+    finally:
+        con.close()
+
+
 def files_dir(data_dir) -> Path:
     return Path(resolve(data_dir)) / FILES_DIR
 

@@ -40,7 +40,7 @@ class FakeRenderer:
             self.release.set()
         self._lock = threading.Lock()
 
-    def __call__(self, store, fmt, year=None, as_of=None, dept=None, top=10):
+    def __call__(self, store, fmt, year=None, as_of=None, dept=None, top=10, **_kw):
         with self._lock:
             self.calls.append((fmt, year, as_of, dept, top))
             n = len(self.calls)
