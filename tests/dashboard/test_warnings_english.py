@@ -59,3 +59,16 @@ def test_the_list_rounds_the_amount_as_its_message_does(store):
     zh = page.update_warnings(store, 2025, "2025-07-15", "DUPLICATE_PAYMENT", None, None, None, None, "?lang=zh")
     dup = next(r for r in zh["rows"] if r["flag_id"] == "DUPLICATE_PAYMENT|D0002")
     assert "支付12.64万元" in dup["message"] and dup["amount"] == 12.64
+
+
+def test_the_evidence_names_closed_lists_in_english(store):
+    from budgetwatch.dashboard.pages.warnings.detail import evidence_frame
+    from budgetwatch.queries import flags as qf
+
+    fs = qf.flag_set(store, 2025, "2025-07-15")
+    row = qf.find(fs, "DUPLICATE_PAYMENT", "D0002")
+    with store.reader() as con:
+        frame = evidence_frame(qf.evidence(con, row), "en")
+    assert set(frame["Fund"]) <= {"General public budget", "Government fund budget", "State capital operation budget",
+                                  "Social insurance fund budget"}
+    assert list(frame["Amount (CNY 10k)"]) == [12.64, 12.64]

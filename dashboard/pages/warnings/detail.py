@@ -11,7 +11,7 @@ from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.components import failure, notice
 from budgetwatch.dashboard.figures import warnings as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
-from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.i18n import data_label, t
 from budgetwatch.dashboard.inquiry_links import flag_inquiry_links
 from budgetwatch.dashboard.links import link_voucher_cells
 from budgetwatch.dashboard.tables import Export
@@ -47,6 +47,9 @@ _MONEY = {"amount", "total_assets", "total_liabilities", "owner_equity", "revenu
 _SHARE = {"debt_ratio", "idle_share", "observed", "expected"}
 
 
+_CLOSED = {"fund_type": "fund", "status": "status"}
+
+
 def evidence_frame(ev: qf.Evidence, lang: str) -> pd.DataFrame:
     """The evidence as a person reads it: money in 万元, shares in %, headers in the language."""
     cols = [c for c in _EVIDENCE_COLUMNS.get(ev.kind, ()) if c in ev.frame.columns]
@@ -57,6 +60,8 @@ def evidence_frame(ev: qf.Evidence, lang: str) -> pd.DataFrame:
             out[fmt.axis_title(t(f"ev.{c}", lang), t("unit.wan", lang), lang)] = [fmt.cell(v) for v in s]
         elif c in _SHARE:
             out[fmt.axis_title(t(f"ev.{c}", lang), "%", lang)] = (pd.to_numeric(s) * 100).round(1)
+        elif c in _CLOSED:      # closed lists in the reader's language
+            out[t(f"ev.{c}", lang)] = [None if fmt.missing(v) else data_label(_CLOSED[c], str(v), lang) for v in s]
         else:
             out[t(f"ev.{c}", lang)] = [None if fmt.missing(v) else str(v)[:10] if c.endswith("date") or c == "deadline"
                                        else v for v in s]
