@@ -114,7 +114,10 @@ def compose(store: Store, user: accounts.User, email: str, sender: str, *, now: 
     lines = [f"{user.display_name or user.username}：", "",
              f"自上次摘要（{str(new['since'])[:16]}）以来 / since the previous digest:", "",
              f"新增红色预警 {len(red)} 条 / new red warnings: {len(red)}"]
-    lines += [f"  · {r['rule']} {r['entity_key']}：{r['message']}" for r in red.head(20).to_dict("records")]
+    for r in red.head(20).to_dict("records"):     # each red flag's sentence in both languages
+        lines.append(f"  · {r['rule']} {r['entity_key']}：{r['message']}")
+        if isinstance(r.get("message_en"), str) and r["message_en"]:
+            lines.append(f"    {r['message_en']}")
     lines += ["", f"到期未答复询问 {len(due)} 件 / inquiries fallen due unanswered: {len(due)}"]
     lines += [f"  · {r['ref']} 致 {r['dept_name']}，答复期限 {r['due_date']}" for r in due.head(20).to_dict("records")]
     lines += ["", f"收到答复 {len(answered)} 件 / answers recorded: {len(answered)}"]

@@ -71,3 +71,19 @@ def test_the_digest_is_received_with_what_is_new_as_plain_text(city, smtp):
     body = msg.get_content()
     assert "收到答复 1 件" in body and row["ref"] in body and "市人民医院" in body
     assert digest.send_all(city.data_dir, now=day2) == [] and len(smtp.messages) == 1    # one a day
+
+
+def test_a_red_flag_reads_in_chinese_and_english(city, monkeypatch):
+    import pandas as pd
+
+    from budgetwatch.queries import notices
+
+    red = pd.DataFrame([{"rule": "NO_BUDGET", "entity_key": "V9", "year": 2025, "dept_code": "001",
+                         "message": "市教育局于2025-03-01向某公司支付12.64万元",
+                         "message_en": "市教育局 paid 12.64 CNY 10k to 某公司 on 2025-03-01"}])
+    empty = pd.DataFrame(columns=["ref", "dept_name", "due_date", "answered_on"])
+    monkeypatch.setattr(notices, "whats_new", lambda *a, **k: {"since": "2025-03-01 08:00", "red": red,
+                                                               "due": empty, "answered": empty})
+    msg = digest.compose(city, user(city, "staff1"), "staff1@example.org", "bw@example.org")
+    body = msg.get_content()
+    assert "NO_BUDGET V9：市教育局于2025-03-01向某公司支付12.64万元\n    市教育局 paid 12.64 CNY 10k to 某公司" in body
