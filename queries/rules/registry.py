@@ -1,6 +1,6 @@
 """The registry of warning rules (预警规则), in the order pages and reports list them.
 
-Adding a rule = one new ``Rule`` in a domain module + one line in ``RULES`` below + its table
+Adding a rule = one new ``Rule`` (with ``message`` and ``message_en``) in a domain module + one line in ``RULES`` below + its table
 in ``defaults.toml`` (tests/rules/test_registry.py checks that the three agree) and its
 section in docs/rules.md.
 """
