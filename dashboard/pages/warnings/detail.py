@@ -152,7 +152,8 @@ def detail_body(row: dict, names: dict[str, str], lang: str) -> list:
         (t("warn.col.severity", lang), html.Span(severity_label(sev, lang), className=f"bw-tag bw-sev-{sev}")),
         (t("warn.col.entity", lang), f"{entity_label(row.get('entity_type'), lang)} {row['entity_key']}"),
         (t("warn.col.unit", lang), f"{unit_name(row.get('dept_code'), names)}"
-                                   + (f"（{row['dept_code']}）" if isinstance(row.get("dept_code"), str) else "")),
+                                   + ((f"（{row['dept_code']}）" if lang == "zh" else f" ({row['dept_code']})")
+                                      if isinstance(row.get("dept_code"), str) else "")),
         (t("warn.col.amount", lang), fmt.money(row.get("amount"), lang)),
         (t("warn.col.status", lang), status_label(row, lang)),
         (t("overview.as_of", lang), fmt.date(row.get("as_of"), lang) if isinstance(row.get("as_of"), str) else "—"),
