@@ -24,10 +24,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from budgetwatch.ingest import db, zip_guard
+from budgetwatch.ingest import db, xlsx_percent, zip_guard
 from budgetwatch.ingest.headers import SCAN_ROWS, HeaderMatch, find_header
 from budgetwatch.ingest.problems import Problem, Refused, problem
-from budgetwatch.ingest.spec import Feed
+from budgetwatch.ingest.spec import PERCENT, Feed
 from budgetwatch.queries.store import QueryError
 
 SNIFF_BYTES = 256 * 1024
@@ -411,6 +411,12 @@ def _open_excel(path: Path, feed: Feed, sheet: str | None, kind: str) -> Source:
             raise Refused([problem(path.name, "no_header_sheet", sheet=chosen, n=d["n"], expected=d["expected"],
                                    others="、".join(others))]) from None
         raise
+    percent = {i for name, i in match.mapping.items() if feed.column(name).kind == PERCENT}
+    if kind == "xlsx" and percent:      # only feeds with percent columns read number formats
+        for r, c in xlsx_percent.percent_cells(path, chosen, match.row_index + 1, percent):
+            v = rows[r][c] if r < len(rows) and c < len(rows[r]) else None
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                texts[r][c] = xlsx_percent.percent_text(v)
     src = Source(path, path.name, kind, None, chosen, sha256_of(path), match,
                  header_row=match.row_index + 1, width=len(match.cells))
     src._rows = texts  # type: ignore[attr-defined]  # kept for load_raw; a workbook is read once
