@@ -102,9 +102,13 @@ def as_of(value: str | None, lang: str = "zh") -> str:
 
 def flag_message(row, lang: str = "zh") -> str:
     """A flag's one sentence in the reader's language: its ``message_en`` in English (a flag
-    kept from before English messages, without one, says it in Chinese); ``—`` for nothing."""
+    kept from before English messages, without one, says it in Chinese); ``""`` for nothing, as
+    a stored review that lost its message leaves it."""
     english = row.get("message_en") if lang == "en" else None
-    return english if isinstance(english, str) and english else text(row.get("message"))
+    if isinstance(english, str) and english:
+        return english
+    message = row.get("message")
+    return "" if missing(message) else str(message)
 
 
 def flags_in(frame, lang: str = "zh"):

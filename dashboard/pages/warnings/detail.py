@@ -214,7 +214,7 @@ def fetch_evidence(store: Store, query: dict, lang: str) -> Export:
         with store.reader() as con:
             frame = evidence_frame(qf.evidence(con, row), lang)
     return Export(frame, t("warn.export.evidence", lang, flag=query.get("flag")),
-                  [(t("warn.col.message", lang), fmt.flag_message(row or {}, lang))], query.get("as_of"))
+                  [(t("warn.col.message", lang), fmt.flag_message(row or {}, lang) or "—")], query.get("as_of"))
 
 
 def fetch_history(store: Store, query: dict, lang: str) -> Export:
