@@ -64,11 +64,5 @@
         document.querySelectorAll(".js-plotly-plot").forEach(watch);
     }
 
-    var queued = false;
-    new MutationObserver(function () {
-        if (queued) { return; }
-        queued = true;
-        window.requestAnimationFrame(function () { queued = false; scan(); });
-    }).observe(document.documentElement, {childList: true, subtree: true});
-    document.addEventListener("DOMContentLoaded", scan);
+    window.bwOnDraw(scan);     // dom_watch.js
 })();

@@ -85,12 +85,6 @@
         });
     }
 
-    var queued = false;
-    new MutationObserver(function () {
-        if (queued) { return; }
-        queued = true;
-        window.requestAnimationFrame(function () { queued = false; scan(); });
-    }).observe(document.documentElement, {childList: true, subtree: true});
+    window.bwOnDraw(scan);     // dom_watch.js
     if (NARROW.addEventListener) { NARROW.addEventListener("change", scan); }
-    document.addEventListener("DOMContentLoaded", scan);
 })();
