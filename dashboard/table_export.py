@@ -6,12 +6,12 @@ execution page's vouchers: ``pages/execution/download.py``). The context
 block is the dashboard's own (``dashboard.tables.context_rows``): title, the filters that
 produced the file, the data's as-of date, the export time and the row count — ``#`` comment
 lines above the header in CSV (UTF-8 with BOM; pandas reads it with ``comment='#'``), a header
-block above the table in XLSX.
+block above the table in XLSX (``xlsx_writer``, the one XLSX writer).
 
 Rows go from DuckDB to the file in Arrow record batches, so a million vouchers take a few
 dozen MB, not the whole result: CSV as pyarrow CSV chunks (``csv_chunks``, which the route
-yields as they come), XLSX through xlsxwriter's constant-memory mode (capped at Excel's row
-limit, with a message that says to use CSV).
+yields as they come), XLSX through ``xlsx_writer`` in xlsxwriter's constant-memory mode (capped
+at Excel's row limit, with a message that says to use CSV).
 """
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ import pyarrow.csv as pacsv
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard import formula_guard
+from budgetwatch.dashboard.xlsx_writer import PERCENT
 from budgetwatch.errors import BudgetwatchError
-from budgetwatch.dashboard.tables import XLSX_MAX_ROWS, _sheet_title, context_rows, csv_comment_lines
+from budgetwatch.dashboard.tables import XLSX_MAX_ROWS, context_rows, csv_comment_lines
 from budgetwatch.dashboard.urls import date_param, int_param
 from budgetwatch.queries import exports as qx
 from budgetwatch.queries.store import Store
@@ -49,6 +50,7 @@ class Source:
     rows: int
     batches: pa.RecordBatchReader
     exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    formats: dict[str, str] = field(default_factory=dict)   # XLSX number format by column, where not the default
 
     def context(self, lang: str) -> list[tuple[str, str]]:
         return context_rows(self.title, self.filters, self.as_of, self.exported_at, self.rows, lang)
@@ -130,7 +132,9 @@ def _departments(store: Store, query: dict, lang: str) -> Iterator[Source]:
     title = f"{period.year}年各部门预算执行" if zh else f"Execution by department {period.year}"
     filters = [("年度" if zh else "Year", str(period.year)),
                ("截止日期" if zh else "As of", period.as_of.isoformat())]
-    yield Source(title, filters, period.as_of.isoformat(), len(out), _frame_batches(out))
+    rates = {"执行进度" if zh else "Execution rate", "序时进度" if zh else "Time schedule"}
+    yield Source(title, filters, period.as_of.isoformat(), len(out), _frame_batches(out),
+                 formats=dict.fromkeys(rates, PERCENT))
 
 
 @register("flags", ("year", "as_of", "dept", "severity"), "预警清单（含复核） / warnings with reviews")
@@ -214,13 +218,13 @@ def too_many_rows(rows: int) -> str:
 
 
 def write_xlsx(source: Source, path: str | Path, lang: str = "zh", *, truncate: bool = False) -> int:
-    """The header block, then the rows, through xlsxwriter's constant-memory mode (rows go to
-    disk as they are written; ~5× faster than openpyxl's write-only mode).
+    """The header block, then the rows, batch by batch, through the one XLSX writer
+    (``xlsx_writer``: constant-memory mode, amounts and dates typed and formatted, widths).
 
     More rows than an Excel sheet holds: refused (``ExportError``) — or, with ``truncate``
     (the dashboard's download), the first ``XLSX_MAX_ROWS`` rows with a note in the header
     block saying so and pointing to CSV."""
-    import xlsxwriter
+    from budgetwatch.dashboard import xlsx_writer
 
     context = source.context(lang)
     if source.rows > XLSX_MAX_ROWS:
@@ -231,46 +235,9 @@ def write_xlsx(source: Source, path: str | Path, lang: str = "zh", *, truncate: 
                 f"only the first {XLSX_MAX_ROWS:,} of {source.rows:,} rows (an Excel sheet holds no more); "
                 f"export CSV for all of them")
         context = [*context, ("注意" if lang == "zh" else "Note", note)]
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "yyyy-mm-dd",
-                                         "strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False, "nan_inf_to_errors": True})
-    try:
-        ws = wb.add_worksheet(_sheet_title(source.title))
-        bold = wb.add_format({"bold": True})
-        text = wb.add_format({"quote_prefix": True})     # formula-like text: Excel keeps it text
-        r = 0
-        for key, value in context:
-            ws.write_string(r, 0, str(key), bold)
-            ws.write_string(r, 1, str(value), text if formula_guard.formula_like(str(value)) else None)
-            r += 1
-        r += 1
-        for c, name in enumerate(source.batches.schema.names):
-            ws.write_string(r, c, str(name), bold)
-        r += 1
-        written = 0
-        for batch in source.batches:
-            room = XLSX_MAX_ROWS - written
-            if room <= 0:
-                break
-            if batch.num_rows > room:
-                batch = batch.slice(0, room)
-            columns = [col.to_pylist() for col in batch.columns]
-            risky = formula_guard.formula_like_rows(batch)
-            write_row = ws.write_row
-            for i, row in enumerate(zip(*columns)):
-                if i in risky:      # strings_to_formulas is off: text stays text; marked as Excel does
-                    for c, v in enumerate(row):
-                        if formula_guard.formula_like(v):
-                            ws.write_string(r, c, v, text)
-                        else:
-                            ws.write(r, c, v)
-                else:
-                    write_row(r, 0, row)
-                r += 1
-            written += batch.num_rows
-    finally:
-        wb.close()
-    return written
+    chunks = ([col.to_pylist() for col in batch.columns] for batch in source.batches if batch.num_rows)
+    return xlsx_writer.write(str(path), title=source.title, context=context, names=list(source.batches.schema.names),
+                             chunks=chunks, formats=source.formats, limit=XLSX_MAX_ROWS)
 
 
 def export_table(store: Store, name: str, query: dict, fmt: str, output: str | Path,

@@ -17,7 +17,7 @@ DuckDB) — and its rows stream from DuckDB to the browser; the others are seria
 Every file says what it holds: title, the filters that produced it, the data's as-of date and
 the time of export — as ``#`` comment lines above the header in CSV (UTF-8 with BOM, so Excel
 reads the Chinese; pandas reads it with ``comment='#'``), and as a header block above the
-table in XLSX.
+table in XLSX (written by ``xlsx_writer``, the one XLSX writer).
 """
 from __future__ import annotations
 
@@ -30,11 +30,8 @@ from dataclasses import dataclass, field
 import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, dcc, html, no_update
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from budgetwatch.dashboard import auth, formula_guard, ids
+from budgetwatch.dashboard import auth, formula_guard, ids, xlsx_writer
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.urls import lang_of, parse_search
 from budgetwatch.queries import accounts
@@ -61,6 +58,7 @@ class Export:
     filters: list[tuple[str, str]] = field(default_factory=list)  # (label, value) as shown on the page
     as_of: str | None = None                 # the data's as-of date, as text
     exported_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    formats: dict[str, str] = field(default_factory=dict)   # XLSX number format by column, where not the default
 
     def context(self, lang: str) -> list[tuple[str, str]]:
         return context_rows(self.title, self.filters, self.as_of, self.exported_at, len(self.frame), lang)
@@ -94,52 +92,14 @@ def to_csv_bytes(export: Export, lang: str = "zh") -> bytes:
 
 
 def to_xlsx_bytes(export: Export, lang: str = "zh") -> bytes:
-    """A header block (title, filters, as-of, export time) above the table; codes stay text."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=_sheet_title(export.title))
-    write_xlsx_head(ws, export.context(lang), export.frame.columns)
-    for row in export.frame.head(XLSX_MAX_ROWS).itertuples(index=False, name=None):
-        ws.append([_xlsx_value(ws, v) for v in row])
+    """The context block (title, filters, as-of, export time) above the table, written by the one
+    XLSX writer (``xlsx_writer``: amounts and dates typed and formatted, codes text, widths)."""
+    frame = export.frame.head(XLSX_MAX_ROWS)
+    columns = [frame.iloc[:, i].tolist() for i in range(frame.shape[1])]
     out = io.BytesIO()
-    wb.save(out)
+    xlsx_writer.write(out, title=export.title, context=export.context(lang), names=[str(c) for c in frame.columns],
+                      chunks=[columns] if len(frame) else [], formats=export.formats)
     return out.getvalue()
-
-
-def write_xlsx_head(ws, context: list[tuple[str, str]], columns) -> None:
-    """On a write-only sheet: the context block (bold labels), a blank row, the bold header."""
-    bold = Font(bold=True)
-    for key, value in context:
-        k = WriteOnlyCell(ws, value=key)
-        k.font = bold
-        ws.append([k, _xlsx_value(ws, value)])
-    ws.append([])
-    header = []
-    for col in columns:
-        c = WriteOnlyCell(ws, value=str(col))
-        c.font = bold
-        header.append(c)
-    ws.append(header)
-
-
-def _xlsx_value(ws, v):
-    """A cell value for openpyxl; formula-like text as a string cell with Excel's quote prefix
-    (openpyxl would store any text starting with ``=`` as a formula)."""
-    if formula_guard.formula_like(v):
-        cell = WriteOnlyCell(ws, value=v)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NaT:
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.to_pydatetime()
-    return v
-
-
-def _sheet_title(title: str) -> str:
-    bad = '[]:*?/\\'
-    clean = "".join("_" if ch in bad else ch for ch in title)
-    return clean[:31] or "data"
 
 
 def file_name(name: str, export: Export, ext: str) -> str:

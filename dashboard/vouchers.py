@@ -17,8 +17,9 @@ from dash import html
 
 from budgetwatch.dashboard import links
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.tables import table_card, text_link
+from budgetwatch.dashboard.tables import LOCALE_ZH, table_card, text_link
 from budgetwatch.queries import reference
+from budgetwatch.queries.execution import VOUCHER_COLUMNS
 
 VOUCHER_PAGE = 50
 
@@ -141,3 +142,54 @@ def voucher_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# How AG Grid names its filter conditions in English (the Chinese words are the grid's own,
+# tables.LOCALE_ZH).
+_OPS_EN = {"equals": "equals", "notEqual": "does not equal", "contains": "contains",
+           "notContains": "does not contain", "startsWith": "begins with", "endsWith": "ends with",
+           "lessThan": "less than", "lessThanOrEqual": "at most", "greaterThan": "greater than",
+           "greaterThanOrEqual": "at least", "inRange": "between", "blank": "blank", "notBlank": "not blank"}
+_OPS_ZH_MORE = {"lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于"}
+_DATE_OPS = {"zh": {"lessThan": "早于", "greaterThan": "晚于"}, "en": {"lessThan": "before", "greaterThan": "after"}}
+
+
+def describe_filters(model: dict, lang: str) -> str:
+    """The voucher grid's filters as its reader set them, for a download's context block:
+    ``收款人 包含 设备；金额（元） 介于 100 至 500`` — each column by the title the grid shows,
+    each condition in the grid's own words. Columns the grid does not have are left out."""
+    zh = lang == "zh"
+
+    def op(kind: str, typ: str) -> str:
+        if kind == "date" and typ in _DATE_OPS["zh"]:
+            return _DATE_OPS["zh" if zh else "en"][typ]
+        return (LOCALE_ZH.get(typ) or _OPS_ZH_MORE.get(typ) or typ) if zh else _OPS_EN.get(typ, typ)
+
+    def value(v) -> str:
+        text = str(v)
+        return text[:10] if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-" else text
+
+    def one(kind: str, c: dict) -> str:
+        typ = str(c.get("type") or "")
+        if kind == "date":
+            a, b = c.get("dateFrom"), c.get("dateTo")
+        else:
+            a, b = c.get("filter"), c.get("filterTo")
+        words = [op(kind, typ)]
+        if a is not None and typ not in ("blank", "notBlank"):
+            words.append(value(a))
+            if typ == "inRange" and b is not None:
+                words += [LOCALE_ZH["to"] if zh else "and", value(b)]
+        return " ".join(words)
+
+    parts = []
+    for col, m in model.items():
+        if col not in VOUCHER_COLUMNS or not isinstance(m, dict):
+            continue
+        kind = VOUCHER_COLUMNS[col][0]
+        conds = [c for c in (m.get("conditions") if isinstance(m.get("conditions"), list) else [m])
+                 if isinstance(c, dict)]
+        joiner = str(m.get("operator", "AND")).upper()
+        joiner = (LOCALE_ZH["orCondition"] if joiner == "OR" else LOCALE_ZH["andCondition"]) if zh else \
+            (" or " if joiner == "OR" else " and ").strip()
+        text = f" {joiner} ".join(one(kind, c) for c in conds)
+        parts.append(f"{t(f'exec.vcol.{col}', lang)} {text}")
+    return ("；" if zh else "; ").join(parts)

@@ -90,7 +90,7 @@ def test_vouchers_xlsx_opens_and_holds_the_grid_filters(member):
     cells = list(openpyxl.load_workbook(io.BytesIO(res.data)).active.iter_rows(values_only=True))
     head = {r[0]: r[1] for r in cells[:12] if r[0]}
     assert head["Filter: Node"] == "All departments › 湘江市卫生健康委员会"
-    assert head["Filter: Grid filter"] == "amount: lessThan 0" and head["Data as of"] == "2025-06-30"
+    assert head["Filter: Grid filter"] == "Amount (CNY) less than 0" and head["Data as of"] == "2025-06-30"
     header_at = cells.index(("Voucher", "Date", "Unit code", "Budget unit", "Function", "Economic class",
                              "Budget", "Payee", "Amount (CNY)", "Purpose"))
     rows = cells[header_at + 1:]

@@ -16,6 +16,7 @@ from budgetwatch.queries import execution as q
 from budgetwatch.queries.overview import Period, day_of_year, resolve_period
 
 from budgetwatch.dashboard.links import compare_href
+from budgetwatch.dashboard.vouchers import describe_filters
 import budgetwatch.dashboard.pages.execution.yoy as yoy
 from budgetwatch.dashboard.pages.execution.state import link
 
@@ -154,19 +155,5 @@ def vouchers_heading(period: Period, node: q.Node, labels: list[str], state: dic
     if state.get("voucher"):
         filters.append((t("exec.f.voucher", lang), state["voucher"]))
     if filter_model:
-        filters.append((t("exec.f.grid", lang), _describe_filters(filter_model)))
+        filters.append((t("exec.f.grid", lang), describe_filters(filter_model, lang)))
     return t("exec.export.vouchers", lang, year=period.year, node=node_label(node, labels, lang)), filters
-
-
-def _describe_filters(model: dict) -> str:
-    parts = []
-    for col, m in model.items():
-        if col not in q.VOUCHER_COLUMNS or not isinstance(m, dict):
-            continue
-        conds = m.get("conditions") if isinstance(m.get("conditions"), list) else [m]
-        text = f" {m.get('operator', 'AND')} ".join(
-            " ".join(str(c.get(k)) for k in ("type", "filter", "filterTo", "dateFrom", "dateTo") if c.get(k) is not None)
-            for c in conds if isinstance(c, dict))
-        parts.append(f"{col}: {text}")
-    return "; ".join(parts)
-
