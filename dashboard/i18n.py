@@ -532,6 +532,7 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "{n} warnings for the department, its units and the enterprises they supervise, as of {date}."},
     "dept.flags.none": {"zh": "截至 {date}，本部门及所属单位没有触发任何预警规则。",
                         "en": "As of {date} no warning rule fires for the department or its units."},
+    "dept.units.title": {"zh": "每个单位的执行", "en": "Execution by unit"},
     "dept.lines.title": {"zh": "预算指标与执行", "en": "Budget lines and spending"},
     "dept.no_line": {"zh": "（无预算指标）", "en": " (no budget line)"},
     "dept.audit.title": {"zh": "审计查出问题", "en": "Audit findings"},

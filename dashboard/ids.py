@@ -55,6 +55,7 @@ class Department:
     IDLE = "dept-idle"
     # table names (see table())
     T_PICKER = "dept-picker"
+    T_UNITS = "dept-unit-table"     # 每个单位的执行, with 上年同期
     T_LINES = "dept-lines"
     T_FLAGS = "dept-flags"
     T_AUDIT = "dept-audit"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+import json
 
 import pandas as pd
 
@@ -193,3 +194,62 @@ def enterprise_frame(ents: pd.DataFrame, marks: pd.DataFrame) -> pd.DataFrame:
         if rule not in frame:
             frame[rule] = None
     return frame
+
+
+# -- 上年同期, 增减, 增幅: the year-on-year columns of execution tables --------------------------
+_YOY_MONEY = "params.value == null ? {none} : d3.format(',.2f')(params.value)"
+_YOY_PCT = "params.value == null ? {none} : d3.format('+.1%')(params.value)"
+
+
+def yoy_columns(lang: str, unit: fmt.MoneyUnit, held: bool) -> list[dict]:
+    """The three columns after a table's own (fields prior, change, growth); their empty cells
+    read 无上年数据 when the year before holds nothing, else — (growth of something that spent
+    nothing the year before). Shared by the execution and department pages."""
+    none = json.dumps(t("yoy.none", lang) if not held else "—", ensure_ascii=False)
+    u = unit.label(lang)
+    base = {"type": "rightAligned", "filter": "agNumberColumnFilter", "minWidth": 130}
+    return [
+        {"field": "prior", "headerName": fmt.axis_title(t("yoy.col.prior", lang), u, lang), **base,
+         "valueFormatter": {"function": _YOY_MONEY.format(none=none)}},
+        {"field": "change", "headerName": fmt.axis_title(t("yoy.col.change", lang), u, lang), **base,
+         "valueFormatter": {"function": _YOY_MONEY.format(none=none)}, "cellClassRules": {"bw-neg": "params.value < 0"}},
+        {"field": "growth", "headerName": t("yoy.col.growth", lang), **base, "minWidth": 100,
+         "valueFormatter": {"function": _YOY_PCT.format(none=none)}, "cellClassRules": {"bw-neg": "params.value < 0"}},
+    ]
+
+
+def yoy_row_values(r, unit: fmt.MoneyUnit) -> dict:
+    """A row's three values (None where there is nothing to show); ``r`` has attributes
+    prior, change (yuan) and growth (a share)."""
+    def money(v):
+        return None if fmt.missing(v) else round(float(v) / unit.divisor, 2)
+    return {"prior": money(r.prior), "change": money(r.change),
+            "growth": None if fmt.missing(r.growth) else round(float(r.growth), 4)}
+
+
+def yoy_export_columns(rows: list[dict], unit: fmt.MoneyUnit, held: bool, lang: str) -> dict[str, list]:
+    """The three columns as a download carries them (headers with units; 无上年数据 written out)."""
+    none = t("yoy.none", lang)
+    u = unit.label(lang)
+
+    def cells(key, scale=1.0, digits=2):
+        return [none if not held else (None if r[key] is None else round(r[key] * scale, digits)) for r in rows]
+    return {fmt.axis_title(t("yoy.col.prior", lang), u, lang): cells("prior"),
+            fmt.axis_title(t("yoy.col.change", lang), u, lang): cells("change"),
+            fmt.axis_title(t("yoy.col.growth", lang), "%", lang): cells("growth", 100, 1)}
+
+
+def with_yoy(payload: dict, frame: pd.DataFrame, lang: str, held: bool) -> dict:
+    """A ``grid_payload`` of ``frame`` (carrying prior, change, growth) with the three columns."""
+    unit = table_unit(frame, ())
+    payload["columnDefs"] = payload["columnDefs"] + yoy_columns(lang, unit, held)
+    for row, r in zip(payload["rowData"], frame.itertuples(index=False)):
+        row.update(yoy_row_values(r, unit))
+    return payload
+
+
+def yoy_export(export: pd.DataFrame, frame: pd.DataFrame, lang: str, held: bool) -> pd.DataFrame:
+    """An ``export_frame`` of ``frame`` (carrying prior, change, growth) with the three columns."""
+    unit = table_unit(frame, ())
+    rows = [yoy_row_values(r, unit) for r in frame.itertuples(index=False)]
+    return export.assign(**yoy_export_columns(rows, unit, held, lang))

@@ -91,6 +91,48 @@ def unit_execution(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: 
         ORDER BY u.depth, dept_code""", {"dept": dept, "year": year, "as_of": as_of})
 
 
+def unit_prior(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date) -> pd.DataFrame:
+    """Per unit of the department: what it spent in the same period of the year before (1 January
+    to the same day a year earlier, ``prev_as_of``), as the execution page's 上年同期 counts it.
+    Columns: dept_code, dept_name, depth, prior (yuan); units that paid nothing are left out."""
+    return query(con, f"""
+        WITH RECURSIVE {_UNITS_CTE},
+        u AS (SELECT dept_code, min(depth) AS depth FROM units GROUP BY 1),
+        s AS (
+            SELECT dept_code, sum(amount) AS prior
+            FROM payments
+            WHERE pay_date BETWEEN make_date($year - 1, 1, 1) AND $day
+              AND dept_code IN (SELECT dept_code FROM u)
+            GROUP BY 1)
+        SELECT dept_code, coalesce(d.dept_name, dept_code) AS dept_name, CAST(u.depth AS INTEGER) AS depth,
+               CAST(s.prior AS DOUBLE) AS prior
+        FROM s JOIN u USING (dept_code)
+        LEFT JOIN departments d USING (dept_code)
+        ORDER BY u.depth, dept_code""", {"dept": dept, "year": int(year), "day": prev_as_of(as_of)})
+
+
+def with_prior(execution: pd.DataFrame, prior: pd.DataFrame, held: bool) -> pd.DataFrame:
+    """``unit_execution`` with prior, change (spent − prior) and growth (change ÷ prior; NaN
+    without a prior amount), as ``queries.compare.with_prior`` adds them to the execution table.
+    Units that spent only in the year before are added with zeros this year; without data for
+    the year before the three are NaN everywhere (the page says 无上年数据, never 0.00)."""
+    out = execution.copy()
+    if not held:
+        out["prior"] = out["change"] = out["growth"] = float("nan")
+        return out
+    extra = prior[~prior["dept_code"].isin(set(out["dept_code"]))]
+    if len(extra):
+        added = extra[["dept_code", "dept_name", "depth"]].assign(original=0.0, adjusted=0.0, spent=0.0,
+                                                                 rate=float("nan"))
+        out = (pd.concat([out, added[out.columns]], ignore_index=True)
+               .sort_values(["depth", "dept_code"], kind="stable").reset_index(drop=True))
+    out = out.merge(prior[["dept_code", "prior"]], on="dept_code", how="left")
+    out["prior"] = out["prior"].fillna(0.0)
+    out["change"] = out["spent"] - out["prior"]
+    out["growth"] = out["change"] / out["prior"].where(out["prior"] > 0)
+    return out
+
+
 def totals(units: pd.DataFrame) -> dict[str, float | None]:
     """The department's own totals from ``unit_execution``: original, adjusted, spent, rate."""
     original, adjusted, spent = (float(units[c].sum()) if len(units) else 0.0

@@ -177,3 +177,28 @@ def test_a_flag_dismissed_on_review_is_not_counted_on_the_card(store):
     after = page.update_department(store, 2025, "2025-06-30", "001", "?dept=001&year=2025&as_of=2025-06-30")
     cards = text(after["headline"])
     assert f"{n - 1} 条" in cards and f"红色 {len(high) - 1}" in cards
+
+
+def test_the_units_table_shows_the_same_period_of_the_year_before(store):
+    """每个单位的执行 carries 上年同期, 增减, 增幅 as the execution page computes them: 1 January to
+    the same day a year earlier (001001 paid 50,000 on 2024-03-10; 99,000 on 2024-08-01 lies after)."""
+    out = page.update_department(store, 2025, "2025-06-30", "001", "")
+    grid = out[f"table:{D.T_UNITS}"]
+    assert [c["headerName"] for c in grid["columnDefs"]][-3:] == ["上年同期（万元）", "增减（万元）", "增幅"]
+    rows = {r["unit"]: r for r in grid["rowData"]}
+    school = next(r for u, r in rows.items() if u.endswith(" 001001"))
+    assert school["prior"] == 5.0 and school["change"] == round(school["spent"] - 5.0, 2)
+    assert school["growth"] == pytest.approx((school["spent"] - 5.0) / 5.0, abs=1e-4)
+    assert next(r for u, r in rows.items() if u.endswith(" 001"))["prior"] == 103.0   # 30 + 70 + 3 万元 (V2401, V2402, V2410)
+    export = page.fetch(D.T_UNITS)(store, {"dept": "001", "year": "2025", "as_of": "2025-06-30"}, "zh")
+    assert export.title == "市教育局 每个单位的执行"
+    assert 5.0 in list(export.frame["上年同期（万元）"]) and "增幅（%）" in export.frame.columns
+
+
+def test_the_units_table_says_no_data_for_a_year_without_payments_before(store):
+    out = page.update_department(store, 2024, None, "001", "")
+    grid = out[f"table:{D.T_UNITS}"]
+    assert grid["rowData"] and all(r["prior"] is None and r["growth"] is None for r in grid["rowData"])
+    assert all("无上年数据" in c["valueFormatter"]["function"] for c in grid["columnDefs"][-3:])
+    export = page.fetch(D.T_UNITS)(store, {"dept": "001", "year": "2024"}, "en")
+    assert set(export.frame["Same period last year (CNY 10k)"]) == {"no data for the year before"}

@@ -19,7 +19,7 @@ from budgetwatch.dashboard.figures import department as figs
 from budgetwatch.dashboard.figures.common import image_config, image_filename
 from budgetwatch.dashboard.i18n import t
 from budgetwatch.dashboard.page_tables import (ADMIN_COLS, ENTERPRISE_COLS, HIDDEN, admin_frame, graph_style,
-                                               grid_payload)
+                                               grid_payload, with_yoy)
 from budgetwatch.dashboard.tables import register_export
 from budgetwatch.dashboard.urls import date_param, int_param, lang_of, with_params
 from budgetwatch.queries import assets as qa
@@ -30,8 +30,8 @@ from budgetwatch.queries.store import Store
 from budgetwatch.dashboard.pages.department.download import fetch
 from budgetwatch.dashboard.pages.department.model import load, threshold
 from budgetwatch.dashboard.pages.department.pieces import dept_options, headline
-from budgetwatch.dashboard.pages.department.tables import (AUDIT_COLS, FLAG_COLS, LINE_COLS, audit_frame, flags_frame,
-                                                         lines_frame, picker_payload)
+from budgetwatch.dashboard.pages.department.tables import (AUDIT_COLS, FLAG_COLS, LINE_COLS, UNIT_COLS, audit_frame,
+                                                         flags_frame, lines_frame, picker_payload, units_frame)
 from budgetwatch.dashboard.pages.department.words import D, FILE_PART, GRAPHS, TABLES, VIEW
 
 log = logging.getLogger("budgetwatch.dashboard")
@@ -112,6 +112,8 @@ def _update_department(store: Store, year, as_of: str | None, dept: str | None, 
                          else t("dept.flags.none", lang, date=fmt.date(day, lang)) if data.flags.empty
                          else t("dept.flags.note", lang, n=len(data.flags), date=fmt.date(day, lang)))
     out[f"table:{D.T_FLAGS}"] = grid_payload(flags_frame(data.flags, names, lang), FLAG_COLS, lang, ("severity",))
+    units = units_frame(data.units_yoy)
+    out[f"table:{D.T_UNITS}"] = with_yoy(grid_payload(units, UNIT_COLS, lang), units, lang, data.prior_held)
     out[f"table:{D.T_LINES}"] = grid_payload(lines_frame(data.lines, lang), LINE_COLS, lang, ("over",))
     out[f"table:{D.T_AUDIT}"] = grid_payload(audit_frame(data.findings, lang), AUDIT_COLS, lang, ("status",))
     admin = data.admin if data.admin is not None else pd.DataFrame(

@@ -4,14 +4,15 @@ from __future__ import annotations
 import pandas as pd
 
 from budgetwatch.dashboard.i18n import t
-from budgetwatch.dashboard.page_tables import ADMIN_COLS, ENTERPRISE_COLS, admin_frame, export_frame, table_unit
+from budgetwatch.dashboard.page_tables import (ADMIN_COLS, ENTERPRISE_COLS, admin_frame, export_frame, table_unit,
+                                               yoy_export)
 from budgetwatch.dashboard.tables import Export
 from budgetwatch.dashboard.urls import date_param, int_param
 from budgetwatch.queries.store import Store
 
 from budgetwatch.dashboard.pages.department.model import load, threshold
-from budgetwatch.dashboard.pages.department.tables import (AUDIT_COLS, FLAG_COLS, LINE_COLS, PICKER_COLS, audit_frame,
-                                                         flags_frame, lines_frame, picker_frame)
+from budgetwatch.dashboard.pages.department.tables import (AUDIT_COLS, FLAG_COLS, LINE_COLS, PICKER_COLS, UNIT_COLS,
+                                                         audit_frame, flags_frame, lines_frame, picker_frame, units_frame)
 from budgetwatch.dashboard.pages.department.words import D, EXPORT_TITLES
 
 
@@ -37,6 +38,7 @@ def fetch(table: str):
             names = dict(zip(data.units["dept_code"], data.units["dept_name"]))
             max_idle = threshold(data, "IDLE_ASSETS", "max_idle_pct", 20) / 100
             frame, cols = {
+                D.T_UNITS: (lambda: units_frame(data.units_yoy), UNIT_COLS),
                 D.T_LINES: (lambda: lines_frame(data.lines, lang), LINE_COLS),
                 D.T_FLAGS: (lambda: flags_frame(data.flags, names, lang), FLAG_COLS),
                 D.T_AUDIT: (lambda: audit_frame(data.findings, lang), AUDIT_COLS),
@@ -46,6 +48,9 @@ def fetch(table: str):
             }[table]
             frame = frame()
         unit = table_unit(frame, cols)
-        return Export(export_frame(frame, cols, unit, lang), title, filters, period.as_of.isoformat())
+        out = export_frame(frame, cols, unit, lang)
+        if table == D.T_UNITS and cols is UNIT_COLS:
+            out = yoy_export(out, frame, lang, data.prior_held)
+        return Export(out, title, filters, period.as_of.isoformat())
 
     return _fetch

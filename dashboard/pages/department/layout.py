@@ -47,6 +47,10 @@ def layout(query: dict[str, str], lang: str) -> html.Div:
                     page_table(D.T_FLAGS, lang, style={"height": "340px", "width": "100%"}),
                 ]),
                 figure_card(D.UNITS, lang, image_filename("department", "units", year)),
+                html.Section(className="bw-section", children=[
+                    html.H2(t("dept.units.title", lang)),
+                    page_table(D.T_UNITS, lang, style={"height": "320px", "width": "100%"}),
+                ]),
                 html.Div(className="bw-two", children=[
                     figure_card(D.MONTHLY, lang, image_filename("department", "monthly", year)),
                     figure_card(D.SANGONG, lang, image_filename("department", "sangong", year)),

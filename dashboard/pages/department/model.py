@@ -42,6 +42,7 @@ class DeptData:
     lines: pd.DataFrame | None = None
     monthly: pd.DataFrame | None = None
     sangong: pd.DataFrame | None = None
+    units_yoy: pd.DataFrame | None = None   # execution with 上年同期, 增减, 增幅 (the units table)
     prior_held: bool = True                 # the year before holds payments (else 上年同期 reads 无上年数据)
     flags: pd.DataFrame | None = None
     flags_updating: bool = False            # recomputed in the background after a load: said, not shown stale
@@ -79,6 +80,8 @@ def load(store: Store, year: int | None, as_of: dt.date | None, dept: str | None
         data.monthly = qd.monthly_cumulative(con, dept, y, day)
         data.sangong = qd.sangong(con, dept, y, day, th.get("SANGONG_GROWTH", {}).get("econ_codes", qd.SANGONG_CODES))
         data.prior_held = q.latest_payment_date(con, y - 1) is not None
+        data.units_yoy = qd.with_prior(data.execution, qd.unit_prior(con, dept, y, day) if data.prior_held
+                                       else pd.DataFrame(columns=["dept_code", "prior"]), data.prior_held)
         try:
             flags = cached_flags(store, con, y, day, th)
         except FlagsUpdating:

@@ -22,6 +22,10 @@ PICKER_COLS = (
                                              "bw-cell-medium": "params.data.band == 'medium'"}),
     Col("gap", "col.gap", "pct"),
 )
+UNIT_COLS = (   # followed by 上年同期, 增减, 增幅 (page_tables.with_yoy)
+    Col("unit", "col.unit", width=200, pinned=True), Col("original", "col.original", "money"),
+    Col("adjusted", "col.adjusted", "money"), Col("spent", "col.spent", "money"), Col("rate", "col.rate", "pct"),
+)
 LINE_COLS = (
     Col("unit", "col.unit", width=160), Col("func", "col.func", width=200), Col("econ", "col.econ", width=180),
     Col("fund", "col.fund", width=120), Col("original", "col.original", "money"),
@@ -61,6 +65,13 @@ def picker_payload(data, period: q.Period, lang: str) -> dict:
     payload = grid_payload(picker_frame(data.depts, period, lang), PICKER_COLS, lang, ("band", "link_href"))
     payload["columnDefs"][0].update(text_link("link_href"))
     return payload
+
+
+def units_frame(units_yoy: pd.DataFrame) -> pd.DataFrame:
+    """Each unit's execution (``queries.department.with_prior``), named as the other tables name units."""
+    frame = units_yoy.copy()
+    frame["unit"] = unit_label(frame["dept_code"], frame["dept_name"])
+    return frame
 
 
 def lines_frame(lines: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -9,18 +9,18 @@ columns say 无上年数据 instead of 0.00.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pandas as pd
 
 from budgetwatch.dashboard import format as fmt
 from budgetwatch.dashboard.i18n import t
+from budgetwatch.dashboard.page_tables import yoy_columns as columns, yoy_export_columns
+from budgetwatch.dashboard.page_tables import yoy_row_values as row_values
 from budgetwatch.queries import compare as qc
 from budgetwatch.queries import execution as q
 from budgetwatch.queries.store import Store
 
-_MONEY = "params.value == null ? {none} : d3.format(',.2f')(params.value)"
-_PCT = "params.value == null ? {none} : d3.format('+.1%')(params.value)"
+__all__ = ["columns", "row_values", "wanted", "with_prior", "compact", "note", "card_note", "export_columns"]
 
 
 def wanted(state: dict) -> bool:
@@ -35,22 +35,6 @@ def with_prior(store: Store, node: q.Node, year: int, as_of: dt.date,
     return qc.with_prior(frame, prior), prior
 
 
-def columns(lang: str, unit: fmt.MoneyUnit, held: bool) -> list[dict]:
-    """The three columns after the level's own; their empty cells read 无上年数据 when the
-    year before holds nothing, else — (growth of something that spent nothing the year before)."""
-    none = json.dumps(t("yoy.none", lang) if not held else "—", ensure_ascii=False)
-    u = unit.label(lang)
-    base = {"type": "rightAligned", "filter": "agNumberColumnFilter", "minWidth": 130}
-    return [
-        {"field": "prior", "headerName": fmt.axis_title(t("yoy.col.prior", lang), u, lang), **base,
-         "valueFormatter": {"function": _MONEY.format(none=none)}},
-        {"field": "change", "headerName": fmt.axis_title(t("yoy.col.change", lang), u, lang), **base,
-         "valueFormatter": {"function": _MONEY.format(none=none)}, "cellClassRules": {"bw-neg": "params.value < 0"}},
-        {"field": "growth", "headerName": t("yoy.col.growth", lang), **base, "minWidth": 100,
-         "valueFormatter": {"function": _PCT.format(none=none)}, "cellClassRules": {"bw-neg": "params.value < 0"}},
-    ]
-
-
 def compact(level_columns: list[dict], lang: str, unit: fmt.MoneyUnit, held: bool) -> list[dict]:
     """The level's columns and the three more, narrowed so that eleven fit a wide screen
     without scrolling (headers wrap; a phone scrolls sideways as before)."""
@@ -60,14 +44,6 @@ def compact(level_columns: list[dict], lang: str, unit: fmt.MoneyUnit, held: boo
         col.pop("maxWidth", None)
         out.append(col)
     return out
-
-
-def row_values(r, unit: fmt.MoneyUnit) -> dict:
-    """A level row's three values (None where there is nothing to show)."""
-    def money(v):
-        return None if fmt.missing(v) else round(float(v) / unit.divisor, 2)
-    return {"prior": money(r.prior), "change": money(r.change),
-            "growth": None if fmt.missing(r.growth) else round(float(r.growth), 4)}
 
 
 def note(prior: qc.Prior, year: int, lang: str) -> str:
@@ -88,12 +64,5 @@ def card_note(prior: qc.Prior, node: q.Node, spent: float, lang: str) -> str:
 
 def export_columns(frame: pd.DataFrame, rows: list[dict], unit: fmt.MoneyUnit, held: bool,
                    lang: str) -> dict[str, list]:
-    """The three columns as the download carries them (headers with units; 无上年数据 written out)."""
-    none = t("yoy.none", lang)
-    u = unit.label(lang)
-
-    def cells(key, scale=1.0, digits=2):
-        return [none if not held else (None if r[key] is None else round(r[key] * scale, digits)) for r in rows]
-    return {fmt.axis_title(t("yoy.col.prior", lang), u, lang): cells("prior"),
-            fmt.axis_title(t("yoy.col.change", lang), u, lang): cells("change"),
-            fmt.axis_title(t("yoy.col.growth", lang), "%", lang): cells("growth", 100, 1)}
+    """The three columns as the download carries them (``page_tables.yoy_export_columns``)."""
+    return yoy_export_columns(rows, unit, held, lang)
