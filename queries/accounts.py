@@ -164,12 +164,9 @@ def session_user(data_dir, token: str | None) -> User | None:
     if not token:
         return None
     since = (_now() - SESSION_MAX).isoformat(sep=" ")
-    con = state.connect(data_dir)
-    try:
+    with state.kept(data_dir) as con:           # every request asks: a connection kept per thread
         row = con.execute("SELECT u.* FROM sessions s JOIN users u ON u.username = s.username "
                           "WHERE s.sid_hash = ? AND s.created_at >= ?", [_sid_hash(token), since]).fetchone()
-    finally:
-        con.close()
     if row is None or row["disabled"]:
         return None
     return _row_user(row)
