@@ -14,6 +14,8 @@ from budgetwatch.queries.store import Store
 EXECUTION_PATH = "/execution"
 COMPARE_PATH = "/compare"
 PROJECTS_PATH = "/projects"
+SUGGESTIONS_PATH = "/suggestions"
+DEBT_PATH = "/debt"
 
 
 def execution_href(lang: str, **params: object) -> str:

@@ -69,6 +69,12 @@ def href(kind: str, key: str, top_code: str | None, lang: str, year: int | None 
         return "/assets" + build_search({"enterprise": key, **keep})
     if kind == "finding":
         return "/audit" + build_search({"year": year, **keep})
+    if kind == "project":      # the project's own page (the year: the page's default, as its list)
+        return links.PROJECTS_PATH + build_search({"project": key, **keep})
+    if kind == "suggestion":   # the suggestion's handling, in the year it was filed (its number is per year)
+        return links.SUGGESTIONS_PATH + build_search({"year": year, "suggestion": key, **keep})
+    if kind == "region":       # the region picked on the debt page, in the latest year it reports
+        return links.DEBT_PATH + build_search({"year": year, "region": key, **keep})
     return None
 
 
