@@ -12,9 +12,15 @@ nothing is sent anywhere else.
 The footer's as-of date is the URL's ``as_of`` (read as a date), else its ``year`` (the
 pages that show a year, as their export views do); its unit is what the chart's axes are
 titled in (``snapshot.axis_units``). Nothing from the URL reaches the footer as text.
+
+A script that fits a chart to a narrow screen changes the chart's own figure (Plotly.relayout
+writes into it); it records what it changed, as it was, under ``layout.meta.bw_print``
+(``assets/fit_titles.js``: a title broken in two for a phone), and ``as_drawn`` puts that back,
+so the file is the chart at print width, not the phone's.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 import dash
@@ -49,6 +55,32 @@ def footer_as_of(query: dict) -> str | None:
     return str(year) if year is not None else None
 
 
+def as_drawn(figure: dict) -> dict:
+    """The figure with what a screen script changed put back (``layout.meta.bw_print``: dotted
+    layout paths and their values before the change)."""
+    layout = figure.get("layout") if isinstance(figure, dict) else None
+    meta = layout.get("meta") if isinstance(layout, dict) else None
+    before = meta.get("bw_print") if isinstance(meta, dict) else None
+    if not isinstance(before, dict):
+        return figure
+    layout = copy.deepcopy(layout)
+    rest = {k: v for k, v in meta.items() if k != "bw_print"}
+    if rest:
+        layout["meta"] = rest
+    else:
+        layout.pop("meta")
+    for path, value in before.items():
+        *parents, leaf = str(path).split(".")
+        node = layout
+        for part in parents:
+            node = node.setdefault(part, {}) if isinstance(node.get(part), dict) or part not in node else None
+            if node is None:
+                break
+        if node is not None and value is not None:
+            node[leaf] = value
+    return {**figure, "layout": layout}
+
+
 def chart_file(figure: dict, config: dict | None, search: str | None, fmt: str,
                exported_at: dt.datetime | None = None) -> dict:
     """What the browser needs to write the chart as ``fmt``: the figure with its export footer
@@ -57,7 +89,7 @@ def chart_file(figure: dict, config: dict | None, search: str | None, fmt: str,
 
     query = parse_search(search)
     lang = norm_lang(query.get("lang"))
-    fig = go.Figure(figure or {}, skip_invalid=True)
+    fig = go.Figure(as_drawn(figure or {}), skip_invalid=True)
     printed = snapshot.for_print(fig, title=None, as_of=footer_as_of(query),
                                  unit=snapshot.axis_units(fig, lang), lang=lang, exported_at=exported_at)
     options = (config or {}).get("toImageButtonOptions") or {}

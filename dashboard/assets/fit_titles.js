@@ -5,8 +5,11 @@
  * natural seam that lets the first line fit — before "（"/"(", after "："/": "/"，"/", " — and
  * the top margin grows by a line; with no seam, at the width. Only the figure in the browser
  * changes (Plotly.relayout): the server's figure, exports and the PDF briefing keep their
- * one-line titles at print width. Titles come from the figure builders, whose data-derived
- * parts are already escaped (figures/common.plain); only "<br>" is added here.
+ * one-line titles at print width. Plotly.relayout changes the chart's own figure, which the
+ * 下载 PNG / 下载 SVG buttons send back; so what was changed is recorded, as it was, under
+ * layout.meta.bw_print, and chart_downloads.py puts it back for the print-width file. Titles
+ * come from the figure builders, whose data-derived parts are already escaped
+ * (figures/common.plain); only "<br>" is added here.
  */
 (function () {
     var LINE = 22;          // px a second title line takes
@@ -47,9 +50,12 @@
         var top = ((layout.margin || {}).t || 64) + LINE;
         var height = (layout.height || gd.clientHeight) + LINE;
         var update = {"title.text": wrapped, "margin.t": top, "height": height};
+        var before = {"title.text": text, "margin.t": (layout.margin || {}).t, "height": layout.height};
         if (title.yref === "container" && typeof title.y === "number" && layout.height) {
             update["title.y"] = 1 - (1 - title.y) * layout.height / height;   // same 14 px from the top
+            before["title.y"] = title.y;
         }
+        update["meta.bw_print"] = before;      // for the chart's downloads (chart_downloads.py)
         window.Plotly.relayout(gd, update);
     }
 

@@ -79,6 +79,8 @@ def test_png_and_svg_download_with_the_export_footer(live_server, page, data_dir
     """下载 PNG and 下载 SVG under a chart, both languages: print width, the CLI's footer."""
     import struct
 
+    from playwright.sync_api import expect
+
     base = live_server(sample_pages.build(data_dir))
     for lang, png_label, svg_label, footer in (("zh", "下载 PNG", "下载 SVG", "数据截至 2025年6月30日 · 单位：万元 · 导出时间"),
                                                ("en", "Download PNG", "Download SVG", "Data as of 2025-06-30 · Unit: ")):
@@ -96,3 +98,12 @@ def test_png_and_svg_download_with_the_export_footer(live_server, page, data_dir
         assert got.value.suggested_filename.endswith("_sangong_2025.svg")
         svg = open(got.value.path(), encoding="utf-8").read()
         assert footer in svg and 'width="1000"' in svg
+
+    # on a phone the title is broken in two on screen; the file has it on one line at print width
+    open_department(page, base, 390, "zh")
+    title = page.locator(f"[id='{_key(ids.graph(ids.Department.SANGONG))}'] .gtitle")
+    expect(title.locator("tspan.line")).to_have_count(2)
+    with page.expect_download() as got:
+        page.locator(".bw-figure").filter(has=title).get_by_role("button", name="下载 SVG").click()
+    svg = open(got.value.path(), encoding="utf-8").read()
+    assert "市教育局三公经费：2025年截至 2025年6月30日 与上年同期" in svg and 'height="450"' in svg

@@ -79,3 +79,19 @@ def test_the_unit_is_what_the_axes_are_titled_in():
     two = go.Figure(layout={"xaxis": {"title": {"text": "金额（亿元）"}}, "yaxis": {"title": {"text": "债务率（%）"}}})
     assert snapshot.axis_units(two) == "亿元、%" and snapshot.axis_units(two, "en") == "亿元, %"
     assert snapshot.axis_units(go.Figure()) is None
+
+
+def test_a_title_fitted_to_a_phone_is_put_back_for_the_print_width_file():
+    """fit_titles.js breaks a long title on a phone by relayout, which writes into the figure the
+    buttons send back; it records what it changed (layout.meta.bw_print) and the file has it back."""
+    drawn = sangong()
+    title, height, top = drawn["layout"]["title"]["text"], drawn["layout"]["height"], drawn["layout"]["margin"]["t"]
+    phone = json.loads(json.dumps(drawn))
+    phone["layout"]["title"]["text"] = title.replace("：", "：<br>")
+    phone["layout"]["height"], phone["layout"]["margin"]["t"] = height + 22, top + 22
+    phone["layout"]["meta"] = {"bw_print": {"title.text": title, "margin.t": top, "height": height}}
+    file = chart_downloads.chart_file(phone, {}, "?as_of=2025-06-30", "svg", AT)
+    layout = file["figure"]["layout"]
+    assert layout["title"]["text"] == title and "<br>" not in layout["title"]["text"]
+    assert layout["height"] == height + snapshot.FOOTER_PX and "meta" not in layout
+    assert chart_downloads.as_drawn(drawn) is drawn                      # nothing recorded: as it is
