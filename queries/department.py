@@ -141,8 +141,10 @@ def totals(units: pd.DataFrame) -> dict[str, float | None]:
             "rate": spent / adjusted if adjusted > 0 else None}
 
 
-def budget_lines(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date) -> pd.DataFrame:
-    """The department's budget lines with what was paid against each up to ``as_of``.
+def budget_lines(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date,
+                 paid: tuple[dt.date, dt.date] | None = None) -> pd.DataFrame:
+    """The department's budget lines with what was paid against each up to ``as_of``
+    (``paid``: another span of payments charged to the year's lines, as ``lines_prior`` asks).
 
     Payments are charged to lines exactly as the OVER_BUDGET rule charges them (the rules'
     ``BUDGET_MATCH``: the most specific line of the same unit and fund type whose codes are
@@ -187,7 +189,31 @@ def budget_lines(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt
                r.line
         FROM rows r LEFT JOIN departments d USING (dept_code)
         ORDER BY r.dept_code, r.func_code, r.econ_code, r.fund_type""",
-        {"dept": dept, "year": year, "year_start": dt.date(year, 1, 1), "as_of": as_of})
+        {"dept": dept, "year": year, "year_start": paid[0] if paid else dt.date(year, 1, 1),
+         "as_of": paid[1] if paid else as_of})
+
+
+LINE_KEY = ["dept_code", "func_code", "econ_code", "fund_type", "line"]
+
+
+def lines_with_prior(lines: pd.DataFrame, con: duckdb.DuckDBPyConnection | None, dept: str, year: int,
+                     as_of: dt.date, held: bool) -> pd.DataFrame:
+    """``budget_lines`` with prior, change and growth: the payments of the same period of the
+    year before (1 January to ``prev_as_of``) charged to this year's lines exactly as this
+    year's are. The table stays this year's rows: what last year paid to codes that match no
+    row of this year is not added (the units table counts it). Without data for the year
+    before the three are NaN (无上年数据)."""
+    out = lines.copy()
+    if not held:
+        out["prior"] = out["change"] = out["growth"] = float("nan")
+        return out
+    prior = budget_lines(con, dept, year, as_of, paid=(dt.date(year - 1, 1, 1), prev_as_of(as_of)))
+    prior = prior.rename(columns={"spent": "prior"})
+    out = out.merge(prior[LINE_KEY + ["prior"]], on=LINE_KEY, how="left")
+    out["prior"] = out["prior"].fillna(0.0)
+    out["change"] = out["spent"] - out["prior"]
+    out["growth"] = out["change"] / out["prior"].where(out["prior"] > 0)
+    return out
 
 
 def monthly_cumulative(con: duckdb.DuckDBPyConnection, dept: str, year: int, as_of: dt.date) -> pd.DataFrame:

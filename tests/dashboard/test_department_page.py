@@ -202,3 +202,20 @@ def test_the_units_table_says_no_data_for_a_year_without_payments_before(store):
     assert all("无上年数据" in c["valueFormatter"]["function"] for c in grid["columnDefs"][-3:])
     export = page.fetch(D.T_UNITS)(store, {"dept": "001", "year": "2024"}, "en")
     assert set(export.frame["Same period last year (CNY 10k)"]) == {"no data for the year before"}
+
+
+def test_the_budget_lines_show_the_same_period_of_the_year_before(store):
+    """Last year's payments to 30 June charged to this year's lines as this year's are: 001's
+    office line 30 + 70 万元 (V2401, V2402; V2403 in December lies after), 001001's 30217 5 万元."""
+    grid = page.update_department(store, 2025, "2025-06-30", "001", "")[f"table:{D.T_LINES}"]
+    assert [c["headerName"] for c in grid["columnDefs"]][-3:] == ["上年同期（万元）", "增减（万元）", "增幅"]
+    rows = {(r["unit"], r["econ"]): r for r in grid["rowData"]}
+    office = rows[("市教育局 001", "30201 办公费")]
+    assert (office["prior"], office["change"], office["growth"]) == (100.0, -90.0, -0.9)
+    assert rows[("市第一中学 001001", "30217 公务接待费")]["prior"] == 5.0
+    assert rows[("市第一中学 001001", "30201 办公费")]["growth"] is None        # nothing last year: —
+    before = page.update_department(store, 2024, None, "001", "")[f"table:{D.T_LINES}"]
+    assert all(r["prior"] is None for r in before["rowData"])
+    assert "无上年数据" in before["columnDefs"][-1]["valueFormatter"]["function"]
+    export = page.fetch(D.T_LINES)(store, {"dept": "001", "year": "2025", "as_of": "2025-06-30"}, "zh")
+    assert export.frame["上年同期（万元）"].sum() == 105

@@ -114,7 +114,8 @@ def _update_department(store: Store, year, as_of: str | None, dept: str | None, 
     out[f"table:{D.T_FLAGS}"] = grid_payload(flags_frame(data.flags, names, lang), FLAG_COLS, lang, ("severity",))
     units = units_frame(data.units_yoy)
     out[f"table:{D.T_UNITS}"] = with_yoy(grid_payload(units, UNIT_COLS, lang), units, lang, data.prior_held)
-    out[f"table:{D.T_LINES}"] = grid_payload(lines_frame(data.lines, lang), LINE_COLS, lang, ("over",))
+    lines = lines_frame(data.lines, lang)
+    out[f"table:{D.T_LINES}"] = with_yoy(grid_payload(lines, LINE_COLS, lang, ("over",)), lines, lang, data.prior_held)
     out[f"table:{D.T_AUDIT}"] = grid_payload(audit_frame(data.findings, lang), AUDIT_COLS, lang, ("status",))
     admin = data.admin if data.admin is not None else pd.DataFrame(
         columns=list(dict.fromkeys([c.field for c in ADMIN_COLS] + ["dept_code", "dept_name", "idle_share"])))

@@ -49,7 +49,7 @@ def fetch(table: str):
             frame = frame()
         unit = table_unit(frame, cols)
         out = export_frame(frame, cols, unit, lang)
-        if table == D.T_UNITS and cols is UNIT_COLS:
+        if table in (D.T_UNITS, D.T_LINES) and cols in (UNIT_COLS, LINE_COLS):
             out = yoy_export(out, frame, lang, data.prior_held)
         return Export(out, title, filters, period.as_of.isoformat())
 

@@ -80,6 +80,7 @@ def load(store: Store, year: int | None, as_of: dt.date | None, dept: str | None
         data.monthly = qd.monthly_cumulative(con, dept, y, day)
         data.sangong = qd.sangong(con, dept, y, day, th.get("SANGONG_GROWTH", {}).get("econ_codes", qd.SANGONG_CODES))
         data.prior_held = q.latest_payment_date(con, y - 1) is not None
+        data.lines = qd.lines_with_prior(data.lines, con, dept, y, day, data.prior_held)
         data.units_yoy = qd.with_prior(data.execution, qd.unit_prior(con, dept, y, day) if data.prior_held
                                        else pd.DataFrame(columns=["dept_code", "prior"]), data.prior_held)
         try:

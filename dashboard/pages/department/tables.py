@@ -26,7 +26,7 @@ UNIT_COLS = (   # followed by 上年同期, 增减, 增幅 (page_tables.with_yoy
     Col("unit", "col.unit", width=200, pinned=True), Col("original", "col.original", "money"),
     Col("adjusted", "col.adjusted", "money"), Col("spent", "col.spent", "money"), Col("rate", "col.rate", "pct"),
 )
-LINE_COLS = (
+LINE_COLS = (   # followed by 上年同期, 增减, 增幅 (page_tables.with_yoy)
     Col("unit", "col.unit", width=160), Col("func", "col.func", width=200), Col("econ", "col.econ", width=180),
     Col("fund", "col.fund", width=120), Col("original", "col.original", "money"),
     Col("adjusted", "col.adjusted", "money"),
