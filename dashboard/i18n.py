@@ -543,7 +543,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "fig.dept.monthly.title": {"zh": "{dept}{year}年逐月累计支出与上年对比",
                                "en": "{dept}: cumulative spending by month, {year} against {prev}"},
     "fig.dept.sangong.title": {"zh": "{dept}三公经费：{year}年截至 {date} 与上年同期",
-                               "en": "{dept}: three public expenses (sangong) to {date} against the same period of {year} − 1"},
+                               "en": "{dept}: three public expenses (sangong) to {date} against the same period of {prev}"},
     "fig.dept.sangong.prev": {"zh": "上年同期（{year}年截至 {date}）", "en": "{year} to {date}"},
     "fig.dept.sangong.cur": {"zh": "本年（{year}年截至 {date}）", "en": "{year} to {date}"},
     "fig.dept.sangong.y": {"zh": "支出", "en": "Spending"},

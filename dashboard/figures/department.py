@@ -57,7 +57,7 @@ def sangong_figure(frame: pd.DataFrame, *, dept_name: str, year: int, as_of: dt.
     The amounts are in the axis title's unit; a label carries the number and the change.
     """
     prev_to = prev_as_of(as_of)
-    title = t("fig.dept.sangong.title", lang, dept=dept_name, year=year, date=fmt.date(as_of, lang))
+    title = t("fig.dept.sangong.title", lang, dept=dept_name, year=year, prev=year - 1, date=fmt.date(as_of, lang))
     if frame.empty or (frame["cur"].abs().sum() == 0 and frame["prev"].abs().sum() == 0):
         return empty_figure(title, lang)
     unit = fmt.money_unit(list(frame["cur"]) + list(frame["prev"]))

@@ -48,6 +48,7 @@ def test_sangong_figure_groups_last_year_and_this_year_with_units():
     empty = figs.sangong_figure(frame.assign(cur=0.0, prev=0.0), dept_name="x", year=2025,
                                 as_of=dt.date(2025, 6, 30), lang="en")
     assert empty.layout.annotations[0].text == "No data"
+    assert empty.layout.title.text.endswith("against the same period of 2024")     # not "2025 − 1"
 
 
 def test_unit_figure_reuses_the_overview_chart_with_its_own_title():
