@@ -146,6 +146,17 @@ def route(pages: tuple[ModuleType, ...], planned: tuple[tuple[str, str], ...],
             "fresh": dash.no_update if page is dash.no_update else (search or "")}
 
 
+def views_of(views: list[str | None], owners: list[str | None], path: str | None,
+             view_paths: dict) -> list[str | None]:
+    """Only the views of the page at ``path``: after Back or Forward the page left behind may
+    still answer once (its callbacks were in flight), and its query written onto the new path
+    would push a history entry that cuts off every Forward step."""
+    if not owners:
+        return views
+    here = path or "/"
+    return [v for v, page in zip(views, owners) if view_paths.get(page, here) == here]
+
+
 def write_url(views: list[str | None], search: str | None, fresh: str | None = None) -> dict:
     """The query the page asks for goes into the URL (unless already there) and is remembered.
 
@@ -187,14 +198,20 @@ def register_callbacks(app: dash.Dash, pages: tuple[ModuleType, ...],
     def _route(path, search, rendered, written):
         return route(pages, planned, path, search, rendered, written)
 
+    view_paths = {getattr(p, "VIEW", None): p.PATH for p in pages}
+
     @app.callback(
         output={"search": Output(ids.Frame.URL, "search"), "replace": Output(ids.Frame.REPLACE, "data"),
                 "written": Output(ids.Frame.WRITTEN, "data"), "fresh": Output(ids.Frame.FRESH, "data")},
         inputs={"views": Input(ids.view(ALL), "data")},
-        state={"search": State(ids.Frame.URL, "search"), "fresh": State(ids.Frame.FRESH, "data")},
+        state={"search": State(ids.Frame.URL, "search"), "fresh": State(ids.Frame.FRESH, "data"),
+               "path": State(ids.Frame.URL, "pathname")},
     )
-    def _write_url(views, search, fresh):
-        return {"replace": dash.no_update, "fresh": dash.no_update, **write_url(views, search, fresh)}
+    def _write_url(views, search, fresh, path):
+        grouping = (dash.ctx.args_grouping or {}).get("views") or []
+        owners = [(g.get("id") or {}).get("page") for g in grouping] if len(grouping) == len(views) else []
+        return {"replace": dash.no_update, "fresh": dash.no_update,
+                **write_url(views_of(views, owners, path, view_paths), search, fresh)}
 
     app.clientside_callback(_MENU_JS, Output(ids.Frame.MENU, "className"), Input(ids.Frame.MENU_BUTTON, "n_clicks"),
                             prevent_initial_call=True)

@@ -30,6 +30,7 @@ import time
 
 from flask import Flask, Response, g, request
 
+from budgetwatch.errors import BudgetwatchError
 from budgetwatch.queries import page_cache, state
 from budgetwatch.queries.store import Store, current_scope
 
@@ -46,11 +47,11 @@ def window_s() -> float:
         return float(DEFAULT_S)
 
 
-class _NotKept(Exception):
-    """A response that is not a plain 200 answer: handed back, never kept."""
+class _NotKept(BudgetwatchError):
+    """A response that is not a plain 200 answer: handed back, never kept (never shown)."""
 
     def __init__(self, response):
-        super().__init__("not kept")
+        super().__init__(zh="回答未保留", en="answer not kept")
         self.response = response
 
 

@@ -127,4 +127,25 @@
         if (state.length) { api.applyColumnState({state: state}); }
         if (!narrow && api.sizeColumnsToFit) { api.sizeColumnsToFit(); }
     }
+
+    // A grid whose rows or columns arrived before dash-ag-grid attached its event listeners (an
+    // answer from the server's shared cache comes back in milliseconds) never hears
+    // firstDataRendered: look at every drawn grid whenever its rows, columns or width changed,
+    // whatever the events said.
+    function look() {
+        if (!window.dash_ag_grid || !dash_ag_grid.getApi) { return; }
+        document.querySelectorAll(".ag-root-wrapper").forEach(function (root) {
+            var host = root.closest("[id]");
+            if (!host) { return; }
+            var api;
+            try { api = dash_ag_grid.getApi(host.id); } catch (e) { return; }
+            if (!api || (api.isDestroyed && api.isDestroyed()) || !api.getColumns) { return; }
+            var seen = (api.getDisplayedRowCount ? api.getDisplayedRowCount() : 0) + ":" +
+                (api.getColumns() || []).length + ":" + host.clientWidth;
+            if (api.__bwLooked === seen) { return; }
+            api.__bwLooked = seen;
+            funcs.bwPhoneColumns({api: api, clientWidth: host.clientWidth});
+        });
+    }
+    if (window.bwOnDraw) { window.bwOnDraw(look); }
 })();

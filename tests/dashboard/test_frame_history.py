@@ -38,3 +38,15 @@ def test_a_write_after_the_reader_moved_on_is_a_step_even_if_a_fresh_mark_is_lef
     # the mark belongs to the address the page was drawn from; once the address moved, push
     out = write_url(["?year=2024&lang=zh"], "?year=2025&lang=zh", "")
     assert out["search"] == "?year=2024&lang=zh"
+
+
+def test_a_page_left_behind_never_writes_its_query_onto_the_next_path():
+    """After Back or Forward the page left behind may answer once more; its query written onto
+    the new path would push an entry and cut off every Forward step (seen on /execution)."""
+    from budgetwatch.dashboard.frame import views_of
+
+    paths = {"overview": "/", "execution": "/execution"}
+    views = ["?year=2025&as_of=2025-12-31", None]
+    assert views_of(views, ["overview", "execution"], "/execution", paths) == [None]
+    assert views_of(views, ["overview", "execution"], "/", paths) == ["?year=2025&as_of=2025-12-31"]
+    assert views_of(views, [], "/execution", paths) == views          # ids unknown: as before
